@@ -1,0 +1,9 @@
+//! SpaceWatch: an observability service for S3-compatible object storage.
+//!
+//! The data path, one module per stage:
+//! request → [`server`] (router, request id, auth, rate limit) → [`tenant`] (credentials)
+//! → [`api`] handlers → [`storage`] (SDK tools) → one [`telemetry::Operation`] →
+//! [`telemetry::Recorder`] fan-out (Prometheus, windows, recent log, log lines).
+#![forbid(unsafe_code)]
+
+pub mod telemetry;

@@ -1,0 +1,165 @@
+//! Log lines: the seed's human format by default, JSON lines on request.
+//!
+//! ```text
+//! 2024-01-15 10:30:45 [INFO] STORAGE_OP: LIST_OBJECTS | GET /tools/list-all | status=200 | duration=45.23ms | bytes=2048 | bucket=my-bucket
+//! 2024-01-15 10:35:12 [WARNING] SLOW_OPERATION: QUERY_LOGS - 5234.56ms - bucket=logs-bucket status=200
+//! 2024-01-15 10:40:30 [ERROR] STORAGE_OP_ERROR: LIST_OBJECTS | GET /tools/list-all | duration=156.78ms | error=Bucket not found
+//! ```
+//!
+//! The sink owns its writer (stdout in production, a buffer in tests) — nothing global.
+//! Text that came from outside (error texts) has control characters replaced, so one
+//! event is always one line.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+use serde_json::{Map, Value, json};
+
+use super::clock::{Clock, UnixTime};
+use super::operation::Operation;
+
+/// Output format of every log line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum LogFormat {
+    #[default]
+    Human,
+    Json,
+}
+
+/// Severity, named as the seed's Python logger names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Info => "INFO",
+            Self::Warning => "WARNING",
+            Self::Error => "ERROR",
+        }
+    }
+}
+
+/// Where log lines go.
+pub struct LogSink {
+    format: LogFormat,
+    writer: Mutex<Box<dyn Write + Send>>,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for LogSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LogSink").field("format", &self.format).finish()
+    }
+}
+
+impl LogSink {
+    pub fn new(format: LogFormat, writer: Box<dyn Write + Send>, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            format,
+            writer: Mutex::new(writer),
+            clock,
+        }
+    }
+
+    pub fn format(&self) -> LogFormat {
+        self.format
+    }
+
+    /// A plain event (start-up, configuration, failures of SpaceWatch itself).
+    pub fn log(&self, level: Level, event: &str, message: &str) {
+        self.write(self.clock.now(), level, event, message, Map::new());
+    }
+
+    pub fn info(&self, message: &str) {
+        self.log(Level::Info, "MESSAGE", message);
+    }
+
+    pub fn warn(&self, message: &str) {
+        self.log(Level::Warning, "MESSAGE", message);
+    }
+
+    /// The line(s) for one storage operation: STORAGE_OP or STORAGE_OP_ERROR, plus
+    /// SLOW_OPERATION when it took longer than `slow_ms`.
+    pub fn operation(&self, op: &Operation, slow_ms: f64) {
+        let at = op.started_at.add(op.duration);
+        let ms = op.duration_ms();
+        let bucket = op.bucket.as_deref().unwrap_or("-");
+        let fields = operation_fields(op);
+        if op.is_error() {
+            let error = clean(op.error.as_deref().unwrap_or("request failed"));
+            let msg = format!(
+                "STORAGE_OP_ERROR: {} | {} {} | duration={ms:.2}ms | error={error}",
+                op.operation, op.method, op.route
+            );
+            self.write(at, Level::Error, "STORAGE_OP_ERROR", &msg, fields.clone());
+        } else {
+            let msg = format!(
+                "STORAGE_OP: {} | {} {} | status={} | duration={ms:.2}ms | bytes={} | bucket={bucket}",
+                op.operation,
+                op.method,
+                op.route,
+                op.status,
+                op.bytes_transferred()
+            );
+            self.write(at, Level::Info, "STORAGE_OP", &msg, fields.clone());
+        }
+        if ms > slow_ms {
+            let msg = format!(
+                "SLOW_OPERATION: {} - {ms:.2}ms - bucket={bucket} status={}",
+                op.operation, op.status
+            );
+            self.write(at, Level::Warning, "SLOW_OPERATION", &msg, fields);
+        }
+    }
+
+    fn write(&self, at: UnixTime, level: Level, event: &str, msg: &str, fields: Map<String, Value>) {
+        let line = match self.format {
+            LogFormat::Human => format!("{} [{}] {msg}\n", at.to_log_stamp(), level.as_str()),
+            LogFormat::Json => {
+                let mut obj = Map::new();
+                obj.insert("timestamp".into(), at.to_rfc3339().into());
+                obj.insert("level".into(), level.as_str().into());
+                obj.insert("event".into(), event.into());
+                obj.insert("message".into(), msg.into());
+                obj.extend(fields);
+                format!("{}\n", Value::Object(obj))
+            }
+        };
+        let mut w = self.writer.lock();
+        // A log line that cannot be written must not fail the request that produced it.
+        let _ = w.write_all(line.as_bytes()).and_then(|_| w.flush());
+    }
+}
+
+/// Replaces control characters so outside text cannot break or forge log lines.
+pub fn clean(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+fn operation_fields(op: &Operation) -> Map<String, Value> {
+    let v = json!({
+        "operation_type": op.operation.as_str(),
+        "method": op.method.as_str(),
+        "endpoint": op.route,
+        "status_code": op.status,
+        "duration_ms": (op.duration_ms() * 1000.0).round() / 1000.0,
+        "bytes": op.bytes_transferred(),
+        "bucket": op.bucket.as_deref(),
+        "tenant": op.tenant.map(|t| t.to_string()),
+        "request_id": &*op.request_id,
+        "trace_id": op.trace_id.to_string(),
+        "error": op.error.as_deref().map(clean),
+    });
+    match v {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}

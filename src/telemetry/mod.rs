@@ -1,0 +1,23 @@
+//! Telemetry: the [`Operation`] record and everything it feeds.
+//!
+//! ```text
+//! Operation ──► Recorder::record ──┬─► Prometheus families (prom)
+//!                                  ├─► rolling windows + sketches (window, sketch)
+//!                                  ├─► recent-operation log (recent)
+//!                                  └─► export queue ──► log lines (log), OTel metrics
+//! ```
+
+pub mod clock;
+pub mod export;
+pub mod log;
+pub mod operation;
+pub mod prom;
+pub mod recent;
+pub mod recorder;
+pub mod report;
+pub mod sketch;
+pub mod window;
+
+pub use clock::{Clock, ManualClock, SystemClock, UnixTime};
+pub use operation::{Fingerprint, HttpMethod, Operation, OperationType, StatusClass, TraceId};
+pub use recorder::{Recorder, RecorderConfig};

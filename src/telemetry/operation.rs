@@ -1,0 +1,247 @@
+//! The one record every storage operation leaves behind, and its closed vocabularies.
+//!
+//! An [`Operation`] is built once, when the response is complete (or the client went
+//! away), and handed to the [`Recorder`](super::Recorder); every sink reads the same
+//! record, so the count in `/metrics`, the windows, the recent log and the log line can
+//! never drift apart. Labels come from the closed enums here, never from request text.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::clock::UnixTime;
+
+/// The kind of storage operation (the `operation` label and JSON key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OperationType {
+    ListBuckets,
+    ListObjects,
+    AnalyzeStorage,
+    QueryMetrics,
+    QueryLogs,
+    AiQuery,
+    GetObject,
+    PutObject,
+    HeadObject,
+    DeleteObject,
+}
+
+impl OperationType {
+    /// Every type, in index order.
+    pub const ALL: [OperationType; 10] = [
+        Self::ListBuckets,
+        Self::ListObjects,
+        Self::AnalyzeStorage,
+        Self::QueryMetrics,
+        Self::QueryLogs,
+        Self::AiQuery,
+        Self::GetObject,
+        Self::PutObject,
+        Self::HeadObject,
+        Self::DeleteObject,
+    ];
+    /// Number of types; sizes the per-type arrays of the sinks.
+    pub const COUNT: usize = Self::ALL.len();
+
+    /// Dense index into per-type arrays.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The wire name, e.g. `LIST_OBJECTS`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ListBuckets => "LIST_BUCKETS",
+            Self::ListObjects => "LIST_OBJECTS",
+            Self::AnalyzeStorage => "ANALYZE_STORAGE",
+            Self::QueryMetrics => "QUERY_METRICS",
+            Self::QueryLogs => "QUERY_LOGS",
+            Self::AiQuery => "AI_QUERY",
+            Self::GetObject => "GET_OBJECT",
+            Self::PutObject => "PUT_OBJECT",
+            Self::HeadObject => "HEAD_OBJECT",
+            Self::DeleteObject => "DELETE_OBJECT",
+        }
+    }
+
+    /// Parses a wire name (exact, upper case), as given in `?operation_type=`.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+}
+
+impl fmt::Display for OperationType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// HTTP method of the request, folded into a closed set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HttpMethod {
+    Get,
+    Head,
+    Put,
+    Post,
+    Delete,
+    Other,
+}
+
+impl HttpMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Head => "HEAD",
+            Self::Put => "PUT",
+            Self::Post => "POST",
+            Self::Delete => "DELETE",
+            Self::Other => "OTHER",
+        }
+    }
+}
+
+impl From<&http::Method> for HttpMethod {
+    fn from(m: &http::Method) -> Self {
+        match *m {
+            http::Method::GET => Self::Get,
+            http::Method::HEAD => Self::Head,
+            http::Method::PUT => Self::Put,
+            http::Method::POST => Self::Post,
+            http::Method::DELETE => Self::Delete,
+            _ => Self::Other,
+        }
+    }
+}
+
+impl fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Status class of a response (the `status_class` label).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StatusClass {
+    Success,
+    Redirect,
+    ClientError,
+    ServerError,
+}
+
+impl StatusClass {
+    pub const ALL: [StatusClass; 4] = [
+        Self::Success,
+        Self::Redirect,
+        Self::ClientError,
+        Self::ServerError,
+    ];
+
+    /// Classifies a status code; informational codes count as success.
+    pub fn of(status: u16) -> Self {
+        match status {
+            0..=299 => Self::Success,
+            300..=399 => Self::Redirect,
+            400..=499 => Self::ClientError,
+            _ => Self::ServerError,
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Success => "2xx",
+            Self::Redirect => "3xx",
+            Self::ClientError => "4xx",
+            Self::ServerError => "5xx",
+        }
+    }
+}
+
+/// Whether a status counts as an error everywhere in SpaceWatch: status ≥ 400.
+pub fn is_error_status(status: u16) -> bool {
+    status >= 400
+}
+
+/// A tenant's public identity: the first 16 hex digits of sha256(key + endpoint + region).
+/// It never contains the key or the secret and is the only tenant identity in telemetry.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Fingerprint(pub [u8; 8]);
+
+impl fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for b in self.0 {
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Fingerprint({self})")
+    }
+}
+
+/// A W3C trace id (16 bytes), shown as 32 lower-case hex digits.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct TraceId(pub [u8; 16]);
+
+impl fmt::Display for TraceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for b in self.0 {
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for TraceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TraceId({self})")
+    }
+}
+
+/// One storage operation, complete.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// Wall-clock time the request arrived.
+    pub started_at: UnixTime,
+    pub operation: OperationType,
+    pub method: HttpMethod,
+    /// The route template (`/tools/list-all`), never the raw path.
+    pub route: &'static str,
+    /// The bucket the operation addressed, when it named a valid one.
+    pub bucket: Option<Arc<str>>,
+    pub tenant: Option<Fingerprint>,
+    pub status: u16,
+    /// Request arrival to the end of the response body (or to the drop of it).
+    pub duration: Duration,
+    /// Request body bytes received from the client.
+    pub bytes_in: u64,
+    /// Response body bytes sent to the client.
+    pub bytes_out: u64,
+    /// Request arrival to the first response body byte (streamed responses only).
+    pub first_byte: Option<Duration>,
+    /// Readable failure text, free of secrets; `None` on success.
+    pub error: Option<Arc<str>>,
+    pub request_id: Arc<str>,
+    pub trace_id: TraceId,
+}
+
+impl Operation {
+    pub fn is_error(&self) -> bool {
+        is_error_status(self.status)
+    }
+
+    /// Bytes moved in both directions, the figure the seed calls `bytes_transferred`.
+    pub fn bytes_transferred(&self) -> u64 {
+        self.bytes_in + self.bytes_out
+    }
+
+    pub fn duration_ms(&self) -> f64 {
+        self.duration.as_secs_f64() * 1000.0
+    }
+}

@@ -1,0 +1,238 @@
+//! A mergeable percentile sketch with a relative-error guarantee.
+//!
+//! The DDSketch idea: a value `v` goes into the logarithmic bin `ceil(log_γ v)` with
+//! `γ = (1 + α) / (1 − α)`; every value in a bin is within `α` of the bin's estimate,
+//! so any quantile read back is within `α = 1 %` of the true value at that rank, however
+//! many values went in. Bins are plain counts, so sketches add *and subtract* exactly —
+//! the sliding windows keep a running total and subtract each slot as it expires.
+//! Memory is bounded by the value range, not by the number of values.
+
+/// Relative accuracy of every quantile: 1 %.
+pub const RELATIVE_ACCURACY: f64 = 0.01;
+/// `ln(γ)` for `γ = 1.01 / 0.99`; checked against the formula in the tests.
+const LN_GAMMA: f64 = 0.020_000_666_706_669_533;
+/// Smallest value resolved, in milliseconds (1 µs); smaller values land in its bin.
+pub const MIN_VALUE_MS: f64 = 0.001;
+/// Largest value resolved, in milliseconds (~27.8 h); larger values land in its bin.
+pub const MAX_VALUE_MS: f64 = 1.0e8;
+/// Extra bins allocated on each growth, so a spreading distribution does not reallocate per value.
+const GROWTH_SLACK: i32 = 16;
+
+/// Counts of values per logarithmic bin, stored densely over the range seen so far.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sketch {
+    /// Bin index of `bins[0]`.
+    offset: i32,
+    bins: Vec<u64>,
+    count: u64,
+}
+
+fn bin_index(value_ms: f64) -> i32 {
+    // NaN compares false everywhere, so it is clamped to the minimum as well.
+    let v = if value_ms >= MIN_VALUE_MS {
+        value_ms.min(MAX_VALUE_MS)
+    } else {
+        MIN_VALUE_MS
+    };
+    (v.ln() / LN_GAMMA).ceil() as i32
+}
+
+/// The estimate for bin `i`: equidistant (relatively) from both bin edges.
+fn bin_value(i: i32) -> f64 {
+    let gamma = LN_GAMMA.exp();
+    2.0 * (LN_GAMMA * f64::from(i)).exp() / (gamma + 1.0)
+}
+
+fn index_bounds() -> (i32, i32) {
+    (bin_index(MIN_VALUE_MS), bin_index(MAX_VALUE_MS))
+}
+
+impl Sketch {
+    /// Adds one value (milliseconds).
+    pub fn insert(&mut self, value_ms: f64) {
+        *self.bin_mut(bin_index(value_ms)) += 1;
+        self.count += 1;
+    }
+
+    /// Number of values held.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Adds every value of `other`.
+    pub fn add(&mut self, other: &Sketch) {
+        let Some((lo, hi)) = other.nonzero_range() else {
+            return;
+        };
+        self.reserve_range(lo, hi);
+        for i in lo..=hi {
+            let c = other.bins[(i - other.offset) as usize];
+            if c != 0 {
+                self.bins[(i - self.offset) as usize] += c;
+            }
+        }
+        self.count += other.count;
+    }
+
+    /// Removes every value of `other`, which must have been added to `self` before.
+    pub fn subtract(&mut self, other: &Sketch) {
+        for (j, &c) in other.bins.iter().enumerate() {
+            if c == 0 {
+                continue;
+            }
+            let i = other.offset + j as i32 - self.offset;
+            if let Some(b) = usize::try_from(i).ok().and_then(|i| self.bins.get_mut(i)) {
+                *b = b.saturating_sub(c);
+            }
+        }
+        self.count = self.count.saturating_sub(other.count);
+    }
+
+    /// Forgets every value but keeps the allocation, so a reused slot does not reallocate.
+    pub fn clear(&mut self) {
+        if self.count != 0 {
+            self.bins.fill(0);
+            self.count = 0;
+        }
+    }
+
+    /// The value at rank `floor(q × (n − 1))` of the sorted values, within 1 %;
+    /// `None` when empty.
+    pub fn quantile(&self, q: f64) -> Option<f64> {
+        if self.count == 0 {
+            return None;
+        }
+        let rank = (q.clamp(0.0, 1.0) * (self.count - 1) as f64).floor() as u64;
+        let mut seen = 0u64;
+        for (j, &c) in self.bins.iter().enumerate() {
+            seen += c;
+            if seen > rank {
+                return Some(bin_value(self.offset + j as i32));
+            }
+        }
+        None
+    }
+
+    /// Heap memory held, for the memory benchmark.
+    pub fn heap_bytes(&self) -> usize {
+        self.bins.capacity() * std::mem::size_of::<u64>()
+    }
+
+    fn nonzero_range(&self) -> Option<(i32, i32)> {
+        let first = self.bins.iter().position(|&c| c != 0)?;
+        let last = self.bins.iter().rposition(|&c| c != 0)?;
+        Some((self.offset + first as i32, self.offset + last as i32))
+    }
+
+    fn bin_mut(&mut self, i: i32) -> &mut u64 {
+        self.reserve_range(i, i);
+        &mut self.bins[(i - self.offset) as usize]
+    }
+
+    /// Grows the dense store so bins `lo..=hi` exist, with some slack, inside the bounds.
+    /// The new store is allocated at its exact size: memory stays bounded by the range.
+    fn reserve_range(&mut self, lo: i32, hi: i32) {
+        let (min_i, max_i) = index_bounds();
+        let end = self.offset + self.bins.len() as i32 - 1;
+        let empty = self.bins.is_empty();
+        if !empty && lo >= self.offset && hi <= end {
+            return;
+        }
+        let new_offset = if empty || lo < self.offset {
+            (lo - GROWTH_SLACK).max(min_i)
+        } else {
+            self.offset
+        };
+        let new_end = if empty || hi > end {
+            (hi + GROWTH_SLACK).min(max_i)
+        } else {
+            end
+        };
+        let mut bins = Vec::with_capacity((new_end - new_offset + 1) as usize);
+        if !empty {
+            bins.resize((self.offset - new_offset) as usize, 0);
+            bins.extend_from_slice(&self.bins);
+        }
+        bins.resize((new_end - new_offset + 1) as usize, 0);
+        self.bins = bins;
+        self.offset = new_offset;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exact(sorted: &[f64], q: f64) -> f64 {
+        sorted[(q * (sorted.len() - 1) as f64).floor() as usize]
+    }
+
+    fn assert_within(est: f64, truth: f64) {
+        let err = (est - truth).abs() / truth;
+        assert!(err <= RELATIVE_ACCURACY, "estimate {est} vs exact {truth}: {err}");
+    }
+
+    #[test]
+    fn ln_gamma_matches_its_definition() {
+        let gamma = (1.0 + RELATIVE_ACCURACY) / (1.0 - RELATIVE_ACCURACY);
+        assert!((gamma.ln() - LN_GAMMA).abs() < 1e-15);
+    }
+
+    #[test]
+    fn quantiles_within_one_percent_over_six_decades() {
+        // A deterministic spread from 2 µs to 20 s, plus duplicates.
+        let mut values: Vec<f64> = (0..20_000)
+            .map(|i| 0.002 * 10f64.powf(f64::from(i % 7919) / 7919.0 * 7.0))
+            .collect();
+        let mut s = Sketch::default();
+        values.iter().for_each(|&v| s.insert(v));
+        values.sort_by(f64::total_cmp);
+        for q in [0.0, 0.01, 0.25, 0.5, 0.9, 0.95, 0.99, 0.999, 1.0] {
+            assert_within(s.quantile(q).unwrap(), exact(&values, q));
+        }
+        assert_eq!(s.count(), 20_000);
+    }
+
+    #[test]
+    fn add_then_subtract_restores_exactly() {
+        let mut a = Sketch::default();
+        let mut b = Sketch::default();
+        (1..500).for_each(|i| a.insert(f64::from(i)));
+        (1..50).for_each(|i| b.insert(f64::from(i) * 1000.0));
+        let before = a.clone();
+        a.add(&b);
+        assert_eq!(a.count(), 499 + 49);
+        assert!(a.quantile(1.0).unwrap() > 40_000.0);
+        a.subtract(&b);
+        assert_eq!(a.count(), before.count());
+        for q in [0.1, 0.5, 0.99, 1.0] {
+            assert_eq!(a.quantile(q), before.quantile(q));
+        }
+    }
+
+    #[test]
+    fn out_of_range_values_are_clamped_not_lost() {
+        let mut s = Sketch::default();
+        for v in [0.0, -5.0, f64::NAN, 1e-9, 1e12, f64::INFINITY] {
+            s.insert(v);
+        }
+        assert_eq!(s.count(), 6);
+        assert!(s.quantile(0.0).unwrap() <= MIN_VALUE_MS * 1.02);
+        assert!(s.quantile(1.0).unwrap() >= MAX_VALUE_MS * 0.98);
+    }
+
+    #[test]
+    fn memory_is_bounded_by_the_value_range() {
+        let mut s = Sketch::default();
+        for i in 0..1_000_000u32 {
+            s.insert(f64::from(i % 1000) * 1e5 + 0.0005);
+        }
+        let (lo, hi) = index_bounds();
+        assert!(s.heap_bytes() <= ((hi - lo + 1) as usize) * 8 + 64);
+    }
+
+    #[test]
+    fn empty_sketch_has_no_quantile() {
+        assert_eq!(Sketch::default().quantile(0.5), None);
+    }
+}
