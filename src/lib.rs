@@ -6,4 +6,11 @@
 //! [`telemetry::Recorder`] fan-out (Prometheus, windows, recent log, log lines).
 #![forbid(unsafe_code)]
 
+pub mod api;
+pub mod config;
+pub mod demo;
+pub mod run;
+pub mod server;
+pub mod storage;
 pub mod telemetry;
+pub mod tenant;

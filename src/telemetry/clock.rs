@@ -28,7 +28,7 @@ impl UnixTime {
         Self(self.0.saturating_sub(d.as_micros() as u64))
     }
 
-    pub fn add(self, d: Duration) -> Self {
+    pub fn plus(self, d: Duration) -> Self {
         Self(self.0.saturating_add(d.as_micros() as u64))
     }
 

@@ -45,10 +45,10 @@ impl ExportQueue {
 
     /// Hands one operation over without waiting; exports inline if the queue is full.
     pub fn send(&self, op: Arc<Operation>) {
-        if let Err(e) = self.tx.try_send(Msg::Op(op)) {
-            if let Msg::Op(op) = e.into_inner() {
-                export_all(&self.exporters, &op);
-            }
+        if let Err(e) = self.tx.try_send(Msg::Op(op))
+            && let Msg::Op(op) = e.into_inner()
+        {
+            export_all(&self.exporters, &op);
         }
     }
 

@@ -54,7 +54,9 @@ pub struct LogSink {
 
 impl std::fmt::Debug for LogSink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LogSink").field("format", &self.format).finish()
+        f.debug_struct("LogSink")
+            .field("format", &self.format)
+            .finish()
     }
 }
 
@@ -87,7 +89,7 @@ impl LogSink {
     /// The line(s) for one storage operation: STORAGE_OP or STORAGE_OP_ERROR, plus
     /// SLOW_OPERATION when it took longer than `slow_ms`.
     pub fn operation(&self, op: &Operation, slow_ms: f64) {
-        let at = op.started_at.add(op.duration);
+        let at = op.started_at.plus(op.duration);
         let ms = op.duration_ms();
         let bucket = op.bucket.as_deref().unwrap_or("-");
         let fields = operation_fields(op);
@@ -118,7 +120,14 @@ impl LogSink {
         }
     }
 
-    fn write(&self, at: UnixTime, level: Level, event: &str, msg: &str, fields: Map<String, Value>) {
+    fn write(
+        &self,
+        at: UnixTime,
+        level: Level,
+        event: &str,
+        msg: &str,
+        fields: Map<String, Value>,
+    ) {
         let line = match self.format {
             LogFormat::Human => format!("{} [{}] {msg}\n", at.to_log_stamp(), level.as_str()),
             LogFormat::Json => {

@@ -77,10 +77,17 @@ pub fn window_json(s: &WindowSnapshot, suffix: &str, label: &str, now: UnixTime)
     put("total_operations", a.cell.count.into());
     put("error_operations", a.cell.errors.into());
     put("error_rate_percent", r4(rate).into());
-    let success = if a.cell.count == 0 { 100.0 } else { 100.0 - rate };
+    let success = if a.cell.count == 0 {
+        100.0
+    } else {
+        100.0 - rate
+    };
     put("success_rate_percent", r4(success).into());
     put("operations_per_second", r4(s.ops_per_second()).into());
-    put(&format!("total_bytes_transferred{suffix}"), a.cell.bytes.into());
+    put(
+        &format!("total_bytes_transferred{suffix}"),
+        a.cell.bytes.into(),
+    );
     put("total_bytes_transferred", a.cell.bytes.into());
     put("bytes_per_second", r4(s.bytes_per_second()).into());
     put("latency_p50_ms", r3(a.p50_ms).into());

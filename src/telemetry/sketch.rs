@@ -169,7 +169,10 @@ mod tests {
 
     fn assert_within(est: f64, truth: f64) {
         let err = (est - truth).abs() / truth;
-        assert!(err <= RELATIVE_ACCURACY, "estimate {est} vs exact {truth}: {err}");
+        assert!(
+            err <= RELATIVE_ACCURACY,
+            "estimate {est} vs exact {truth}: {err}"
+        );
     }
 
     #[test]

@@ -43,7 +43,10 @@ impl BucketLabels {
             IntCounterVec::new(name.opts(), labels).map(|v| register(registry, &v))
         };
         let (ops, received, sent, overflow) = match (
-            vec(MetricName::BucketOperationsTotal, &["bucket", "operation", "status_class"]),
+            vec(
+                MetricName::BucketOperationsTotal,
+                &["bucket", "operation", "status_class"],
+            ),
             vec(MetricName::BucketReceivedBytesTotal, &["bucket"]),
             vec(MetricName::BucketSentBytesTotal, &["bucket"]),
             IntCounter::with_opts(MetricName::BucketLabelOverflowTotal.opts()),

@@ -41,7 +41,9 @@ impl MetricName {
 
     pub fn help(self) -> &'static str {
         match self {
-            Self::OperationsTotal => "Storage operations completed, by operation type and status class.",
+            Self::OperationsTotal => {
+                "Storage operations completed, by operation type and status class."
+            }
             Self::OperationDurationSeconds => {
                 "Storage operation duration, request arrival to the end of the response body."
             }
@@ -61,7 +63,9 @@ impl MetricName {
             Self::RateLimitedRequestsTotal => {
                 "Requests refused with 429 by the per-client rate limit (never operations)."
             }
-            Self::AppEventsTotal => "Application events (tool requests, chats, agent calls, snapshots).",
+            Self::AppEventsTotal => {
+                "Application events (tool requests, chats, agent calls, snapshots)."
+            }
             Self::BuildInfo => "Build information; always 1.",
         }
     }

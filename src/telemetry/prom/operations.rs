@@ -135,7 +135,9 @@ impl AppCounters {
             _ => panic!("static metric definitions are valid"),
         };
         Self {
-            counters: std::array::from_fn(|i| events.with_label_values(&[AppEvent::ALL[i].as_str()])),
+            counters: std::array::from_fn(|i| {
+                events.with_label_values(&[AppEvent::ALL[i].as_str()])
+            }),
             rate_limited: [
                 limited.with_label_values(&["api"]),
                 limited.with_label_values(&["gateway"]),

@@ -117,7 +117,12 @@ impl BucketWindows {
         if self.other.counts.total().count > 0 {
             out.push(self.other.stats(Arc::from(OTHER_BUCKET)));
         }
-        out.sort_by(|a, b| b.cell.count.cmp(&a.cell.count).then(a.bucket.cmp(&b.bucket)));
+        out.sort_by(|a, b| {
+            b.cell
+                .count
+                .cmp(&a.cell.count)
+                .then(a.bucket.cmp(&b.bucket))
+        });
         out
     }
 

@@ -36,7 +36,9 @@ impl WindowKind {
     /// Short name used in JSON (`5m`, `1h`, `24h`); the current window names its length.
     pub fn label(self, current: Duration) -> String {
         match self {
-            Self::Current if current.as_secs() % 60 == 0 => format!("{}m", current.as_secs() / 60),
+            Self::Current if current.as_secs().is_multiple_of(60) => {
+                format!("{}m", current.as_secs() / 60)
+            }
             Self::Current => format!("{}s", current.as_secs()),
             Self::Hour => "1h".into(),
             Self::Day => "24h".into(),
@@ -104,7 +106,10 @@ impl Window {
             kind,
             length,
             counts: Ring::new(count_width, secs.div_ceil(count_w) as usize),
-            sketches: Ring::new(Duration::from_secs(sketch_w), secs.div_ceil(sketch_w) as usize),
+            sketches: Ring::new(
+                Duration::from_secs(sketch_w),
+                secs.div_ceil(sketch_w) as usize,
+            ),
         }
     }
 

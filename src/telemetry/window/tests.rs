@@ -39,8 +39,12 @@ fn counts_are_exact_over_a_full_day_of_traffic() {
     // One operation every 7 s for 24 h, every 5th one an error.
     let mut n = 0u64;
     for t in (0..86_400).step_by(7) {
-        let err = n % 5 == 0;
-        w.record(at(T0 + t), &sample(OperationType::ALL[(n % 10) as usize], err, 10), None);
+        let err = n.is_multiple_of(5);
+        w.record(
+            at(T0 + t),
+            &sample(OperationType::ALL[(n % 10) as usize], err, 10),
+            None,
+        );
         n += 1;
     }
     let now = T0 + 86_399;
@@ -65,21 +69,34 @@ fn percentiles_are_within_one_percent() {
     for i in 0..10_000u64 {
         let ms = 1 + (i * 7919) % 2000; // 1..2000 ms, scrambled order
         exact.push(ms);
-        w.record(at(T0 + i % 200), &sample(OperationType::GetObject, false, ms), None);
+        w.record(
+            at(T0 + i % 200),
+            &sample(OperationType::GetObject, false, ms),
+            None,
+        );
     }
     exact.sort_unstable();
     let snap = w.snapshot(WindowKind::Current, at(T0 + 200));
     let t = snap.per_type[OperationType::GetObject.index()];
     for (q, est) in [(0.5, t.p50_ms), (0.95, t.p95_ms), (0.99, t.p99_ms)] {
         let truth = exact[(q * 9999.0) as usize] as f64;
-        assert!((est - truth).abs() / truth <= 0.01, "q{q}: {est} vs {truth}");
+        assert!(
+            (est - truth).abs() / truth <= 0.01,
+            "q{q}: {est} vs {truth}"
+        );
     }
 }
 
 #[test]
 fn rates_divide_by_the_time_covered() {
     let mut w = Windows::new(Duration::from_secs(300), 10, at(T0));
-    (0..60).for_each(|i| w.record(at(T0 + i), &sample(OperationType::ListBuckets, false, 1), None));
+    (0..60).for_each(|i| {
+        w.record(
+            at(T0 + i),
+            &sample(OperationType::ListBuckets, false, 1),
+            None,
+        )
+    });
     let s = w.snapshot(WindowKind::Current, at(T0 + 60));
     assert!((s.ops_per_second() - 1.0).abs() < 1e-9);
     let later = w.snapshot(WindowKind::Current, at(T0 + 1000));
@@ -90,11 +107,31 @@ fn rates_divide_by_the_time_covered() {
 fn bucket_places_are_taken_only_by_successes() {
     let mut w = Windows::new(Duration::from_secs(300), 2, at(T0));
     let b = |s: &str| Arc::<str>::from(s);
-    w.record(at(T0), &sample(OperationType::ListObjects, true, 1), Some(&b("typo")));
-    w.record(at(T0), &sample(OperationType::ListObjects, false, 1), Some(&b("a")));
-    w.record(at(T0), &sample(OperationType::ListObjects, false, 1), Some(&b("b")));
-    w.record(at(T0), &sample(OperationType::ListObjects, false, 1), Some(&b("c")));
-    w.record(at(T0), &sample(OperationType::ListObjects, true, 1), Some(&b("a")));
+    w.record(
+        at(T0),
+        &sample(OperationType::ListObjects, true, 1),
+        Some(&b("typo")),
+    );
+    w.record(
+        at(T0),
+        &sample(OperationType::ListObjects, false, 1),
+        Some(&b("a")),
+    );
+    w.record(
+        at(T0),
+        &sample(OperationType::ListObjects, false, 1),
+        Some(&b("b")),
+    );
+    w.record(
+        at(T0),
+        &sample(OperationType::ListObjects, false, 1),
+        Some(&b("c")),
+    );
+    w.record(
+        at(T0),
+        &sample(OperationType::ListObjects, true, 1),
+        Some(&b("a")),
+    );
     let stats = w.buckets(at(T0 + 1));
     let get = |n: &str| stats.iter().find(|s| &*s.bucket == n).map(|s| s.cell);
     assert_eq!(get("a").map(|c| (c.count, c.errors)), Some((2, 1)));
@@ -119,5 +156,8 @@ fn memory_does_not_grow_with_the_rate() {
         w.heap_bytes()
     };
     let (low, high) = (filled(20), filled(200));
-    assert!(high <= low + low / 10, "10x the rate: {low} -> {high} bytes");
+    assert!(
+        high <= low + low / 10,
+        "10x the rate: {low} -> {high} bytes"
+    );
 }

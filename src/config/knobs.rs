@@ -1,0 +1,105 @@
+//! The tuning knobs of SPEC §3, each a flag and an environment variable (the names the
+//! seed used are kept).
+
+use std::time::Duration;
+
+use super::ConfigError;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct Knobs {
+    /// Capacity of the recent-operation log.
+    #[arg(long, env = "MAX_STORAGE_METRICS_SAMPLES", default_value_t = 10_000)]
+    pub max_operations_log: usize,
+    /// Operations slower than this (ms) log a SLOW_OPERATION warning.
+    #[arg(long, env = "SLOW_OPERATION_MS", default_value_t = 5000.0)]
+    pub slow_operation_ms: f64,
+    /// Length of the "current" window in seconds (10–3600).
+    #[arg(long, env = "RECENT_WINDOW_SECONDS", default_value_t = 300)]
+    pub recent_window_seconds: u64,
+    /// Per-client-IP requests/second on tool, access-log, snapshot and chat endpoints (0: off).
+    #[arg(long, env = "RATE_LIMIT_RPS", default_value_t = 2.0)]
+    pub rate_limit_rps: f64,
+    /// Burst allowed above the rate.
+    #[arg(long, env = "RATE_LIMIT_BURST", default_value_t = 10)]
+    pub rate_limit_burst: u32,
+    /// Per-client-IP requests/second on the gateway (0: off).
+    #[arg(long, env = "GATEWAY_RATE_LIMIT_RPS", default_value_t = 0.0)]
+    pub gateway_rate_limit_rps: f64,
+    /// Burst allowed above the gateway rate.
+    #[arg(long, env = "GATEWAY_RATE_LIMIT_BURST", default_value_t = 100)]
+    pub gateway_rate_limit_burst: u32,
+    /// Most tool-calling steps of one chat.
+    #[arg(long, env = "AGENT_MAX_STEPS", default_value_t = 8)]
+    pub agent_max_steps: u32,
+    /// Most bytes of one tool result handed to the agent.
+    #[arg(long, env = "AGENT_MAX_TOOL_BYTES", default_value_t = 250_000)]
+    pub agent_max_tool_bytes: usize,
+    /// Timeout of one agent call, seconds.
+    #[arg(long, env = "DO_AGENT_TIMEOUT_SEC", default_value_t = 60.0)]
+    pub agent_timeout_sec: f64,
+    /// Retries of a failed agent call.
+    #[arg(long, env = "DO_AGENT_RETRIES", default_value_t = 2)]
+    pub agent_retries: u32,
+    /// Most bytes read from one access-log object.
+    #[arg(long, env = "MAX_LOG_BYTES", default_value_t = 10 * 1024 * 1024)]
+    pub max_log_bytes: u64,
+    /// How long a tenant's bucket list is cached, seconds.
+    #[arg(long, env = "BUCKET_CACHE_TTL_SEC", default_value_t = 300)]
+    pub bucket_cache_ttl_sec: u64,
+    /// Timeout of one upstream S3 operation, seconds.
+    #[arg(long, env = "S3_TIMEOUT_SEC", default_value_t = 30.0)]
+    pub s3_timeout_sec: f64,
+    /// Distinct bucket label values before the rest fold into __other__.
+    #[arg(long, env = "MAX_BUCKET_LABELS", default_value_t = 500)]
+    pub max_bucket_labels: usize,
+    /// Storage clients kept (one per tenant credential).
+    #[arg(long, env = "CLIENT_CACHE_SIZE", default_value_t = 256)]
+    pub client_cache_size: usize,
+}
+
+fn positive(name: &str, v: f64) -> Result<(), ConfigError> {
+    if v.is_finite() && v > 0.0 {
+        Ok(())
+    } else {
+        Err(ConfigError(format!("{name} must be a positive number")))
+    }
+}
+
+fn non_negative(name: &str, v: f64) -> Result<(), ConfigError> {
+    if v.is_finite() && v >= 0.0 {
+        Ok(())
+    } else {
+        Err(ConfigError(format!("{name} must be zero or positive")))
+    }
+}
+
+impl Knobs {
+    pub(super) fn validate(&self) -> Result<(), ConfigError> {
+        if !(10..=3600).contains(&self.recent_window_seconds) {
+            return Err(ConfigError(
+                "RECENT_WINDOW_SECONDS must be between 10 and 3600".into(),
+            ));
+        }
+        if self.max_operations_log == 0
+            || self.max_bucket_labels == 0
+            || self.client_cache_size == 0
+        {
+            return Err(ConfigError(
+                "MAX_STORAGE_METRICS_SAMPLES, MAX_BUCKET_LABELS and CLIENT_CACHE_SIZE must be at least 1".into(),
+            ));
+        }
+        non_negative("SLOW_OPERATION_MS", self.slow_operation_ms)?;
+        non_negative("RATE_LIMIT_RPS", self.rate_limit_rps)?;
+        non_negative("GATEWAY_RATE_LIMIT_RPS", self.gateway_rate_limit_rps)?;
+        positive("S3_TIMEOUT_SEC", self.s3_timeout_sec)?;
+        positive("DO_AGENT_TIMEOUT_SEC", self.agent_timeout_sec)
+    }
+
+    pub fn s3_timeout(&self) -> Duration {
+        Duration::from_secs_f64(self.s3_timeout_sec)
+    }
+
+    pub fn current_window(&self) -> Duration {
+        Duration::from_secs(self.recent_window_seconds)
+    }
+}

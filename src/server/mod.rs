@@ -1,0 +1,150 @@
+//! The HTTP server: application state, the middleware stack and the serve loop.
+//!
+//! Layers, outermost first: request context (ids, timing headers) → panic guard → body
+//! limit → routes; admin routes add [`admin_auth`], rate-limited routes add
+//! [`rate_limit`], and storage routes add the [`operation`] layer innermost, so a
+//! refused request never becomes an operation.
+
+pub mod admin_auth;
+pub mod error;
+pub mod operation;
+pub mod query;
+pub mod rate_limit;
+pub mod request_context;
+mod state;
+
+use std::future::Future;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::from_fn_with_state;
+use axum::response::{IntoResponse, Response};
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+
+pub use state::{AppState, Inner};
+
+use crate::config::Settings;
+use crate::storage::client::shared_http_client;
+use crate::telemetry::log::LogSink;
+use crate::telemetry::prom::{AppCounters, new_registry};
+use crate::telemetry::{Clock, Recorder, RecorderConfig};
+use crate::tenant::{Allowlist, ClientCache, TenantDefaults};
+use error::ApiError;
+
+/// Largest request body accepted outside the gateway.
+const MAX_JSON_BODY: usize = 1024 * 1024;
+
+/// What the application needs besides its settings (injected so tests can replace them).
+pub struct Runtime {
+    pub clock: Arc<dyn Clock>,
+    pub log_writer: Box<dyn Write + Send>,
+}
+
+impl Runtime {
+    /// The real clock, logging to stdout.
+    pub fn production() -> Self {
+        Self {
+            clock: Arc::new(crate::telemetry::SystemClock),
+            log_writer: Box::new(std::io::stdout()),
+        }
+    }
+}
+
+/// Builds the state (needs a tokio runtime: the export task starts here).
+pub fn build_state(settings: Settings, rt: Runtime) -> Result<AppState, String> {
+    let mut allowlist = Allowlist::new(settings.allow_endpoints.iter().map(String::as_str))
+        .map_err(|e| format!("--allow-endpoint {e}"))?;
+    if let Some(e) = &settings.endpoint {
+        allowlist
+            .add(e)
+            .map_err(|err| format!("SPACES_ENDPOINT {e:?}: {err}"))?;
+    }
+    let endpoint = settings
+        .endpoint
+        .as_deref()
+        .map(crate::tenant::endpoint::normalize)
+        .transpose()
+        .map_err(|e| e.to_string())?;
+    let registry = new_registry();
+    let log = Arc::new(LogSink::new(
+        settings.log_format,
+        rt.log_writer,
+        rt.clock.clone(),
+    ));
+    let k = &settings.knobs;
+    let config = RecorderConfig {
+        current_window: k.current_window(),
+        recent_capacity: k.max_operations_log,
+        slow_ms: k.slow_operation_ms,
+        max_buckets: k.max_bucket_labels,
+        ..RecorderConfig::default()
+    };
+    let recorder = Arc::new(Recorder::new(
+        &config,
+        rt.clock,
+        &registry,
+        log.clone(),
+        Vec::new(),
+    ));
+    Ok(AppState::new(Inner {
+        counters: AppCounters::register(&registry),
+        tenants: TenantDefaults {
+            region: settings.region.clone(),
+            endpoint,
+            allowlist,
+        },
+        clients: ClientCache::new(k.client_cache_size, shared_http_client(), k.s3_timeout()),
+        api_limiter: rate_limit::RateLimiter::new(k.rate_limit_rps, k.rate_limit_burst),
+        gateway_limiter: rate_limit::RateLimiter::new(
+            k.gateway_rate_limit_rps,
+            k.gateway_rate_limit_burst,
+        ),
+        started: Instant::now(),
+        registry,
+        recorder,
+        log,
+        settings,
+    }))
+}
+
+/// The whole application as one service (tests call it without a socket).
+pub fn app(state: AppState) -> Router {
+    crate::api::routes(&state)
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(from_fn_with_state(state.clone(), request_context::layer))
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("Not Found")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(http::StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
+}
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    ApiError::internal("Internal server error").into_response()
+}
+
+/// Serves until `shutdown` resolves, then drains open connections.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

@@ -1,0 +1,179 @@
+//! The operation layer: turns one storage request into exactly one [`Operation`].
+//!
+//! It wraps a storage route. The handler tells it the bucket and tenant through
+//! [`OpFields`] (a request extension); the response tells it status and error text
+//! ([`ErrorText`]). A response with a complete body is recorded as it leaves the handler,
+//! and its `X-Request-Duration-Ms` is the recorded duration. A response marked
+//! [`Streamed`] is recorded when its body ends — or is dropped, because a client that
+//! goes away mid-body is an outcome (status 499), not a lost sample. A handler future
+//! dropped before it answered is recorded the same way.
+
+mod body;
+mod fields;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::middleware::{Next, from_fn_with_state};
+use axum::response::Response;
+use axum::routing::MethodRouter;
+use http::HeaderValue;
+use http_body::Body as _;
+
+pub use fields::OpFields;
+
+use super::AppState;
+use super::error::ErrorText;
+use super::request_context::{DURATION, RequestContext, duration_header};
+use crate::telemetry::{HttpMethod, Operation, OperationType, Recorder};
+
+pub const OPERATION_TYPE: &str = "x-operation-type";
+/// Status recorded for a request whose client went away (nginx's convention).
+pub const CLIENT_CLOSED: u16 = 499;
+
+/// Marks a response whose body streams: record it when the body ends, not before.
+#[derive(Debug, Clone, Copy)]
+pub struct Streamed;
+
+/// Which operation a route is, and its template for logs.
+#[derive(Debug, Clone, Copy)]
+pub struct OpRoute {
+    pub operation: OperationType,
+    pub route: &'static str,
+}
+
+type LayerState = (AppState, OpRoute);
+
+/// Makes the routes of `mr` one storage operation each, of type `operation`.
+pub fn storage_route(
+    mr: MethodRouter<AppState>,
+    state: &AppState,
+    operation: OperationType,
+    route: &'static str,
+) -> MethodRouter<AppState> {
+    mr.route_layer(from_fn_with_state(
+        (state.clone(), OpRoute { operation, route }),
+        record,
+    ))
+}
+
+/// Everything but the outcome; finishing it records the operation exactly once.
+pub(crate) struct Draft {
+    recorder: Arc<Recorder>,
+    ctx: RequestContext,
+    route: OpRoute,
+    method: HttpMethod,
+    fields: OpFields,
+    bytes_in: Arc<AtomicU64>,
+}
+
+/// The outcome of a request, as far as the response body goes.
+pub(crate) struct Outcome {
+    pub status: u16,
+    pub error: Option<Arc<str>>,
+    pub bytes_out: u64,
+    pub first_byte: Option<Duration>,
+}
+
+impl Draft {
+    /// Records the operation; returns its duration.
+    pub(crate) fn finish(self, o: Outcome) -> Duration {
+        let duration = self.ctx.start.elapsed();
+        let (bucket, tenant) = self.fields.take();
+        self.recorder.record(Operation {
+            started_at: self.ctx.started_at,
+            operation: self.route.operation,
+            method: self.method,
+            route: self.route.route,
+            bucket,
+            tenant,
+            status: o.status,
+            duration,
+            bytes_in: self.bytes_in.load(Ordering::Relaxed),
+            bytes_out: o.bytes_out,
+            first_byte: o.first_byte,
+            error: o.error,
+            request_id: self.ctx.request_id.clone(),
+            trace_id: self.ctx.trace_id,
+        });
+        duration
+    }
+
+    pub(crate) fn cancelled(self, bytes_out: u64, first_byte: Option<Duration>) {
+        self.finish(Outcome {
+            status: CLIENT_CLOSED,
+            error: Some(Arc::from("client closed the connection")),
+            bytes_out,
+            first_byte,
+        });
+    }
+}
+
+/// Records a cancellation if the handler's future is dropped before it answers.
+struct Pending(Option<Draft>);
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if let Some(d) = self.0.take() {
+            d.cancelled(0, None);
+        }
+    }
+}
+
+async fn record(State((state, route)): State<LayerState>, req: Request, next: Next) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let ctx = match parts.extensions.get::<RequestContext>() {
+        Some(c) => c.clone(),
+        None => RequestContext::from_headers(&parts.headers, state.recorder.now()),
+    };
+    let fields = OpFields::default();
+    parts.extensions.insert(fields.clone());
+    let bytes_in = Arc::new(AtomicU64::new(0));
+    let body = Body::new(body::CountIn::new(body, bytes_in.clone()));
+    let mut pending = Pending(Some(Draft {
+        recorder: state.recorder.clone(),
+        ctx,
+        route,
+        method: HttpMethod::from(&parts.method),
+        fields,
+        bytes_in,
+    }));
+    let resp = next.run(Request::from_parts(parts, body)).await;
+    match pending.0.take() {
+        Some(draft) => complete(draft, resp),
+        None => resp,
+    }
+}
+
+fn complete(draft: Draft, mut resp: Response) -> Response {
+    let status = resp.status();
+    let error = resp
+        .extensions()
+        .get::<ErrorText>()
+        .map(|e| Arc::from(e.0.as_str()))
+        .or_else(|| {
+            (status.as_u16() >= 400)
+                .then(|| Arc::from(status.canonical_reason().unwrap_or("error")))
+        });
+    let h = resp.headers_mut();
+    h.insert(
+        OPERATION_TYPE,
+        HeaderValue::from_static(draft.route.operation.as_str()),
+    );
+    if resp.extensions().get::<Streamed>().is_some() {
+        return resp.map(|b| Body::new(body::RecordOut::new(b, draft, status.as_u16(), error)));
+    }
+    let outcome = Outcome {
+        status: status.as_u16(),
+        error,
+        bytes_out: resp.body().size_hint().exact().unwrap_or(0),
+        first_byte: None,
+    };
+    let duration = draft.finish(outcome);
+    resp.headers_mut()
+        .insert(DURATION, duration_header(duration));
+    resp
+}

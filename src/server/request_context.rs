@@ -1,0 +1,150 @@
+//! Request id, trace id and timing: the outermost middleware.
+//!
+//! Every response carries `X-Request-Id` (the caller's, when it is a sane token, else a
+//! new unique one) and `X-Request-Duration-Ms` (two decimals). An incoming W3C
+//! `traceparent` is continued; otherwise a new trace id is made, so every log line and
+//! `/logs/operations` entry can be joined to a trace.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use http::{HeaderMap, HeaderValue};
+
+use super::AppState;
+use crate::telemetry::{TraceId, UnixTime};
+
+pub const REQUEST_ID: &str = "x-request-id";
+pub const DURATION: &str = "x-request-duration-ms";
+
+/// What every later stage knows about the request.
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    pub request_id: Arc<str>,
+    pub trace_id: TraceId,
+    /// Span id of the caller's span, when a `traceparent` came in.
+    pub parent_span: Option<[u8; 8]>,
+    pub start: Instant,
+    pub started_at: UnixTime,
+}
+
+impl RequestContext {
+    /// Reads the caller's ids from the headers, making new ones where needed.
+    pub fn from_headers(h: &HeaderMap, now: UnixTime) -> Self {
+        let request_id = h
+            .get(REQUEST_ID)
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| is_sane_id(v))
+            .map(Arc::from)
+            .unwrap_or_else(new_request_id);
+        let parent = h
+            .get("traceparent")
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_traceparent);
+        Self {
+            request_id,
+            trace_id: parent.map(|p| p.0).unwrap_or_else(new_trace_id),
+            parent_span: parent.map(|p| p.1),
+            start: Instant::now(),
+            started_at: now,
+        }
+    }
+}
+
+/// Printable, no spaces, at most 128 bytes: safe to echo and to log.
+fn is_sane_id(v: &str) -> bool {
+    (1..=128).contains(&v.len())
+        && v.bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
+}
+
+fn new_request_id() -> Arc<str> {
+    Arc::from(format!("req-{}", uuid::Uuid::new_v4().simple()))
+}
+
+fn new_trace_id() -> TraceId {
+    TraceId(*uuid::Uuid::new_v4().as_bytes())
+}
+
+/// `00-<32 hex trace id>-<16 hex span id>-<2 hex flags>`; all-zero ids are invalid.
+pub fn parse_traceparent(v: &str) -> Option<(TraceId, [u8; 8])> {
+    let parts: Vec<&str> = v.trim().split('-').collect();
+    let [version, trace, span, flags] = parts.as_slice() else {
+        return None;
+    };
+    if version.len() != 2 || *version == "ff" || flags.len() != 2 {
+        return None;
+    }
+    let mut t = [0u8; 16];
+    let mut s = [0u8; 8];
+    hex::decode_to_slice(trace, &mut t).ok()?;
+    hex::decode_to_slice(span, &mut s).ok()?;
+    if t == [0; 16] || s == [0; 8] || trace.bytes().any(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    Some((TraceId(t), s))
+}
+
+/// `12.34` — the header format of durations.
+pub fn duration_header(d: Duration) -> HeaderValue {
+    let text = format!("{:.2}", d.as_secs_f64() * 1000.0);
+    HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static("0.00"))
+}
+
+/// The middleware: puts a [`RequestContext`] on the request and the headers on the response.
+pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let ctx = RequestContext::from_headers(req.headers(), state.recorder.now());
+    req.extensions_mut().insert(ctx.clone());
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    if !h.contains_key(DURATION) {
+        h.insert(DURATION, duration_header(ctx.start.elapsed()));
+    }
+    if let Ok(v) = HeaderValue::from_str(&ctx.request_id) {
+        h.insert(REQUEST_ID, v);
+    }
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traceparent_is_parsed_strictly() {
+        let ok = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        let (t, s) = parse_traceparent(ok).unwrap();
+        assert_eq!(t.to_string(), "4bf92f3577b34da6a3ce929d0e0e4736");
+        assert_eq!(hex::encode(s), "00f067aa0ba902b7");
+        for bad in [
+            "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+            "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+            "00-4bf92f-00f067aa0ba902b7-01",
+            "garbage",
+        ] {
+            assert!(parse_traceparent(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn request_ids_are_echoed_only_when_sane() {
+        let mut h = HeaderMap::new();
+        h.insert(REQUEST_ID, HeaderValue::from_static("abc-123"));
+        assert_eq!(
+            &*RequestContext::from_headers(&h, UnixTime(0)).request_id,
+            "abc-123"
+        );
+        h.insert(REQUEST_ID, HeaderValue::from_static("has space"));
+        let generated = RequestContext::from_headers(&h, UnixTime(0)).request_id;
+        assert!(generated.starts_with("req-") && generated.len() == 36);
+        assert_ne!(
+            generated,
+            RequestContext::from_headers(&h, UnixTime(0)).request_id
+        );
+        assert_eq!(duration_header(Duration::from_micros(45_234)), "45.23");
+    }
+}

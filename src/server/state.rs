@@ -1,0 +1,55 @@
+//! The state every handler shares, built once from [`Settings`].
+
+use std::ops::Deref;
+use std::sync::Arc;
+use std::time::Instant;
+
+use prometheus::Registry;
+
+use super::rate_limit::RateLimiter;
+use crate::config::Settings;
+use crate::telemetry::Recorder;
+use crate::telemetry::log::LogSink;
+use crate::telemetry::prom::AppCounters;
+use crate::tenant::{ClientCache, TenantDefaults};
+
+/// Shared, cheaply cloned application state.
+#[derive(Clone, Debug)]
+pub struct AppState(Arc<Inner>);
+
+/// The parts of the state.
+#[derive(Debug)]
+pub struct Inner {
+    pub settings: Settings,
+    pub registry: Registry,
+    pub recorder: Arc<Recorder>,
+    pub log: Arc<LogSink>,
+    pub counters: AppCounters,
+    pub tenants: TenantDefaults,
+    pub clients: ClientCache,
+    pub api_limiter: RateLimiter,
+    pub gateway_limiter: RateLimiter,
+    pub started: Instant,
+}
+
+impl AppState {
+    pub fn new(inner: Inner) -> Self {
+        Self(Arc::new(inner))
+    }
+
+    /// The default storage endpoint tenants get when they name none.
+    pub fn default_endpoint(&self) -> String {
+        match &self.tenants.endpoint {
+            Some(e) => e.clone(),
+            None => format!("https://{}.digitaloceanspaces.com", self.tenants.region),
+        }
+    }
+}
+
+impl Deref for AppState {
+    type Target = Inner;
+
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}

@@ -1,0 +1,113 @@
+//! Upstream failures mapped to an HTTP status and a readable, secret-free text.
+//!
+//! | upstream                                  | status | text                          |
+//! |-------------------------------------------|--------|-------------------------------|
+//! | NoSuchBucket                              | 404    | Bucket not found              |
+//! | NoSuchKey                                 | 404    | Object not found              |
+//! | AccessDenied                              | 403    | Access denied                 |
+//! | InvalidAccessKeyId, SignatureDoesNotMatch | 401    | Invalid storage credentials … |
+//! | connection refused / reset                | 502    | Cannot reach storage endpoint |
+//! | timeout (`S3_TIMEOUT_SEC`)                | 504    | Storage request timed out     |
+//! | anything else                             | 502    | Storage error: <code>         |
+//!
+//! The text is built from the error *code* only, never from the upstream message, so
+//! nothing the server echoes back (string-to-sign, headers) can leak into logs.
+
+use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
+use http::StatusCode;
+
+use crate::server::error::ApiError;
+
+/// A failed storage call, ready to answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StorageError {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl StorageError {
+    fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+        }
+    }
+
+    /// Classifies an SDK error.
+    pub fn from_sdk<E, R>(err: &SdkError<E, R>) -> Self
+    where
+        E: ProvideErrorMetadata,
+        R: HttpStatus,
+    {
+        match err {
+            SdkError::ServiceError(se) => from_code(se.err().code(), se.raw().http_status()),
+            SdkError::TimeoutError(_) => Self::timeout(),
+            SdkError::DispatchFailure(df) if df.is_timeout() => Self::timeout(),
+            SdkError::DispatchFailure(_) => {
+                Self::new(StatusCode::BAD_GATEWAY, "Cannot reach storage endpoint")
+            }
+            SdkError::ResponseError(_) => {
+                Self::new(StatusCode::BAD_GATEWAY, "Unreadable response from storage")
+            }
+            _ => Self::new(StatusCode::BAD_GATEWAY, "Storage request failed"),
+        }
+    }
+
+    pub fn timeout() -> Self {
+        Self::new(StatusCode::GATEWAY_TIMEOUT, "Storage request timed out")
+    }
+}
+
+/// Access to the HTTP status of a raw response, whatever its type.
+pub trait HttpStatus {
+    fn http_status(&self) -> u16;
+}
+
+impl HttpStatus for aws_sdk_s3::config::http::HttpResponse {
+    fn http_status(&self) -> u16 {
+        self.status().as_u16()
+    }
+}
+
+fn from_code(code: Option<&str>, http_status: u16) -> StorageError {
+    use StatusCode as S;
+    match code {
+        Some("NoSuchBucket") => StorageError::new(S::NOT_FOUND, "Bucket not found"),
+        Some("NoSuchKey") => StorageError::new(S::NOT_FOUND, "Object not found"),
+        Some("AccessDenied" | "AllAccessDisabled") => {
+            StorageError::new(S::FORBIDDEN, "Access denied")
+        }
+        Some("InvalidAccessKeyId") => StorageError::new(
+            S::UNAUTHORIZED,
+            "Invalid storage credentials: unknown access key",
+        ),
+        Some("SignatureDoesNotMatch") => StorageError::new(
+            S::UNAUTHORIZED,
+            "Invalid storage credentials: signature does not match (check X-Spaces-Secret)",
+        ),
+        Some(code) => StorageError::new(
+            S::BAD_GATEWAY,
+            format!("Storage error: {}", safe_code(code)),
+        ),
+        None => match http_status {
+            404 => StorageError::new(S::NOT_FOUND, "Not found"),
+            403 => StorageError::new(S::FORBIDDEN, "Access denied"),
+            s => StorageError::new(S::BAD_GATEWAY, format!("Storage returned HTTP {s}")),
+        },
+    }
+}
+
+/// Error codes are identifiers; anything else is not repeated.
+fn safe_code(code: &str) -> &str {
+    if code.len() <= 64 && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.') {
+        code
+    } else {
+        "unrecognised"
+    }
+}
+
+impl From<StorageError> for ApiError {
+    fn from(e: StorageError) -> Self {
+        ApiError::new(e.status, e.message)
+    }
+}

@@ -1,0 +1,10 @@
+//! The storage layer: SDK clients per tenant credential, the tools built on them, and
+//! the mapping of upstream failures to HTTP answers.
+
+pub mod client;
+pub mod error;
+mod names;
+pub mod tools;
+
+pub use error::StorageError;
+pub use names::BucketName;

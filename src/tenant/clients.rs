@@ -1,0 +1,80 @@
+//! A bounded cache of storage clients, one per tenant credential.
+//!
+//! Building an SDK client is cheap but not free, and every client shares one HTTP
+//! connection pool, so reusing them keeps connections warm. The cache key covers the
+//! secret ([`Credentials::cache_key`]); the least recently used client is evicted.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use aws_sdk_s3::config::SharedHttpClient;
+use parking_lot::Mutex;
+
+use super::credentials::Credentials;
+use crate::storage::client::build_client;
+
+struct Entry {
+    client: aws_sdk_s3::Client,
+    last_used: u64,
+}
+
+/// The per-credential client cache.
+pub struct ClientCache {
+    capacity: usize,
+    http: SharedHttpClient,
+    timeout: Duration,
+    inner: Mutex<(HashMap<[u8; 32], Entry>, u64)>,
+}
+
+impl std::fmt::Debug for ClientCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientCache")
+            .field("capacity", &self.capacity)
+            .field("len", &self.len())
+            .finish()
+    }
+}
+
+impl ClientCache {
+    pub fn new(capacity: usize, http: SharedHttpClient, timeout: Duration) -> Self {
+        Self {
+            capacity: capacity.max(1),
+            http,
+            timeout,
+            inner: Mutex::new((HashMap::new(), 0)),
+        }
+    }
+
+    /// The client for these credentials, built on first use.
+    pub fn get(&self, creds: &Credentials) -> aws_sdk_s3::Client {
+        let key = creds.cache_key();
+        let mut guard = self.inner.lock();
+        let (map, tick) = &mut *guard;
+        *tick += 1;
+        if let Some(e) = map.get_mut(&key) {
+            e.last_used = *tick;
+            return e.client.clone();
+        }
+        if map.len() >= self.capacity {
+            let oldest = map.iter().min_by_key(|(_, e)| e.last_used).map(|(k, _)| *k);
+            oldest.and_then(|k| map.remove(&k));
+        }
+        let client = build_client(creds, self.http.clone(), self.timeout);
+        map.insert(
+            key,
+            Entry {
+                client: client.clone(),
+                last_used: *tick,
+            },
+        );
+        client
+    }
+
+    pub fn len(&self) -> usize {
+        self.inner.lock().0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}

@@ -1,0 +1,209 @@
+//! A tenant's credentials, read from the request headers and validated.
+
+use http::HeaderMap;
+use sha2::{Digest, Sha256};
+
+use super::endpoint::{Allowlist, EndpointError};
+use crate::config::Secret;
+use crate::storage::BucketName;
+use crate::telemetry::Fingerprint;
+
+/// Default of `X-Metrics-Prefix`.
+pub const DEFAULT_METRICS_PREFIX: &str = "spacewatch-metrics/";
+
+/// Where a tenant's requests go when the request does not say.
+#[derive(Debug, Clone)]
+pub struct TenantDefaults {
+    pub region: String,
+    /// The operator's explicit endpoint; otherwise the region's Spaces endpoint.
+    pub endpoint: Option<String>,
+    pub allowlist: Allowlist,
+}
+
+/// Everything a tenant sent about itself.
+#[derive(Clone)]
+pub struct Credentials {
+    pub key: String,
+    pub secret: Secret,
+    pub region: String,
+    /// Normalized, allow-listed endpoint.
+    pub endpoint: String,
+    pub log_bucket: Option<BucketName>,
+    pub metrics_bucket: Option<BucketName>,
+    pub log_prefix: String,
+    pub metrics_prefix: String,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("fingerprint", &self.fingerprint())
+            .field("endpoint", &self.endpoint)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why the credential headers were refused (always a 400).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CredentialError {
+    #[error("missing required header {0}")]
+    Missing(&'static str),
+    #[error("header {0} is malformed")]
+    Malformed(&'static str),
+    #[error(transparent)]
+    Endpoint(#[from] EndpointError),
+}
+
+/// A region name as Spaces and S3 spell them.
+pub fn valid_region(r: &str) -> bool {
+    (2..=32).contains(&r.len())
+        && r.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn header<'a>(h: &'a HeaderMap, name: &'static str) -> Result<Option<&'a str>, CredentialError> {
+    match h.get(name) {
+        None => Ok(None),
+        Some(v) => v
+            .to_str()
+            .map(|s| Some(s.trim()).filter(|s| !s.is_empty()))
+            .map_err(|_| CredentialError::Malformed(name)),
+    }
+}
+
+/// A key or secret: printable ASCII without spaces, at most 256 bytes.
+fn token(h: &HeaderMap, name: &'static str) -> Result<String, CredentialError> {
+    let v = header(h, name)?.ok_or(CredentialError::Missing(name))?;
+    if v.len() > 256 || !v.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(CredentialError::Malformed(name));
+    }
+    Ok(v.to_string())
+}
+
+fn bucket(h: &HeaderMap, name: &'static str) -> Result<Option<BucketName>, CredentialError> {
+    header(h, name)?
+        .map(|b| BucketName::parse(b).ok_or(CredentialError::Malformed(name)))
+        .transpose()
+}
+
+fn prefix(h: &HeaderMap, name: &'static str, default: &str) -> Result<String, CredentialError> {
+    let v = header(h, name)?.unwrap_or(default);
+    if v.len() > 512 || v.chars().any(char::is_control) {
+        return Err(CredentialError::Malformed(name));
+    }
+    Ok(v.to_string())
+}
+
+impl Credentials {
+    /// Reads and validates the credential headers.
+    pub fn from_headers(h: &HeaderMap, d: &TenantDefaults) -> Result<Self, CredentialError> {
+        let key = token(h, "X-Spaces-Key")?;
+        let secret = Secret::new(token(h, "X-Spaces-Secret")?);
+        let region = match header(h, "X-Region")? {
+            Some(r) if valid_region(r) => r.to_string(),
+            Some(_) => return Err(CredentialError::Malformed("X-Region")),
+            None => d.region.clone(),
+        };
+        let endpoint = match header(h, "X-Endpoint")? {
+            Some(e) => d.allowlist.check(e)?,
+            None => match &d.endpoint {
+                Some(e) => e.clone(),
+                None => format!("https://{region}.digitaloceanspaces.com"),
+            },
+        };
+        Ok(Self {
+            key,
+            secret,
+            region,
+            endpoint,
+            log_bucket: bucket(h, "X-Log-Bucket")?,
+            metrics_bucket: bucket(h, "X-Metrics-Bucket")?,
+            log_prefix: prefix(h, "X-Log-Prefix", "")?,
+            metrics_prefix: prefix(h, "X-Metrics-Prefix", DEFAULT_METRICS_PREFIX)?,
+        })
+    }
+
+    /// sha256(key + endpoint + region), first 16 hex digits: the public tenant identity.
+    pub fn fingerprint(&self) -> Fingerprint {
+        let d = Sha256::new()
+            .chain_update(&self.key)
+            .chain_update(&self.endpoint)
+            .chain_update(&self.region)
+            .finalize();
+        let mut fp = [0u8; 8];
+        fp.copy_from_slice(&d[..8]);
+        Fingerprint(fp)
+    }
+
+    /// Private cache key that also covers the secret: a request carrying someone's key
+    /// with a wrong secret must never reach their cached client or bucket list.
+    pub fn cache_key(&self) -> [u8; 32] {
+        Sha256::new()
+            .chain_update(self.key.as_bytes())
+            .chain_update([0])
+            .chain_update(self.secret.expose().as_bytes())
+            .chain_update([0])
+            .chain_update(self.endpoint.as_bytes())
+            .chain_update([0])
+            .chain_update(self.region.as_bytes())
+            .finalize()
+            .into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn defaults() -> TenantDefaults {
+        TenantDefaults {
+            region: "sgp1".into(),
+            endpoint: None,
+            allowlist: Allowlist::default(),
+        }
+    }
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(
+                http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                v.parse().unwrap(),
+            );
+        }
+        h
+    }
+
+    #[test]
+    fn missing_and_malformed_headers_are_named() {
+        let e = Credentials::from_headers(&headers(&[]), &defaults()).unwrap_err();
+        assert_eq!(e.to_string(), "missing required header X-Spaces-Key");
+        let h = headers(&[
+            ("X-Spaces-Key", "K"),
+            ("X-Spaces-Secret", "S"),
+            ("X-Region", "NYC 3"),
+        ]);
+        assert_eq!(
+            Credentials::from_headers(&h, &defaults()).unwrap_err(),
+            CredentialError::Malformed("X-Region")
+        );
+    }
+
+    #[test]
+    fn fingerprint_is_the_documented_digest_and_ignores_the_secret() {
+        let h = headers(&[
+            ("X-Spaces-Key", "AKIA1"),
+            ("X-Spaces-Secret", "s1"),
+            ("X-Region", "nyc3"),
+        ]);
+        let a = Credentials::from_headers(&h, &defaults()).unwrap();
+        assert_eq!(a.endpoint, "https://nyc3.digitaloceanspaces.com");
+        let expect =
+            hex::encode(&Sha256::digest(b"AKIA1https://nyc3.digitaloceanspaces.comnyc3")[..8]);
+        assert_eq!(a.fingerprint().to_string(), expect);
+        let mut b = a.clone();
+        b.secret = Secret::new("s2");
+        assert_eq!(a.fingerprint(), b.fingerprint());
+        assert_ne!(a.cache_key(), b.cache_key());
+    }
+}

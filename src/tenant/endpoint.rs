@@ -1,0 +1,133 @@
+//! Which storage endpoints a tenant may name in `X-Endpoint`.
+//!
+//! Without this, anyone could make SpaceWatch send signed requests to any host. Allowed:
+//! the configured `SPACES_ENDPOINT`, `https://<region>.digitaloceanspaces.com`, the
+//! `--allow-endpoint` entries and the demo store. Endpoints are compared in a normal form
+//! (lower-case scheme and host, default port dropped, no path, no credentials).
+
+use std::collections::HashSet;
+
+use url::Url;
+
+/// Why an endpoint was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EndpointError {
+    #[error("X-Endpoint is not a valid http(s) URL")]
+    Invalid,
+    #[error("X-Endpoint must be a bare origin (no user, path, query or fragment)")]
+    NotAnOrigin,
+    #[error("X-Endpoint is not an allowed storage endpoint")]
+    NotAllowed,
+}
+
+/// An endpoint in normal form: `scheme://host[:port]`.
+pub fn normalize(raw: &str) -> Result<String, EndpointError> {
+    let url = Url::parse(raw.trim()).map_err(|_| EndpointError::Invalid)?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(EndpointError::Invalid);
+    }
+    let bare = url.username().is_empty()
+        && url.password().is_none()
+        && matches!(url.path(), "" | "/")
+        && url.query().is_none()
+        && url.fragment().is_none();
+    if !bare {
+        return Err(EndpointError::NotAnOrigin);
+    }
+    let host = url.host_str().unwrap_or_default();
+    Ok(match url.port() {
+        Some(p) => format!("{}://{host}:{p}", url.scheme()),
+        None => format!("{}://{host}", url.scheme()),
+    })
+}
+
+/// The set of endpoints tenants may use.
+#[derive(Debug, Clone, Default)]
+pub struct Allowlist {
+    exact: HashSet<String>,
+}
+
+impl Allowlist {
+    /// Builds the list; entries that are not valid origins are reported back.
+    pub fn new<'a>(entries: impl IntoIterator<Item = &'a str>) -> Result<Self, String> {
+        let mut exact = HashSet::new();
+        for e in entries {
+            exact.insert(normalize(e).map_err(|err| format!("{e:?}: {err}"))?);
+        }
+        Ok(Self { exact })
+    }
+
+    pub fn add(&mut self, endpoint: &str) -> Result<(), EndpointError> {
+        self.exact.insert(normalize(endpoint)?);
+        Ok(())
+    }
+
+    /// Normalizes `raw` and accepts it if it is allowed.
+    pub fn check(&self, raw: &str) -> Result<String, EndpointError> {
+        let n = normalize(raw)?;
+        if self.exact.contains(&n) || is_spaces_regional(&n) {
+            Ok(n)
+        } else {
+            Err(EndpointError::NotAllowed)
+        }
+    }
+}
+
+/// `https://<one DNS label>.digitaloceanspaces.com` — a Spaces regional endpoint.
+fn is_spaces_regional(normalized: &str) -> bool {
+    let Some(label) = normalized
+        .strip_prefix("https://")
+        .and_then(|h| h.strip_suffix(".digitaloceanspaces.com"))
+    else {
+        return false;
+    };
+    !label.is_empty()
+        && label.len() <= 63
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !label.starts_with('-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spaces_regions_and_listed_endpoints_only() {
+        let a = Allowlist::new(["http://127.0.0.1:9000/"]).unwrap();
+        assert_eq!(
+            a.check("https://NYC3.digitaloceanspaces.com").unwrap(),
+            "https://nyc3.digitaloceanspaces.com"
+        );
+        assert_eq!(
+            a.check("http://127.0.0.1:9000").unwrap(),
+            "http://127.0.0.1:9000"
+        );
+        assert_eq!(
+            a.check("https://sgp1.digitaloceanspaces.com:443").unwrap(),
+            "https://sgp1.digitaloceanspaces.com"
+        );
+        for bad in [
+            "http://nyc3.digitaloceanspaces.com",
+            "https://evil.com",
+            "https://a.b.digitaloceanspaces.com",
+            "https://digitaloceanspaces.com",
+            "https://nyc3.digitaloceanspaces.com.evil.com",
+            "http://127.0.0.1:9001",
+            "http://169.254.169.254",
+        ] {
+            assert_eq!(a.check(bad), Err(EndpointError::NotAllowed), "{bad}");
+        }
+        assert_eq!(
+            a.check("https://u:p@nyc3.digitaloceanspaces.com"),
+            Err(EndpointError::NotAnOrigin)
+        );
+        assert_eq!(
+            a.check("https://nyc3.digitaloceanspaces.com/x"),
+            Err(EndpointError::NotAnOrigin)
+        );
+        assert_eq!(a.check("ftp://x"), Err(EndpointError::Invalid));
+        assert_eq!(a.check("not a url"), Err(EndpointError::Invalid));
+    }
+}
