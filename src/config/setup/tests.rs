@@ -1,5 +1,6 @@
 //! Tests for the setup wizard, driven by a scripted `Prompter`.
 
+use super::envfile::entry_key;
 use super::*;
 use std::collections::VecDeque;
 use tempfile::TempDir;
