@@ -1,0 +1,11 @@
+//! Integration tests of the core service against a real S3 server (s3s-fs) over the
+//! network. One test binary: the modules share the harness in `support`.
+
+mod support;
+
+mod admin_auth_and_headers;
+mod bad_input;
+mod conservation;
+mod secrets;
+mod seed_examples;
+mod windows;

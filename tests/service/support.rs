@@ -1,0 +1,219 @@
+//! The test harness: a real S3 store (s3s-fs) and a real SpaceWatch server, both on
+//! loopback port 0, a reqwest client, and the server's log lines captured in memory.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+use reqwest::header::{HeaderMap, HeaderValue};
+use spacewatch::config::Settings;
+use spacewatch::demo::DemoStore;
+use spacewatch::server::{AppState, Runtime, app, build_state, serve};
+use spacewatch::telemetry::{Clock, SystemClock};
+use tokio::net::TcpListener;
+
+pub const KEY: &str = "TESTKEY0123456789ABC";
+pub const SECRET: &str = "test-secret-Zq8Lr2VfK0pWx";
+
+/// A `Write` that appends to a shared buffer.
+#[derive(Clone, Default)]
+pub struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock()).into_owned()
+    }
+}
+
+pub struct Harness {
+    pub store: DemoStore,
+    pub base: String,
+    pub state: AppState,
+    pub logs: Captured,
+    pub http: reqwest::Client,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+/// Settings pointing at `store`, with the rate limit off unless a test turns it on.
+pub fn settings_for(store: &DemoStore) -> Settings {
+    let mut s = Settings::for_tests();
+    s.endpoint = Some(store.endpoint());
+    s.region = "us-east-1".into();
+    s.knobs.rate_limit_rps = 0.0;
+    s
+}
+
+impl Harness {
+    pub async fn start() -> Self {
+        Self::start_with(|_| {}, Arc::new(SystemClock)).await
+    }
+
+    /// Starts a store holding `alpha`, `beta` and `gamma` (with a few objects) and a server.
+    pub async fn start_with(configure: impl FnOnce(&mut Settings), clock: Arc<dyn Clock>) -> Self {
+        let store = DemoStore::start(KEY, SECRET).await.expect("store starts");
+        seed(&store).await;
+        let mut settings = settings_for(&store);
+        configure(&mut settings);
+        let logs = Captured::default();
+        let rt = Runtime {
+            clock,
+            log_writer: Box::new(logs.clone()),
+        };
+        let state = build_state(settings, rt).expect("state builds");
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let router = app(state.clone());
+        let server = tokio::spawn(async move {
+            let _ = serve(listener, router, std::future::pending()).await;
+        });
+        Self {
+            store,
+            base,
+            state,
+            logs,
+            http: reqwest::Client::new(),
+            server,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str, headers: HeaderMap) -> reqwest::Response {
+        self.http
+            .get(self.url(path))
+            .headers(headers)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn json(&self, path: &str) -> serde_json::Value {
+        let resp = self.get(path, HeaderMap::new()).await;
+        assert!(resp.status().is_success(), "{path}: {}", resp.status());
+        resp.json().await.expect("json body")
+    }
+
+    /// Waits until every log line of the operations so far is written.
+    pub async fn flush_logs(&self) -> String {
+        self.state.recorder.flush().await;
+        self.logs.text()
+    }
+}
+
+/// The tenant headers of the test credentials.
+pub fn tenant() -> HeaderMap {
+    tenant_with(KEY, SECRET)
+}
+
+pub fn tenant_with(key: &str, secret: &str) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    h.insert("X-Spaces-Key", HeaderValue::from_str(key).unwrap());
+    h.insert("X-Spaces-Secret", HeaderValue::from_str(secret).unwrap());
+    h
+}
+
+/// An SDK client of the test store (for seeding, not for what is under test).
+pub fn s3_client(store: &DemoStore) -> aws_sdk_s3::Client {
+    use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
+    let conf = aws_sdk_s3::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(store.endpoint())
+        .credentials_provider(Credentials::new(KEY, SECRET, None, None, "test"))
+        .force_path_style(true)
+        .build();
+    aws_sdk_s3::Client::from_conf(conf)
+}
+
+/// Buckets `alpha` (3 objects of 100–102 bytes), `beta` and `gamma` (empty).
+async fn seed(store: &DemoStore) {
+    let c = s3_client(store);
+    for b in ["alpha", "beta", "gamma"] {
+        c.create_bucket()
+            .bucket(b)
+            .send()
+            .await
+            .expect("create bucket");
+    }
+    put_many(store, "alpha", 3).await;
+}
+
+/// Puts `n` objects `dir/obj-NNNN` of 100 + i bytes into `bucket`.
+pub async fn put_many(store: &DemoStore, bucket: &str, n: usize) {
+    let c = s3_client(store);
+    for i in 0..n {
+        c.put_object()
+            .bucket(bucket)
+            .key(format!("dir/obj-{i:04}"))
+            .body(vec![b'x'; 100 + i].into())
+            .send()
+            .await
+            .expect("put object");
+    }
+}
+
+/// One sample of the Prometheus text format.
+#[derive(Debug, Clone)]
+pub struct Sample {
+    pub name: String,
+    pub labels: std::collections::BTreeMap<String, String>,
+    pub value: f64,
+}
+
+/// Parses the samples of a text exposition (label values without escapes suffice here).
+pub fn parse_metrics(text: &str) -> Vec<Sample> {
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let (head, value) = l.rsplit_once(' ').expect("sample line");
+            let (name, labels) = match head.split_once('{') {
+                Some((n, rest)) => (n, rest.trim_end_matches('}')),
+                None => (head, ""),
+            };
+            let labels = labels
+                .split("\",")
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    let (k, v) = p.split_once("=\"").expect("label");
+                    (k.to_string(), v.trim_end_matches('"').to_string())
+                })
+                .collect();
+            Sample {
+                name: name.into(),
+                labels,
+                value: value.parse().expect("value"),
+            }
+        })
+        .collect()
+}
+
+/// Sum of the samples named `name` whose labels include every pair of `want`.
+pub fn metric_sum(samples: &[Sample], name: &str, want: &[(&str, &str)]) -> f64 {
+    samples
+        .iter()
+        .filter(|s| s.name == name)
+        .filter(|s| {
+            want.iter()
+                .all(|(k, v)| s.labels.get(*k).map(String::as_str) == Some(*v))
+        })
+        .map(|s| s.value)
+        .sum()
+}
