@@ -9,10 +9,10 @@ use crate::server::error::{ApiError, ApiResult};
 use crate::server::query::Params;
 use crate::storage::BucketName;
 use crate::telemetry::OperationType;
+use crate::telemetry::bucket::BUCKET_WINDOW;
 use crate::telemetry::prom::AppEvent;
 use crate::telemetry::recent::LogFilter;
 use crate::telemetry::report::{bucket_analytics, log_entry, storage_metrics, window_json};
-use crate::telemetry::window::BUCKET_WINDOW;
 
 pub async fn operations(State(state): State<AppState>) -> Json<Value> {
     let now = state.recorder.now();
@@ -74,7 +74,7 @@ pub async fn logs(State(state): State<AppState>, params: Params) -> ApiResult<Js
     let filter = parse_filter(&params)?;
     let limit = params.int("limit", 1..=1000, 100)?;
     let ops = state.recorder.recent(&filter, limit as usize);
-    let logs: Vec<Value> = ops.iter().map(|op| log_entry(op)).collect();
+    let logs: Vec<Value> = ops.iter().map(log_entry).collect();
     Ok(Json(json!({
         "count": logs.len(),
         "logs": logs,

@@ -82,7 +82,6 @@ pub fn build_state(settings: Settings, rt: Runtime) -> Result<AppState, String> 
         recent_capacity: k.max_operations_log,
         slow_ms: k.slow_operation_ms,
         max_buckets: k.max_bucket_labels,
-        ..RecorderConfig::default()
     };
     let recorder = Arc::new(Recorder::new(
         &config,

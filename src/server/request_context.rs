@@ -5,7 +5,6 @@
 //! `traceparent` is continued; otherwise a new trace id is made, so every log line and
 //! `/logs/operations` entry can be joined to a trace.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::{Request, State};
@@ -14,7 +13,7 @@ use axum::response::Response;
 use http::{HeaderMap, HeaderValue};
 
 use super::AppState;
-use crate::telemetry::{TraceId, UnixTime};
+use crate::telemetry::{RequestId, TraceId, UnixTime};
 
 pub const REQUEST_ID: &str = "x-request-id";
 pub const DURATION: &str = "x-request-duration-ms";
@@ -22,7 +21,7 @@ pub const DURATION: &str = "x-request-duration-ms";
 /// What every later stage knows about the request.
 #[derive(Debug, Clone)]
 pub struct RequestContext {
-    pub request_id: Arc<str>,
+    pub request_id: RequestId,
     pub trace_id: TraceId,
     /// Span id of the caller's span, when a `traceparent` came in.
     pub parent_span: Option<[u8; 8]>,
@@ -36,8 +35,7 @@ impl RequestContext {
         let request_id = h
             .get(REQUEST_ID)
             .and_then(|v| v.to_str().ok())
-            .filter(|v| is_sane_id(v))
-            .map(Arc::from)
+            .and_then(RequestId::new)
             .unwrap_or_else(new_request_id);
         let parent = h
             .get("traceparent")
@@ -53,15 +51,9 @@ impl RequestContext {
     }
 }
 
-/// Printable, no spaces, at most 128 bytes: safe to echo and to log.
-fn is_sane_id(v: &str) -> bool {
-    (1..=128).contains(&v.len())
-        && v.bytes()
-            .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
-}
-
-fn new_request_id() -> Arc<str> {
-    Arc::from(format!("req-{}", uuid::Uuid::new_v4().simple()))
+fn new_request_id() -> RequestId {
+    let id = format!("req-{}", uuid::Uuid::new_v4().simple());
+    RequestId::new(&id).unwrap_or_else(|| unreachable!("36 ASCII bytes fit"))
 }
 
 fn new_trace_id() -> TraceId {
@@ -135,7 +127,9 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert(REQUEST_ID, HeaderValue::from_static("abc-123"));
         assert_eq!(
-            &*RequestContext::from_headers(&h, UnixTime(0)).request_id,
+            RequestContext::from_headers(&h, UnixTime(0))
+                .request_id
+                .as_str(),
             "abc-123"
         );
         h.insert(REQUEST_ID, HeaderValue::from_static("has space"));

@@ -1,77 +1,80 @@
-//! The hand-off from the request path to the slower sinks (log lines; OTel metrics).
+//! The export task: feeds the slower sinks (log lines; OTel metrics) off the request path.
 //!
-//! The recorder's hot path only does in-memory work; formatting and writing a log line
-//! costs microseconds, so completed operations are handed to a background task through
-//! a bounded queue. If the queue is full the caller exports inline — back-pressure
-//! instead of loss: every operation still produces its line.
+//! It wakes every [`INTERVAL`] (or when asked to flush), takes what the journal holds
+//! that it has not exported yet, and exports it. The request path never waits on it and
+//! never wakes it: the cost of a log line stays out of the operation's latency.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
 
 use super::operation::Operation;
+
+/// How often the export task looks for new operations.
+pub const INTERVAL: Duration = Duration::from_millis(25);
+/// Operations taken per lock of the journal, so recording never waits long.
+const BATCH: usize = 256;
 
 /// A sink fed off the request path.
 pub trait Exporter: Send + Sync + 'static {
     fn export(&self, op: &Operation);
 }
 
-enum Msg {
-    Op(Arc<Operation>),
-    Flush(oneshot::Sender<()>),
+/// The exporters, shared by the task and by inline exports.
+pub type Exporters = Arc<[Arc<dyn Exporter>]>;
+
+pub fn export_all(exporters: &[Arc<dyn Exporter>], op: &Operation) {
+    exporters.iter().for_each(|e| e.export(op));
 }
 
-/// The bounded queue in front of the exporters.
-#[derive(Clone)]
-pub struct ExportQueue {
-    tx: mpsc::Sender<Msg>,
-    exporters: Arc<[Arc<dyn Exporter>]>,
-}
+/// Takes up to n unexported operations; `None` once the recorder is gone.
+pub type Source = Box<dyn Fn(usize) -> Option<Vec<Operation>> + Send + Sync>;
 
-impl std::fmt::Debug for ExportQueue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ExportQueue").finish_non_exhaustive()
-    }
-}
+/// Asks the task to export everything now; resolves when it has.
+#[derive(Debug, Clone)]
+pub struct Flusher(mpsc::Sender<oneshot::Sender<()>>);
 
-impl ExportQueue {
-    /// Starts the background task on the current tokio runtime.
-    pub fn start(exporters: Vec<Arc<dyn Exporter>>, capacity: usize) -> Self {
-        let (tx, rx) = mpsc::channel(capacity.max(1));
-        let exporters: Arc<[Arc<dyn Exporter>]> = exporters.into();
-        tokio::spawn(run(rx, exporters.clone()));
-        Self { tx, exporters }
-    }
-
-    /// Hands one operation over without waiting; exports inline if the queue is full.
-    pub fn send(&self, op: Arc<Operation>) {
-        if let Err(e) = self.tx.try_send(Msg::Op(op))
-            && let Msg::Op(op) = e.into_inner()
-        {
-            export_all(&self.exporters, &op);
-        }
-    }
-
-    /// Waits until everything sent before this call has been exported.
+impl Flusher {
     pub async fn flush(&self) {
         let (tx, rx) = oneshot::channel();
-        if self.tx.send(Msg::Flush(tx)).await.is_ok() {
+        if self.0.send(tx).await.is_ok() {
             let _ = rx.await;
         }
     }
 }
 
-fn export_all(exporters: &[Arc<dyn Exporter>], op: &Operation) {
-    exporters.iter().for_each(|e| e.export(op));
-}
-
-async fn run(mut rx: mpsc::Receiver<Msg>, exporters: Arc<[Arc<dyn Exporter>]>) {
-    while let Some(msg) = rx.recv().await {
-        match msg {
-            Msg::Op(op) => export_all(&exporters, &op),
-            Msg::Flush(done) => {
-                let _ = done.send(());
+/// Starts the task on the current tokio runtime.
+pub fn spawn(source: Source, exporters: Exporters) -> Flusher {
+    let (tx, mut rx) = mpsc::channel::<oneshot::Sender<()>>(64);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(INTERVAL);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            let waiter = tokio::select! {
+                _ = tick.tick() => None,
+                w = rx.recv() => Some(w),
+            };
+            if !drain(&source, &exporters) {
+                return;
+            }
+            if let Some(Some(w)) = waiter {
+                let _ = w.send(());
             }
         }
+    });
+    Flusher(tx)
+}
+
+/// Exports everything pending; false once the recorder is gone.
+fn drain(source: &Source, exporters: &Exporters) -> bool {
+    loop {
+        let Some(batch) = source(BATCH) else {
+            return false;
+        };
+        if batch.is_empty() {
+            return true;
+        }
+        batch.iter().for_each(|op| export_all(exporters, op));
     }
 }

@@ -92,14 +92,21 @@ impl LogSink {
         let at = op.started_at.plus(op.duration);
         let ms = op.duration_ms();
         let bucket = op.bucket.as_deref().unwrap_or("-");
-        let fields = operation_fields(op);
+        let json = self.format == LogFormat::Json;
+        let fields = || {
+            if json {
+                operation_fields(op)
+            } else {
+                Map::new()
+            }
+        };
         if op.is_error() {
             let error = clean(op.error.as_deref().unwrap_or("request failed"));
             let msg = format!(
                 "STORAGE_OP_ERROR: {} | {} {} | duration={ms:.2}ms | error={error}",
                 op.operation, op.method, op.route
             );
-            self.write(at, Level::Error, "STORAGE_OP_ERROR", &msg, fields.clone());
+            self.write(at, Level::Error, "STORAGE_OP_ERROR", &msg, fields());
         } else {
             let msg = format!(
                 "STORAGE_OP: {} | {} {} | status={} | duration={ms:.2}ms | bytes={} | bucket={bucket}",
@@ -109,14 +116,14 @@ impl LogSink {
                 op.status,
                 op.bytes_transferred()
             );
-            self.write(at, Level::Info, "STORAGE_OP", &msg, fields.clone());
+            self.write(at, Level::Info, "STORAGE_OP", &msg, fields());
         }
         if ms > slow_ms {
             let msg = format!(
                 "SLOW_OPERATION: {} - {ms:.2}ms - bucket={bucket} status={}",
                 op.operation, op.status
             );
-            self.write(at, Level::Warning, "SLOW_OPERATION", &msg, fields);
+            self.write(at, Level::Warning, "SLOW_OPERATION", &msg, fields());
         }
     }
 
@@ -163,7 +170,7 @@ fn operation_fields(op: &Operation) -> Map<String, Value> {
         "bytes": op.bytes_transferred(),
         "bucket": op.bucket.as_deref(),
         "tenant": op.tenant.map(|t| t.to_string()),
-        "request_id": &*op.request_id,
+        "request_id": op.request_id.as_str(),
         "trace_id": op.trace_id.to_string(),
         "error": op.error.as_deref().map(clean),
     });

@@ -7,6 +7,7 @@
 //!                                  └─► export queue ──► log lines (log), OTel metrics
 //! ```
 
+pub mod bucket;
 pub mod clock;
 pub mod export;
 pub mod log;
@@ -19,5 +20,7 @@ pub mod sketch;
 pub mod window;
 
 pub use clock::{Clock, ManualClock, SystemClock, UnixTime};
-pub use operation::{Fingerprint, HttpMethod, Operation, OperationType, StatusClass, TraceId};
+pub use operation::{
+    Fingerprint, HttpMethod, Operation, OperationType, RequestId, StatusClass, TraceId,
+};
 pub use recorder::{Recorder, RecorderConfig};

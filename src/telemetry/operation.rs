@@ -204,6 +204,59 @@ impl fmt::Debug for TraceId {
     }
 }
 
+/// A request id, stored inline (no allocation per request): at most
+/// [`RequestId::MAX_LEN`] printable ASCII bytes.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RequestId {
+    len: u8,
+    bytes: [u8; RequestId::MAX_LEN],
+}
+
+impl RequestId {
+    pub const MAX_LEN: usize = 64;
+
+    /// `None` unless 1–64 bytes of visible ASCII without quotes or backslashes: safe to
+    /// echo in a header and to write in a log line.
+    pub fn new(s: &str) -> Option<Self> {
+        let ok = (1..=Self::MAX_LEN).contains(&s.len())
+            && s.bytes()
+                .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\');
+        ok.then(|| {
+            let mut bytes = [0; Self::MAX_LEN];
+            bytes[..s.len()].copy_from_slice(s.as_bytes());
+            Self {
+                len: s.len() as u8,
+                bytes,
+            }
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Only ASCII was ever copied in.
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("")
+    }
+}
+
+impl std::ops::Deref for RequestId {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Display for RequestId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for RequestId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RequestId({})", self.as_str())
+    }
+}
+
 /// One storage operation, complete.
 #[derive(Debug, Clone)]
 pub struct Operation {
@@ -227,7 +280,7 @@ pub struct Operation {
     pub first_byte: Option<Duration>,
     /// Readable failure text, free of secrets; `None` on success.
     pub error: Option<Arc<str>>,
-    pub request_id: Arc<str>,
+    pub request_id: RequestId,
     pub trace_id: TraceId,
 }
 

@@ -1,22 +1,24 @@
 //! The recorder: one [`Operation`] in, every sink fed.
 //!
-//! In-memory sinks are fed on the caller's thread (Prometheus families, windows, the
-//! recent log); sinks that format or do I/O are fed through the [`ExportQueue`].
+//! On the caller's thread, under one lock: the Prometheus counters (plain integers,
+//! turned into families at scrape time), the windows and the journal. Sinks that format or do I/O (log lines, OTel metrics) are fed
+//! by the export task from the journal, so they cost the request nothing.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use parking_lot::Mutex;
 use prometheus::Registry;
 
+use super::bucket::{BucketCountsSnapshot, BucketStats, Buckets};
 use super::clock::{Clock, UnixTime};
-use super::export::{ExportQueue, Exporter};
+use super::export::{self, Exporter, Exporters, Flusher};
 use super::log::LogSink;
 use super::operation::Operation;
-use super::prom::OperationMetrics;
-use super::recent::{LogFilter, RecentLog};
-use super::window::{BucketStats, Sample, WindowKind, WindowSnapshot, Windows};
+use super::prom::OperationCounters;
+use super::prom::encode::FnCollector;
+use super::recent::{Journal, LogFilter};
+use super::window::{Sample, WindowKind, WindowSnapshot, Windows};
 
 /// Knobs of the recorder.
 #[derive(Debug, Clone)]
@@ -29,8 +31,6 @@ pub struct RecorderConfig {
     pub slow_ms: f64,
     /// Cap of the bucket label and of the per-bucket analytics (`MAX_BUCKET_LABELS`).
     pub max_buckets: usize,
-    /// Capacity of the export queue.
-    pub export_queue: usize,
 }
 
 impl Default for RecorderConfig {
@@ -40,20 +40,26 @@ impl Default for RecorderConfig {
             recent_capacity: 10_000,
             slow_ms: 5000.0,
             max_buckets: 500,
-            export_queue: 8192,
         }
     }
+}
+
+/// What the one lock of the recorder guards.
+#[derive(Debug)]
+struct Core {
+    counters: OperationCounters,
+    buckets: Buckets,
+    windows: Windows,
+    journal: Journal,
 }
 
 /// Feeds every sink from one record.
 #[derive(Debug)]
 pub struct Recorder {
     clock: Arc<dyn Clock>,
-    metrics: OperationMetrics,
-    windows: Mutex<Windows>,
-    recent: RecentLog,
-    export: ExportQueue,
-    total: AtomicU64,
+    core: Arc<Mutex<Core>>,
+    exporters: Exporters,
+    flusher: Flusher,
 }
 
 /// Writes the log lines of each operation.
@@ -65,6 +71,12 @@ struct LogExporter {
 impl Exporter for LogExporter {
     fn export(&self, op: &Operation) {
         self.sink.operation(op, self.slow_ms);
+    }
+}
+
+impl std::fmt::Debug for dyn Exporter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Exporter")
     }
 }
 
@@ -83,69 +95,82 @@ impl Recorder {
             slow_ms: config.slow_ms,
         })];
         exporters.extend(extra);
+        let exporters: Exporters = exporters.into();
+        let core = Arc::new(Mutex::new(Core {
+            counters: OperationCounters::new(),
+            buckets: Buckets::new(config.max_buckets),
+            windows: Windows::new(config.current_window, clock.now()),
+            journal: Journal::new(config.recent_capacity),
+        }));
+        let weak: Weak<Mutex<Core>> = Arc::downgrade(&core);
+        let source: export::Source =
+            Box::new(move |n| weak.upgrade().map(|c| c.lock().journal.take_unexported(n)));
+        register_collector(registry, &core);
         Self {
-            windows: Mutex::new(Windows::new(
-                config.current_window,
-                config.max_buckets,
-                clock.now(),
-            )),
+            flusher: export::spawn(source, exporters.clone()),
             clock,
-            metrics: OperationMetrics::register(registry, config.max_buckets),
-            recent: RecentLog::new(config.recent_capacity),
-            export: ExportQueue::start(exporters, config.export_queue),
-            total: AtomicU64::new(0),
+            core,
+            exporters,
         }
     }
 
-    /// Records one completed operation into every sink.
+    /// Records one completed operation into every sink. It lands in the windows at the
+    /// time it ended (`started_at + duration`).
     pub fn record(&self, op: Operation) {
-        let now = self.clock.now();
-        self.metrics.record(&op);
-        let sample = Sample {
-            operation: op.operation,
-            error: op.is_error(),
-            bytes: op.bytes_transferred(),
-            duration: op.duration,
+        let sample = Sample::new(
+            op.operation,
+            op.is_error(),
+            op.bytes_transferred(),
+            op.duration,
+        );
+        let ended = op.started_at.plus(op.duration);
+        let displaced = {
+            let mut core = self.core.lock();
+            core.counters.record(&op);
+            if let Some(bucket) = &op.bucket {
+                core.buckets.record(ended, bucket, &op, &sample);
+            }
+            core.windows.record(ended, &sample);
+            core.journal.push(op)
         };
-        self.windows.lock().record(now, &sample, op.bucket.as_ref());
-        self.total.fetch_add(1, Ordering::Relaxed);
-        let op = Arc::new(op);
-        self.recent.push(op.clone());
-        self.export.send(op);
+        if let (true, Some(old)) = (displaced.unexported, &displaced.op) {
+            export::export_all(&self.exporters, old);
+        }
     }
 
     pub fn snapshot(&self, kind: WindowKind) -> WindowSnapshot {
         let now = self.clock.now();
-        self.windows.lock().snapshot(kind, now)
+        self.core.lock().windows.snapshot(kind, now)
     }
 
     /// The three windows read at one instant, so they agree with each other.
     pub fn snapshots(&self) -> [WindowSnapshot; 3] {
         let now = self.clock.now();
-        let mut w = self.windows.lock();
-        [WindowKind::Current, WindowKind::Hour, WindowKind::Day].map(|k| w.snapshot(k, now))
+        let mut core = self.core.lock();
+        [WindowKind::Current, WindowKind::Hour, WindowKind::Day]
+            .map(|k| core.windows.snapshot(k, now))
     }
 
     pub fn buckets(&self) -> Vec<BucketStats> {
         let now = self.clock.now();
-        self.windows.lock().buckets(now)
+        self.core.lock().buckets.analytics(now)
     }
 
-    pub fn recent(&self, filter: &LogFilter, limit: usize) -> Vec<Arc<Operation>> {
-        self.recent.query(filter, limit)
+    pub fn recent(&self, filter: &LogFilter, limit: usize) -> Vec<Operation> {
+        self.core.lock().journal.query(filter, limit)
     }
 
     pub fn recent_len(&self) -> usize {
-        self.recent.len()
+        self.core.lock().journal.len()
     }
 
     /// Operations recorded since start.
     pub fn total_recorded(&self) -> u64 {
-        self.total.load(Ordering::Relaxed)
+        self.core.lock().journal.pushed()
     }
 
     pub fn current_window(&self) -> Duration {
-        self.windows.lock().current_length()
+        self.core.lock().windows.current_length()
     }
 
     pub fn now(&self) -> UnixTime {
@@ -156,17 +181,38 @@ impl Recorder {
         &self.clock
     }
 
-    pub fn metrics(&self) -> &OperationMetrics {
-        &self.metrics
-    }
-
-    /// Heap memory of the windows (for the memory benchmark).
+    /// Heap memory of the windows and the per-bucket state (for the memory benchmark).
     pub fn windows_heap_bytes(&self) -> usize {
-        self.windows.lock().heap_bytes()
+        let core = self.core.lock();
+        core.windows.heap_bytes() + core.buckets.heap_bytes()
     }
 
     /// Waits until every operation recorded so far has been exported.
     pub async fn flush(&self) {
-        self.export.flush().await;
+        self.flusher.flush().await;
+    }
+}
+
+/// Exposes the operation counters to the registry; they are copied out under the lock
+/// and encoded outside it.
+fn register_collector(registry: &Registry, core: &Arc<Mutex<Core>>) {
+    let weak = Arc::downgrade(core);
+    let gather = Box::new(move || match weak.upgrade() {
+        Some(core) => {
+            let (counters, buckets) = {
+                let c = core.lock();
+                (c.counters.clone(), c.buckets.counts())
+            };
+            let mut families = counters.families();
+            families.extend(buckets.families());
+            families
+        }
+        None => Vec::new(),
+    });
+    let mut descs = OperationCounters::descs();
+    descs.extend(BucketCountsSnapshot::descs());
+    let collector = FnCollector::new(descs, gather);
+    if let Err(e) = registry.register(Box::new(collector)) {
+        panic!("operation families registered twice: {e}");
     }
 }

@@ -3,9 +3,10 @@
 
 use serde_json::{Map, Value, json};
 
+use super::bucket::BucketStats;
 use super::clock::UnixTime;
 use super::operation::{Operation, OperationType};
-use super::window::{BucketStats, TypeStats, WindowKind, WindowSnapshot};
+use super::window::{TypeStats, WindowKind, WindowSnapshot};
 
 /// Health by the current window's error rate: < 5 % healthy, 5–10 % degraded, > 10 % unhealthy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,7 +143,7 @@ pub fn log_entry(op: &Operation) -> Value {
         "bytes_out": op.bytes_out,
         "first_byte_ms": op.first_byte.map(|d| r3(d.as_secs_f64() * 1000.0)),
         "success": !op.is_error(),
-        "request_id": &*op.request_id,
+        "request_id": op.request_id.as_str(),
         "trace_id": op.trace_id.to_string(),
         "tenant": op.tenant.map(|t| t.to_string()),
         "error": op.error.as_deref(),

@@ -11,23 +11,59 @@
 pub const RELATIVE_ACCURACY: f64 = 0.01;
 /// `ln(γ)` for `γ = 1.01 / 0.99`; checked against the formula in the tests.
 const LN_GAMMA: f64 = 0.020_000_666_706_669_533;
-/// Smallest value resolved, in milliseconds (1 µs); smaller values land in its bin.
-pub const MIN_VALUE_MS: f64 = 0.001;
-/// Largest value resolved, in milliseconds (~27.8 h); larger values land in its bin.
-pub const MAX_VALUE_MS: f64 = 1.0e8;
+/// Smallest value resolved, in milliseconds (10 µs); smaller values land in its bin.
+pub const MIN_VALUE_MS: f64 = 0.01;
+/// Largest value resolved, in milliseconds (~2.8 h); larger values land in its bin.
+/// The range bounds a sketch to 1,037 bins whatever goes in.
+pub const MAX_VALUE_MS: f64 = 1.0e7;
 /// Extra bins allocated on each growth, so a spreading distribution does not reallocate per value.
 const GROWTH_SLACK: i32 = 16;
 
+/// A bin counter: `u32` for the many short-lived slot sketches (half the memory),
+/// `u64` for running totals that may count billions.
+pub trait Bin: Copy + Default + PartialEq + std::fmt::Debug + Send + 'static {
+    fn add(&mut self, n: u64);
+    fn sub(&mut self, n: u64);
+    fn get(self) -> u64;
+}
+
+impl Bin for u32 {
+    #[inline]
+    fn add(&mut self, n: u64) {
+        *self = self.saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
+    }
+    fn sub(&mut self, n: u64) {
+        *self = self.saturating_sub(u32::try_from(n).unwrap_or(u32::MAX));
+    }
+    fn get(self) -> u64 {
+        u64::from(self)
+    }
+}
+
+impl Bin for u64 {
+    #[inline]
+    fn add(&mut self, n: u64) {
+        *self = self.saturating_add(n);
+    }
+    fn sub(&mut self, n: u64) {
+        *self = self.saturating_sub(n);
+    }
+    fn get(self) -> u64 {
+        self
+    }
+}
+
 /// Counts of values per logarithmic bin, stored densely over the range seen so far.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Sketch {
+pub struct Sketch<C: Bin = u64> {
     /// Bin index of `bins[0]`.
     offset: i32,
-    bins: Vec<u64>,
+    bins: Vec<C>,
     count: u64,
 }
 
-fn bin_index(value_ms: f64) -> i32 {
+/// The bin a value falls in; compute it once and insert it into many sketches.
+pub fn bin_index(value_ms: f64) -> i32 {
     // NaN compares false everywhere, so it is clamped to the minimum as well.
     let v = if value_ms >= MIN_VALUE_MS {
         value_ms.min(MAX_VALUE_MS)
@@ -47,10 +83,20 @@ fn index_bounds() -> (i32, i32) {
     (bin_index(MIN_VALUE_MS), bin_index(MAX_VALUE_MS))
 }
 
-impl Sketch {
+impl<C: Bin> Sketch<C> {
     /// Adds one value (milliseconds).
     pub fn insert(&mut self, value_ms: f64) {
-        *self.bin_mut(bin_index(value_ms)) += 1;
+        self.insert_bin(bin_index(value_ms));
+    }
+
+    /// Adds one value by its [`bin_index`].
+    #[inline]
+    pub fn insert_bin(&mut self, bin: i32) {
+        let i = bin - self.offset;
+        match usize::try_from(i).ok().and_then(|i| self.bins.get_mut(i)) {
+            Some(c) => c.add(1),
+            None => self.bin_mut(bin).add(1),
+        }
         self.count += 1;
     }
 
@@ -60,29 +106,30 @@ impl Sketch {
     }
 
     /// Adds every value of `other`.
-    pub fn add(&mut self, other: &Sketch) {
+    pub fn add<D: Bin>(&mut self, other: &Sketch<D>) {
         let Some((lo, hi)) = other.nonzero_range() else {
             return;
         };
         self.reserve_range(lo, hi);
         for i in lo..=hi {
-            let c = other.bins[(i - other.offset) as usize];
+            let c = other.bins[(i - other.offset) as usize].get();
             if c != 0 {
-                self.bins[(i - self.offset) as usize] += c;
+                self.bins[(i - self.offset) as usize].add(c);
             }
         }
         self.count += other.count;
     }
 
     /// Removes every value of `other`, which must have been added to `self` before.
-    pub fn subtract(&mut self, other: &Sketch) {
-        for (j, &c) in other.bins.iter().enumerate() {
+    pub fn subtract<D: Bin>(&mut self, other: &Sketch<D>) {
+        for (j, c) in other.bins.iter().enumerate() {
+            let c = c.get();
             if c == 0 {
                 continue;
             }
             let i = other.offset + j as i32 - self.offset;
             if let Some(b) = usize::try_from(i).ok().and_then(|i| self.bins.get_mut(i)) {
-                *b = b.saturating_sub(c);
+                b.sub(c);
             }
         }
         self.count = self.count.saturating_sub(other.count);
@@ -91,7 +138,7 @@ impl Sketch {
     /// Forgets every value but keeps the allocation, so a reused slot does not reallocate.
     pub fn clear(&mut self) {
         if self.count != 0 {
-            self.bins.fill(0);
+            self.bins.fill(C::default());
             self.count = 0;
         }
     }
@@ -104,8 +151,8 @@ impl Sketch {
         }
         let rank = (q.clamp(0.0, 1.0) * (self.count - 1) as f64).floor() as u64;
         let mut seen = 0u64;
-        for (j, &c) in self.bins.iter().enumerate() {
-            seen += c;
+        for (j, c) in self.bins.iter().enumerate() {
+            seen += c.get();
             if seen > rank {
                 return Some(bin_value(self.offset + j as i32));
             }
@@ -115,16 +162,16 @@ impl Sketch {
 
     /// Heap memory held, for the memory benchmark.
     pub fn heap_bytes(&self) -> usize {
-        self.bins.capacity() * std::mem::size_of::<u64>()
+        self.bins.capacity() * std::mem::size_of::<C>()
     }
 
     fn nonzero_range(&self) -> Option<(i32, i32)> {
-        let first = self.bins.iter().position(|&c| c != 0)?;
-        let last = self.bins.iter().rposition(|&c| c != 0)?;
+        let first = self.bins.iter().position(|c| c.get() != 0)?;
+        let last = self.bins.iter().rposition(|c| c.get() != 0)?;
         Some((self.offset + first as i32, self.offset + last as i32))
     }
 
-    fn bin_mut(&mut self, i: i32) -> &mut u64 {
+    fn bin_mut(&mut self, i: i32) -> &mut C {
         self.reserve_range(i, i);
         &mut self.bins[(i - self.offset) as usize]
     }
@@ -150,10 +197,10 @@ impl Sketch {
         };
         let mut bins = Vec::with_capacity((new_end - new_offset + 1) as usize);
         if !empty {
-            bins.resize((self.offset - new_offset) as usize, 0);
+            bins.resize((self.offset - new_offset) as usize, C::default());
             bins.extend_from_slice(&self.bins);
         }
-        bins.resize((new_end - new_offset + 1) as usize, 0);
+        bins.resize((new_end - new_offset + 1) as usize, C::default());
         self.bins = bins;
         self.offset = new_offset;
     }
@@ -183,11 +230,11 @@ mod tests {
 
     #[test]
     fn quantiles_within_one_percent_over_six_decades() {
-        // A deterministic spread from 2 µs to 20 s, plus duplicates.
+        // A deterministic spread from 20 µs to 2000 s, plus duplicates.
         let mut values: Vec<f64> = (0..20_000)
-            .map(|i| 0.002 * 10f64.powf(f64::from(i % 7919) / 7919.0 * 7.0))
+            .map(|i| 0.02 * 10f64.powf(f64::from(i % 7919) / 7919.0 * 8.0))
             .collect();
-        let mut s = Sketch::default();
+        let mut s: Sketch = Sketch::default();
         values.iter().for_each(|&v| s.insert(v));
         values.sort_by(f64::total_cmp);
         for q in [0.0, 0.01, 0.25, 0.5, 0.9, 0.95, 0.99, 0.999, 1.0] {
@@ -198,8 +245,8 @@ mod tests {
 
     #[test]
     fn add_then_subtract_restores_exactly() {
-        let mut a = Sketch::default();
-        let mut b = Sketch::default();
+        let mut a: Sketch = Sketch::default();
+        let mut b: Sketch<u32> = Sketch::default();
         (1..500).for_each(|i| a.insert(f64::from(i)));
         (1..50).for_each(|i| b.insert(f64::from(i) * 1000.0));
         let before = a.clone();
@@ -215,7 +262,7 @@ mod tests {
 
     #[test]
     fn out_of_range_values_are_clamped_not_lost() {
-        let mut s = Sketch::default();
+        let mut s: Sketch = Sketch::default();
         for v in [0.0, -5.0, f64::NAN, 1e-9, 1e12, f64::INFINITY] {
             s.insert(v);
         }
@@ -226,16 +273,17 @@ mod tests {
 
     #[test]
     fn memory_is_bounded_by_the_value_range() {
-        let mut s = Sketch::default();
+        let mut s: Sketch<u32> = Sketch::default();
         for i in 0..1_000_000u32 {
             s.insert(f64::from(i % 1000) * 1e5 + 0.0005);
         }
         let (lo, hi) = index_bounds();
-        assert!(s.heap_bytes() <= ((hi - lo + 1) as usize) * 8 + 64);
+        assert_eq!(hi - lo + 1, 1037);
+        assert!(s.heap_bytes() <= 1037 * 4);
     }
 
     #[test]
     fn empty_sketch_has_no_quantile() {
-        assert_eq!(Sketch::default().quantile(0.5), None);
+        assert_eq!(Sketch::<u64>::default().quantile(0.5), None);
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 use spacewatch::telemetry::{
-    Clock, HttpMethod, ManualClock, Operation, OperationType, TraceId, UnixTime,
+    Clock, HttpMethod, ManualClock, Operation, OperationType, RequestId, TraceId, UnixTime,
 };
 
 use crate::support::{Harness, tenant};
@@ -110,7 +110,7 @@ fn op(kind: OperationType, ms: f64, at: UnixTime) -> Operation {
         bytes_out: 10,
         first_byte: None,
         error: None,
-        request_id: Arc::from("r"),
+        request_id: RequestId::new("r").unwrap(),
         trace_id: TraceId::default(),
     }
 }

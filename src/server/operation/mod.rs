@@ -96,7 +96,7 @@ impl Draft {
             bytes_out: o.bytes_out,
             first_byte: o.first_byte,
             error: o.error,
-            request_id: self.ctx.request_id.clone(),
+            request_id: self.ctx.request_id,
             trace_id: self.ctx.trace_id,
         });
         duration

@@ -2,17 +2,18 @@
 //!
 //! Every metric name lives in [`MetricName`]; labels come from closed enums
 //! ([`OperationType`](crate::telemetry::OperationType), status class, S3 API) plus a
-//! bucket label capped by [`BucketLabels`]. Series for the closed label sets are resolved
-//! once at start-up, so recording is a handful of atomic adds, and every series exists
-//! (at 0) from the first scrape.
+//! bucket label capped in [`crate::telemetry::bucket`]. Operation counters are plain integers recorded
+//! under the recorder's lock and turned into families at scrape time ([`encode`]);
+//! every series of a closed label set exists (at 0) from the first scrape.
 
-mod buckets;
+mod app;
+pub mod encode;
 mod names;
 mod operations;
 
-pub use buckets::BucketLabels;
+pub use app::{AppCounters, AppEvent};
 pub use names::MetricName;
-pub use operations::{AppCounters, AppEvent, OperationMetrics};
+pub use operations::OperationCounters;
 
 use prometheus::{Encoder, Registry, TextEncoder};
 

@@ -1,160 +1,103 @@
 //! Operation-level families: counts, latency, first byte and bytes per operation type.
+//! (Per-bucket families live with the other per-bucket state, in `telemetry::bucket`.)
 
-use prometheus::{Histogram, HistogramVec, IntCounter, IntCounterVec, Registry};
+use prometheus::core::Desc;
+use prometheus::proto::MetricFamily;
 
-use super::buckets::BucketLabels;
-use super::{MetricName, register};
+use super::MetricName as N;
+use super::encode::{Hist, counters, desc, histograms, labels};
 use crate::telemetry::operation::{Operation, OperationType, StatusClass};
 
 const TYPES: usize = OperationType::COUNT;
 const CLASSES: usize = StatusClass::ALL.len();
 
-/// Pre-resolved series for every (operation type, status class).
+/// Counters of every operation, as plain integers (see [`super::encode`]).
 #[derive(Debug, Clone)]
-pub struct OperationMetrics {
-    requests: [[IntCounter; CLASSES]; TYPES],
-    duration: [Histogram; TYPES],
-    first_byte: [Histogram; TYPES],
-    received: [IntCounter; TYPES],
-    sent: [IntCounter; TYPES],
-    buckets: BucketLabels,
+pub struct OperationCounters {
+    requests: [[u64; CLASSES]; TYPES],
+    duration: [Hist; TYPES],
+    first_byte: [Hist; TYPES],
+    received: [u64; TYPES],
+    sent: [u64; TYPES],
 }
 
-impl OperationMetrics {
-    /// Registers the families; `max_bucket_labels` caps the bucket label.
-    pub fn register(registry: &Registry, max_bucket_labels: usize) -> Self {
-        let requests = IntCounterVec::new(
-            MetricName::OperationsTotal.opts(),
-            &["operation", "status_class"],
-        )
-        .map(|v| register(registry, &v));
-        let per_type = |name: MetricName| {
-            IntCounterVec::new(name.opts(), &["operation"]).map(|v| register(registry, &v))
-        };
-        let hist = |name: MetricName| {
-            HistogramVec::new(name.latency_opts(), &["operation"]).map(|v| register(registry, &v))
-        };
-        let (requests, duration, first_byte, received, sent) = match (
-            requests,
-            hist(MetricName::OperationDurationSeconds),
-            hist(MetricName::OperationFirstByteSeconds),
-            per_type(MetricName::OperationReceivedBytesTotal),
-            per_type(MetricName::OperationSentBytesTotal),
-        ) {
-            (Ok(a), Ok(b), Ok(c), Ok(d), Ok(e)) => (a, b, c, d, e),
-            _ => panic!("static metric definitions are valid"),
-        };
-        let op = |i: usize| OperationType::ALL[i].as_str();
+impl OperationCounters {
+    pub fn new() -> Self {
         Self {
-            requests: std::array::from_fn(|i| {
-                std::array::from_fn(|c| {
-                    requests.with_label_values(&[op(i), StatusClass::ALL[c].as_str()])
-                })
-            }),
-            duration: std::array::from_fn(|i| duration.with_label_values(&[op(i)])),
-            first_byte: std::array::from_fn(|i| first_byte.with_label_values(&[op(i)])),
-            received: std::array::from_fn(|i| received.with_label_values(&[op(i)])),
-            sent: std::array::from_fn(|i| sent.with_label_values(&[op(i)])),
-            buckets: BucketLabels::register(registry, max_bucket_labels),
+            requests: [[0; CLASSES]; TYPES],
+            duration: [Hist::default(); TYPES],
+            first_byte: [Hist::default(); TYPES],
+            received: [0; TYPES],
+            sent: [0; TYPES],
         }
     }
 
-    /// Records one operation into every family.
-    pub fn record(&self, op: &Operation) {
+    /// Counts one operation.
+    #[inline]
+    pub fn record(&mut self, op: &Operation) {
         let i = op.operation.index();
-        let class = StatusClass::of(op.status);
-        self.requests[i][class.index()].inc();
+        let c = StatusClass::of(op.status).index();
+        self.requests[i][c] += 1;
         self.duration[i].observe(op.duration.as_secs_f64());
         if let Some(fb) = op.first_byte {
             self.first_byte[i].observe(fb.as_secs_f64());
         }
-        self.received[i].inc_by(op.bytes_in);
-        self.sent[i].inc_by(op.bytes_out);
-        if let Some(bucket) = &op.bucket {
-            self.buckets.record(bucket, op, class);
-        }
+        self.received[i] += op.bytes_in;
+        self.sent[i] += op.bytes_out;
     }
 
-    /// The bucket-label cap, shared with the S3 API families.
-    pub fn bucket_labels(&self) -> &BucketLabels {
-        &self.buckets
+    /// The descriptions of every family built by [`families`](Self::families).
+    pub fn descs() -> Vec<Desc> {
+        vec![
+            desc(N::OperationsTotal, &["operation", "status_class"]),
+            desc(N::OperationDurationSeconds, &["operation"]),
+            desc(N::OperationFirstByteSeconds, &["operation"]),
+            desc(N::OperationReceivedBytesTotal, &["operation"]),
+            desc(N::OperationSentBytesTotal, &["operation"]),
+        ]
     }
-}
 
-/// Application events counted for `/stats` and exported as `spacewatch_app_events_total`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AppEvent {
-    ToolRequest,
-    ChatRequest,
-    AgentCall,
-    AgentFailure,
-    CacheRefresh,
-    SnapshotOk,
-    SnapshotError,
-}
-
-impl AppEvent {
-    pub const ALL: [AppEvent; 7] = [
-        Self::ToolRequest,
-        Self::ChatRequest,
-        Self::AgentCall,
-        Self::AgentFailure,
-        Self::CacheRefresh,
-        Self::SnapshotOk,
-        Self::SnapshotError,
-    ];
-
-    /// The label value, which is also the `/stats` key.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::ToolRequest => "tool_requests",
-            Self::ChatRequest => "chat_requests",
-            Self::AgentCall => "agent_calls",
-            Self::AgentFailure => "agent_failures",
-            Self::CacheRefresh => "cache_refreshes",
-            Self::SnapshotOk => "snapshots_ok",
-            Self::SnapshotError => "snapshots_err",
-        }
-    }
-}
-
-/// Counters of [`AppEvent`]s.
-#[derive(Debug, Clone)]
-pub struct AppCounters {
-    counters: [IntCounter; AppEvent::ALL.len()],
-    rate_limited: [IntCounter; 2],
-}
-
-impl AppCounters {
-    pub fn register(registry: &Registry) -> Self {
-        let (events, limited) = match (
-            IntCounterVec::new(MetricName::AppEventsTotal.opts(), &["event"]),
-            IntCounterVec::new(MetricName::RateLimitedRequestsTotal.opts(), &["scope"]),
-        ) {
-            (Ok(a), Ok(b)) => (register(registry, &a), register(registry, &b)),
-            _ => panic!("static metric definitions are valid"),
+    /// Every family; each (operation, status class) series exists from the first scrape.
+    pub fn families(&self) -> Vec<MetricFamily> {
+        let op = |i: usize| OperationType::ALL[i].as_str();
+        let cls = |c: usize| StatusClass::ALL[c].as_str();
+        let per_type = |name, v: &[u64; TYPES]| {
+            counters(
+                name,
+                (0..TYPES)
+                    .map(|i| (labels(&[("operation", op(i))]), v[i]))
+                    .collect(),
+            )
         };
-        Self {
-            counters: std::array::from_fn(|i| {
-                events.with_label_values(&[AppEvent::ALL[i].as_str()])
-            }),
-            rate_limited: [
-                limited.with_label_values(&["api"]),
-                limited.with_label_values(&["gateway"]),
-            ],
-        }
+        let hist = |name, h: &[Hist; TYPES]| {
+            histograms(
+                name,
+                (0..TYPES)
+                    .map(|i| (labels(&[("operation", op(i))]), h[i]))
+                    .collect(),
+            )
+        };
+        let requests = (0..TYPES)
+            .flat_map(|i| (0..CLASSES).map(move |c| (i, c)))
+            .map(|(i, c)| {
+                (
+                    labels(&[("operation", op(i)), ("status_class", cls(c))]),
+                    self.requests[i][c],
+                )
+            })
+            .collect();
+        vec![
+            counters(N::OperationsTotal, requests),
+            hist(N::OperationDurationSeconds, &self.duration),
+            hist(N::OperationFirstByteSeconds, &self.first_byte),
+            per_type(N::OperationReceivedBytesTotal, &self.received),
+            per_type(N::OperationSentBytesTotal, &self.sent),
+        ]
     }
+}
 
-    pub fn inc(&self, e: AppEvent) {
-        self.counters[e as usize].inc();
-    }
-
-    pub fn get(&self, e: AppEvent) -> u64 {
-        self.counters[e as usize].get()
-    }
-
-    /// Counts a 429; `gateway` picks the scope label.
-    pub fn rate_limited(&self, gateway: bool) {
-        self.rate_limited[usize::from(gateway)].inc();
+impl Default for OperationCounters {
+    fn default() -> Self {
+        Self::new()
     }
 }

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use super::ring::Slot;
 use crate::telemetry::operation::OperationType;
-use crate::telemetry::sketch::Sketch;
+use crate::telemetry::sketch::{Sketch, bin_index};
 
 /// What the windows need from one operation.
 #[derive(Debug, Clone, Copy)]
@@ -13,11 +13,20 @@ pub struct Sample {
     pub error: bool,
     pub bytes: u64,
     pub duration: Duration,
+    /// The sketch bin of `duration`, computed once for the six sketches it goes into.
+    pub(crate) bin: i32,
 }
 
 impl Sample {
-    pub(crate) fn duration_ms(&self) -> f64 {
-        self.duration.as_secs_f64() * 1000.0
+    pub fn new(operation: OperationType, error: bool, bytes: u64, duration: Duration) -> Self {
+        let bin = bin_index(duration.as_secs_f64() * 1000.0);
+        Self {
+            operation,
+            error,
+            bytes,
+            duration,
+            bin,
+        }
     }
 }
 
@@ -66,23 +75,15 @@ impl Cell {
 }
 
 impl Slot for Cell {
-    fn subtract(&mut self, e: &Self) {
-        self.count -= e.count;
-        self.errors -= e.errors;
-        self.bytes -= e.bytes;
-        self.duration_us -= e.duration_us;
-    }
-
     fn reset(&mut self) {
         *self = Cell::default();
     }
 }
 
-impl Slot for Sketch {
-    fn subtract(&mut self, e: &Self) {
-        Sketch::subtract(self, e);
-    }
+/// Slot sketches count in `u32`: a slot is short, and there are many of them.
+pub(crate) type SlotSketch = Sketch<u32>;
 
+impl Slot for SlotSketch {
     fn reset(&mut self) {
         self.clear();
     }
@@ -103,10 +104,6 @@ impl<T: Default> Default for PerType<T> {
 }
 
 impl<T: Slot> Slot for PerType<T> {
-    fn subtract(&mut self, e: &Self) {
-        self.0.iter_mut().zip(&e.0).for_each(|(t, e)| t.subtract(e));
-    }
-
     fn reset(&mut self) {
         self.0.iter_mut().for_each(Slot::reset);
     }

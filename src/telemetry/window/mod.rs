@@ -1,24 +1,22 @@
 //! Exact rolling windows — the current window (5 min by default), 1 h and 24 h — with
-//! percentile sketches per operation type, and per-bucket analytics.
+//! percentile sketches per operation type.
 //!
 //! Counts, errors, bytes and summed durations are exact for every operation in a window
 //! (no sampling, no cap); the window slides in slots of 1 s (current), 10 s (1 h) and
 //! 60 s (24 h). Percentiles come from [`Sketch`]es kept per coarser slot (a tenth of the
-//! current window, 5 min, 1 h) so memory stays bounded — see [`Windows::heap_bytes`].
+//! current window, 5 min, 1 h), so memory stays bounded — see [`Windows::heap_bytes`].
+//! Recording touches one slot per window; a read merges the slots.
 
-mod buckets;
 mod cell;
 mod ring;
 
-use std::sync::Arc;
 use std::time::Duration;
 
-pub use buckets::{BUCKET_WINDOW, BucketStats, OTHER_BUCKET};
+pub(crate) use cell::SlotSketch;
 pub use cell::{Cell, Sample};
+pub(crate) use ring::Ring;
 
-use buckets::BucketWindows;
 use cell::PerType;
-use ring::Ring;
 
 use super::clock::UnixTime;
 use super::operation::OperationType;
@@ -94,7 +92,7 @@ struct Window {
     kind: WindowKind,
     length: Duration,
     counts: Ring<PerType<Cell>>,
-    sketches: Ring<PerType<Sketch>>,
+    sketches: Ring<PerType<SlotSketch>>,
 }
 
 impl Window {
@@ -113,23 +111,26 @@ impl Window {
         }
     }
 
+    #[inline]
     fn record(&mut self, now: UnixTime, s: &Sample) {
         let i = s.operation.index();
         self.counts.advance(now);
-        let (slot, total) = self.counts.current_and_total();
-        slot.0[i].add(s);
-        total.0[i].add(s);
+        self.counts.current().0[i].add(s);
         self.sketches.advance(now);
-        let (slot, total) = self.sketches.current_and_total();
-        slot.0[i].insert(s.duration_ms());
-        total.0[i].insert(s.duration_ms());
+        self.sketches.current().0[i].insert_bin(s.bin);
     }
 
     fn snapshot(&mut self, now: UnixTime, running_for: Duration) -> WindowSnapshot {
         self.counts.advance(now);
         self.sketches.advance(now);
-        let cells = &self.counts.total().0;
-        let sketches = &self.sketches.total().0;
+        let mut cells = [Cell::default(); OperationType::COUNT];
+        for slot in self.counts.slots() {
+            cells.iter_mut().zip(&slot.0).for_each(|(c, s)| c.merge(s));
+        }
+        let mut sketches: [Sketch; OperationType::COUNT] = Default::default();
+        for slot in self.sketches.slots() {
+            sketches.iter_mut().zip(&slot.0).for_each(|(t, s)| t.add(s));
+        }
         let per_type = std::array::from_fn(|i| TypeStats::from_parts(cells[i], &sketches[i]));
         let mut all_cell = Cell::default();
         let mut all_sketch = Sketch::default();
@@ -137,11 +138,10 @@ impl Window {
             all_cell.merge(&cells[i]);
             all_sketch.add(&sketches[i]);
         }
-        let covered = running_for.clamp(Duration::from_secs(1), self.length);
         WindowSnapshot {
             kind: self.kind,
             length: self.length,
-            covered,
+            covered: running_for.clamp(Duration::from_secs(1), self.length),
             per_type,
             all: TypeStats::from_parts(all_cell, &all_sketch),
         }
@@ -152,20 +152,18 @@ impl Window {
     }
 }
 
-/// All windows of one recorder.
+/// The three windows of one recorder.
 #[derive(Debug)]
 pub struct Windows {
     started: UnixTime,
     current: Window,
     hour: Window,
     day: Window,
-    buckets: BucketWindows,
 }
 
 impl Windows {
-    /// `current` is the length of the current window (10 s … 1 h); `max_buckets` caps the
-    /// per-bucket analytics.
-    pub fn new(current: Duration, max_buckets: usize, now: UnixTime) -> Self {
+    /// `current` is the length of the current window (10 s … 1 h).
+    pub fn new(current: Duration, now: UnixTime) -> Self {
         let current = current.clamp(Duration::from_secs(10), Duration::from_secs(3600));
         let secs = Duration::from_secs;
         Self {
@@ -173,7 +171,6 @@ impl Windows {
             current: Window::new(WindowKind::Current, current, secs(1), 10),
             hour: Window::new(WindowKind::Hour, secs(3600), secs(10), 12),
             day: Window::new(WindowKind::Day, secs(86_400), secs(60), 24),
-            buckets: BucketWindows::new(max_buckets),
         }
     }
 
@@ -182,13 +179,11 @@ impl Windows {
         self.current.length
     }
 
-    pub fn record(&mut self, now: UnixTime, sample: &Sample, bucket: Option<&Arc<str>>) {
+    #[inline]
+    pub fn record(&mut self, now: UnixTime, sample: &Sample) {
         self.current.record(now, sample);
         self.hour.record(now, sample);
         self.day.record(now, sample);
-        if let Some(b) = bucket {
-            self.buckets.record(now, b, sample);
-        }
     }
 
     pub fn snapshot(&mut self, kind: WindowKind, now: UnixTime) -> WindowSnapshot {
@@ -200,17 +195,9 @@ impl Windows {
         }
     }
 
-    /// Per-bucket figures over the last hour.
-    pub fn buckets(&mut self, now: UnixTime) -> Vec<BucketStats> {
-        self.buckets.snapshot(now)
-    }
-
-    /// Heap memory held by every window, sketch and bucket entry.
+    /// Heap memory held by every window and sketch.
     pub fn heap_bytes(&self) -> usize {
-        self.current.heap_bytes()
-            + self.hour.heap_bytes()
-            + self.day.heap_bytes()
-            + self.buckets.heap_bytes()
+        self.current.heap_bytes() + self.hour.heap_bytes() + self.day.heap_bytes()
     }
 }
 

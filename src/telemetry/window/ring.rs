@@ -1,18 +1,16 @@
-//! A fixed-length window cut into equal slots, with a running total.
+//! A fixed-length window cut into equal slots.
 //!
-//! Recording adds to the current slot *and* to the total; when time moves on, each slot
-//! that falls out of the window is subtracted from the total and reset. Reading a window
-//! is therefore O(1) whatever its length, and memory is `slots × slot size`, independent
-//! of how many operations arrive.
+//! Recording touches only the newest slot; when time moves on, slots that fall out of
+//! the window are reset and reused. Memory is `slots × slot size`, independent of how
+//! many operations arrive. Reading merges the slots — reads are rare (a dashboard
+//! refresh, a curl), records are on every request.
 
 use std::time::Duration;
 
 use crate::telemetry::clock::UnixTime;
 
-/// What a ring slot holds: it must be resettable and subtractable from a total.
+/// What a ring slot holds: it must be resettable.
 pub(crate) trait Slot: Default {
-    /// Removes `expired` (a slot leaving the window) from `self` (the running total).
-    fn subtract(&mut self, expired: &Self);
     /// Empties the slot for reuse.
     fn reset(&mut self);
     /// Heap memory held beyond `size_of::<Self>()`.
@@ -32,7 +30,10 @@ pub(crate) struct Ring<S> {
     slots: Box<[S]>,
     /// Absolute slot number (time / width) of the newest slot, once anything happened.
     head: Option<u64>,
-    total: S,
+    /// Index of the newest slot in `slots`, and the time its slot ends: the fast path of
+    /// [`advance`](Self::advance) is one comparison, no division.
+    cur: usize,
+    head_end_us: u64,
 }
 
 impl<S: Slot> Ring<S> {
@@ -41,47 +42,47 @@ impl<S: Slot> Ring<S> {
             width_us: (width.as_micros() as u64).max(1),
             slots: (0..len.max(1)).map(|_| S::default()).collect(),
             head: None,
-            total: S::default(),
+            cur: 0,
+            head_end_us: 0,
         }
     }
 
-    /// Moves the window so that `now` is in its newest slot, expiring what fell out.
+    /// Moves the window so that `now` is in its newest slot, resetting what fell out.
     /// A clock that steps backwards keeps writing into the newest slot.
+    #[inline]
     pub(crate) fn advance(&mut self, now: UnixTime) {
-        let slot = now.as_micros() / self.width_us;
-        let Some(head) = self.head else {
-            self.head = Some(slot);
-            return;
-        };
-        if slot <= head {
-            return;
+        if now.as_micros() >= self.head_end_us {
+            self.rotate(now.as_micros() / self.width_us);
         }
+    }
+
+    fn rotate(&mut self, slot: u64) {
         let len = self.slots.len() as u64;
-        let steps = (slot - head).min(len);
-        for s in (slot - steps + 1)..=slot {
-            let i = (s % len) as usize;
-            self.total.subtract(&self.slots[i]);
-            self.slots[i].reset();
+        if let Some(head) = self.head {
+            let steps = (slot - head).min(len);
+            for s in (slot - steps + 1)..=slot {
+                self.slots[(s % len) as usize].reset();
+            }
         }
         self.head = Some(slot);
+        self.cur = (slot % len) as usize;
+        self.head_end_us = (slot + 1) * self.width_us;
     }
 
-    /// The newest slot and the running total, for recording into both.
-    /// Call [`advance`](Self::advance) first.
-    pub(crate) fn current_and_total(&mut self) -> (&mut S, &mut S) {
-        let len = self.slots.len() as u64;
-        let i = (self.head.unwrap_or(0) % len) as usize;
-        (&mut self.slots[i], &mut self.total)
+    /// The newest slot. Call [`advance`](Self::advance) first.
+    #[inline]
+    pub(crate) fn current(&mut self) -> &mut S {
+        &mut self.slots[self.cur]
     }
 
-    /// Everything in the window (as of the last `advance`).
-    pub(crate) fn total(&self) -> &S {
-        &self.total
+    /// Every slot of the window (as of the last `advance`); expired ones are empty.
+    pub(crate) fn slots(&self) -> &[S] {
+        &self.slots
     }
 
     pub(crate) fn heap_bytes(&self) -> usize {
         let own = self.slots.len() * std::mem::size_of::<S>();
-        own + self.slots.iter().map(Slot::heap_bytes).sum::<usize>() + self.total.heap_bytes()
+        own + self.slots.iter().map(Slot::heap_bytes).sum::<usize>()
     }
 }
 
@@ -92,9 +93,6 @@ mod tests {
     #[derive(Default, Debug, PartialEq)]
     struct N(u64);
     impl Slot for N {
-        fn subtract(&mut self, e: &Self) {
-            self.0 -= e.0;
-        }
         fn reset(&mut self) {
             self.0 = 0;
         }
@@ -102,9 +100,12 @@ mod tests {
 
     fn add(r: &mut Ring<N>, t: u64, n: u64) {
         r.advance(UnixTime::from_secs(t));
-        let (slot, total) = r.current_and_total();
-        slot.0 += n;
-        total.0 += n;
+        r.current().0 += n;
+    }
+
+    fn total(r: &mut Ring<N>, t: u64) -> u64 {
+        r.advance(UnixTime::from_secs(t));
+        r.slots().iter().map(|s| s.0).sum()
     }
 
     #[test]
@@ -112,24 +113,18 @@ mod tests {
         let mut r: Ring<N> = Ring::new(Duration::from_secs(10), 6); // 60 s window
         add(&mut r, 1000, 1);
         add(&mut r, 1030, 2);
-        r.advance(UnixTime::from_secs(1059));
-        assert_eq!(r.total(), &N(3));
-        r.advance(UnixTime::from_secs(1060));
-        assert_eq!(r.total(), &N(2));
-        r.advance(UnixTime::from_secs(1089));
-        assert_eq!(r.total(), &N(2));
-        r.advance(UnixTime::from_secs(1090));
-        assert_eq!(r.total(), &N(0));
+        assert_eq!(total(&mut r, 1059), 3);
+        assert_eq!(total(&mut r, 1060), 2);
+        assert_eq!(total(&mut r, 1089), 2);
+        assert_eq!(total(&mut r, 1090), 0);
     }
 
     #[test]
     fn a_long_gap_empties_the_window() {
         let mut r: Ring<N> = Ring::new(Duration::from_secs(1), 300);
         (0..300).for_each(|t| add(&mut r, 5000 + t, 1));
-        assert_eq!(r.total(), &N(300));
-        r.advance(UnixTime::from_secs(10_000_000));
-        assert_eq!(r.total(), &N(0));
-        assert!(r.slots.iter().all(|s| s.0 == 0));
+        assert_eq!(total(&mut r, 5299), 300);
+        assert_eq!(total(&mut r, 10_000_000), 0);
     }
 
     #[test]
@@ -137,8 +132,7 @@ mod tests {
         let mut r: Ring<N> = Ring::new(Duration::from_secs(1), 5);
         add(&mut r, 100, 1);
         add(&mut r, 90, 1);
-        assert_eq!(r.total(), &N(2));
-        r.advance(UnixTime::from_secs(105));
-        assert_eq!(r.total(), &N(0));
+        assert_eq!(total(&mut r, 100), 2);
+        assert_eq!(total(&mut r, 105), 0);
     }
 }

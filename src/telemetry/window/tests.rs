@@ -3,12 +3,7 @@ use super::*;
 const T0: u64 = 1_700_000_400; // a multiple of 3600 s: slot boundaries line up
 
 fn sample(op: OperationType, error: bool, ms: u64) -> Sample {
-    Sample {
-        operation: op,
-        error,
-        bytes: 100,
-        duration: Duration::from_millis(ms),
-    }
+    Sample::new(op, error, 100, Duration::from_millis(ms))
 }
 
 fn at(secs: u64) -> UnixTime {
@@ -21,8 +16,8 @@ fn count(w: &mut Windows, kind: WindowKind, now: u64) -> u64 {
 
 #[test]
 fn an_operation_leaves_each_window_after_its_length() {
-    let mut w = Windows::new(Duration::from_secs(300), 10, at(T0));
-    w.record(at(T0), &sample(OperationType::ListObjects, false, 5), None);
+    let mut w = Windows::new(Duration::from_secs(300), at(T0));
+    w.record(at(T0), &sample(OperationType::ListObjects, false, 5));
     for (kind, len) in [
         (WindowKind::Current, 300),
         (WindowKind::Hour, 3600),
@@ -35,7 +30,7 @@ fn an_operation_leaves_each_window_after_its_length() {
 
 #[test]
 fn counts_are_exact_over_a_full_day_of_traffic() {
-    let mut w = Windows::new(Duration::from_secs(300), 10, at(T0));
+    let mut w = Windows::new(Duration::from_secs(300), at(T0));
     // One operation every 7 s for 24 h, every 5th one an error.
     let mut n = 0u64;
     for t in (0..86_400).step_by(7) {
@@ -43,7 +38,6 @@ fn counts_are_exact_over_a_full_day_of_traffic() {
         w.record(
             at(T0 + t),
             &sample(OperationType::ALL[(n % 10) as usize], err, 10),
-            None,
         );
         n += 1;
     }
@@ -64,7 +58,7 @@ fn counts_are_exact_over_a_full_day_of_traffic() {
 
 #[test]
 fn percentiles_are_within_one_percent() {
-    let mut w = Windows::new(Duration::from_secs(300), 10, at(T0));
+    let mut w = Windows::new(Duration::from_secs(300), at(T0));
     let mut exact: Vec<u64> = Vec::new();
     for i in 0..10_000u64 {
         let ms = 1 + (i * 7919) % 2000; // 1..2000 ms, scrambled order
@@ -72,7 +66,6 @@ fn percentiles_are_within_one_percent() {
         w.record(
             at(T0 + i % 200),
             &sample(OperationType::GetObject, false, ms),
-            None,
         );
     }
     exact.sort_unstable();
@@ -89,14 +82,8 @@ fn percentiles_are_within_one_percent() {
 
 #[test]
 fn rates_divide_by_the_time_covered() {
-    let mut w = Windows::new(Duration::from_secs(300), 10, at(T0));
-    (0..60).for_each(|i| {
-        w.record(
-            at(T0 + i),
-            &sample(OperationType::ListBuckets, false, 1),
-            None,
-        )
-    });
+    let mut w = Windows::new(Duration::from_secs(300), at(T0));
+    (0..60).for_each(|i| w.record(at(T0 + i), &sample(OperationType::ListBuckets, false, 1)));
     let s = w.snapshot(WindowKind::Current, at(T0 + 60));
     assert!((s.ops_per_second() - 1.0).abs() < 1e-9);
     let later = w.snapshot(WindowKind::Current, at(T0 + 1000));
@@ -104,53 +91,14 @@ fn rates_divide_by_the_time_covered() {
 }
 
 #[test]
-fn bucket_places_are_taken_only_by_successes() {
-    let mut w = Windows::new(Duration::from_secs(300), 2, at(T0));
-    let b = |s: &str| Arc::<str>::from(s);
-    w.record(
-        at(T0),
-        &sample(OperationType::ListObjects, true, 1),
-        Some(&b("typo")),
-    );
-    w.record(
-        at(T0),
-        &sample(OperationType::ListObjects, false, 1),
-        Some(&b("a")),
-    );
-    w.record(
-        at(T0),
-        &sample(OperationType::ListObjects, false, 1),
-        Some(&b("b")),
-    );
-    w.record(
-        at(T0),
-        &sample(OperationType::ListObjects, false, 1),
-        Some(&b("c")),
-    );
-    w.record(
-        at(T0),
-        &sample(OperationType::ListObjects, true, 1),
-        Some(&b("a")),
-    );
-    let stats = w.buckets(at(T0 + 1));
-    let get = |n: &str| stats.iter().find(|s| &*s.bucket == n).map(|s| s.cell);
-    assert_eq!(get("a").map(|c| (c.count, c.errors)), Some((2, 1)));
-    assert_eq!(get("b").map(|c| c.count), Some(1));
-    assert_eq!(get(OTHER_BUCKET).map(|c| (c.count, c.errors)), Some((2, 1)));
-    assert!(get("typo").is_none() && get("c").is_none());
-    // After an idle hour the entries are gone and their places free again.
-    assert!(w.buckets(at(T0 + 3600)).is_empty());
-}
-
-#[test]
 fn memory_does_not_grow_with_the_rate() {
     let filled = |per_slot: u64| {
-        let mut w = Windows::new(Duration::from_secs(300), 10, at(T0));
+        let mut w = Windows::new(Duration::from_secs(300), at(T0));
         for t in (0..86_400).step_by(30) {
             for k in 0..per_slot {
                 let op = OperationType::ALL[(k % 10) as usize];
                 let ms = 1 + (t + k * 37) % 500;
-                w.record(at(T0 + t), &sample(op, false, ms), None);
+                w.record(at(T0 + t), &sample(op, false, ms));
             }
         }
         w.heap_bytes()

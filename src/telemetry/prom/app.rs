@@ -1,0 +1,83 @@
+//! Application counters off the operation path: events for `/stats`, refused requests.
+
+use prometheus::{IntCounter, IntCounterVec, Registry};
+
+use super::{MetricName, register};
+
+/// Application events counted for `/stats` and exported as `spacewatch_app_events_total`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppEvent {
+    ToolRequest,
+    ChatRequest,
+    AgentCall,
+    AgentFailure,
+    CacheRefresh,
+    SnapshotOk,
+    SnapshotError,
+}
+
+impl AppEvent {
+    pub const ALL: [AppEvent; 7] = [
+        Self::ToolRequest,
+        Self::ChatRequest,
+        Self::AgentCall,
+        Self::AgentFailure,
+        Self::CacheRefresh,
+        Self::SnapshotOk,
+        Self::SnapshotError,
+    ];
+
+    /// The label value, which is also the `/stats` key.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ToolRequest => "tool_requests",
+            Self::ChatRequest => "chat_requests",
+            Self::AgentCall => "agent_calls",
+            Self::AgentFailure => "agent_failures",
+            Self::CacheRefresh => "cache_refreshes",
+            Self::SnapshotOk => "snapshots_ok",
+            Self::SnapshotError => "snapshots_err",
+        }
+    }
+}
+
+/// Counters of [`AppEvent`]s and of rate-limited requests.
+#[derive(Debug, Clone)]
+pub struct AppCounters {
+    counters: [IntCounter; AppEvent::ALL.len()],
+    rate_limited: [IntCounter; 2],
+}
+
+impl AppCounters {
+    pub fn register(registry: &Registry) -> Self {
+        let (events, limited) = match (
+            IntCounterVec::new(MetricName::AppEventsTotal.opts(), &["event"]),
+            IntCounterVec::new(MetricName::RateLimitedRequestsTotal.opts(), &["scope"]),
+        ) {
+            (Ok(a), Ok(b)) => (register(registry, &a), register(registry, &b)),
+            _ => panic!("static metric definitions are valid"),
+        };
+        Self {
+            counters: std::array::from_fn(|i| {
+                events.with_label_values(&[AppEvent::ALL[i].as_str()])
+            }),
+            rate_limited: [
+                limited.with_label_values(&["api"]),
+                limited.with_label_values(&["gateway"]),
+            ],
+        }
+    }
+
+    pub fn inc(&self, e: AppEvent) {
+        self.counters[e as usize].inc();
+    }
+
+    pub fn get(&self, e: AppEvent) -> u64 {
+        self.counters[e as usize].get()
+    }
+
+    /// Counts a 429; `gateway` picks the scope label.
+    pub fn rate_limited(&self, gateway: bool) {
+        self.rate_limited[usize::from(gateway)].inc();
+    }
+}
