@@ -39,9 +39,12 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     if state.settings.agent.is_none() {
         log.info("No AI agent configured (DO_AGENT_URL): /chat answers 503 until one is set");
     }
+    let recorder = Arc::clone(&state.recorder);
     serve_router(listener, app(state), shutdown_signal())
         .await
         .map_err(|e| e.to_string())?;
+    // Requests in flight have finished; write out what the export task has not yet.
+    recorder.flush().await;
     log.info("SpaceWatch stopped");
     Ok(())
 }

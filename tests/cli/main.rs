@@ -1,0 +1,8 @@
+//! Tests of the `spacewatch` binary itself: `serve --demo` end to end with a graceful
+//! stop, configuration precedence, `setup`, and the README's curl examples run verbatim.
+
+mod config;
+mod process;
+mod readme;
+mod serve;
+mod setup;
