@@ -9,10 +9,11 @@ use std::time::{Duration, Instant};
 
 use axum::extract::{Request, State};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, HeaderValue};
 
 use super::AppState;
+use super::error::ApiError;
 use crate::telemetry::{RequestId, TraceId, UnixTime};
 
 pub const REQUEST_ID: &str = "x-request-id";
@@ -89,7 +90,7 @@ pub fn duration_header(d: Duration) -> HeaderValue {
 pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let ctx = RequestContext::from_headers(req.headers(), state.recorder.now());
     req.extensions_mut().insert(ctx.clone());
-    let mut resp = next.run(req).await;
+    let mut resp = json_errors(next.run(req).await).await;
     let h = resp.headers_mut();
     if !h.contains_key(DURATION) {
         h.insert(DURATION, duration_header(ctx.start.elapsed()));
@@ -100,9 +101,59 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
     resp
 }
 
+/// Errors are JSON everywhere: an error response without a content type or in plain text
+/// (from the framework: a body limit, an extractor) becomes `{"detail": "..."}`.
+/// Responses with another content type (an S3 XML error from the gateway) pass through.
+async fn json_errors(resp: Response) -> Response {
+    let status = resp.status();
+    let plain = resp
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .is_none_or(|v| v.as_bytes().starts_with(b"text/plain"));
+    if !(status.is_client_error() || status.is_server_error()) || !plain {
+        return resp;
+    }
+    let (parts, body) = resp.into_parts();
+    let text = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text).trim().to_string();
+    let detail = if text.is_empty() {
+        status.canonical_reason().unwrap_or("Error").to_string()
+    } else {
+        text
+    };
+    let mut out = ApiError::new(status, detail).into_response();
+    for (k, v) in &parts.headers {
+        if k != http::header::CONTENT_TYPE && k != http::header::CONTENT_LENGTH {
+            out.headers_mut().insert(k.clone(), v.clone());
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn framework_errors_become_json() {
+        let plain = (http::StatusCode::PAYLOAD_TOO_LARGE, "length limit exceeded").into_response();
+        let resp = json_errors(plain).await;
+        assert_eq!(resp.status(), 413);
+        assert_eq!(resp.headers()["content-type"], "application/json");
+        let body = axum::body::to_bytes(resp.into_body(), 1024).await.unwrap();
+        assert_eq!(&body[..], br#"{"detail":"length limit exceeded"}"#);
+        let xml = (
+            [(http::header::CONTENT_TYPE, "application/xml")],
+            "<Error/>",
+        )
+            .into_response();
+        let mut xml = xml;
+        *xml.status_mut() = http::StatusCode::NOT_FOUND;
+        assert_eq!(
+            json_errors(xml).await.headers()["content-type"],
+            "application/xml"
+        );
+    }
 
     #[test]
     fn traceparent_is_parsed_strictly() {

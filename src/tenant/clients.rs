@@ -78,3 +78,48 @@ impl ClientCache {
         self.len() == 0
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Secret;
+
+    fn creds(key: &str, secret: &str) -> Credentials {
+        Credentials {
+            key: key.into(),
+            secret: Secret::new(secret),
+            region: "nyc3".into(),
+            endpoint: "https://nyc3.digitaloceanspaces.com".into(),
+            log_bucket: None,
+            metrics_bucket: None,
+            log_prefix: String::new(),
+            metrics_prefix: String::new(),
+        }
+    }
+
+    #[test]
+    fn bounded_and_least_recently_used_goes_first() {
+        let cache = ClientCache::new(
+            2,
+            crate::storage::client::shared_http_client(),
+            Duration::from_secs(5),
+        );
+        cache.get(&creds("a", "s"));
+        cache.get(&creds("b", "s"));
+        cache.get(&creds("a", "s")); // a is now the most recent
+        cache.get(&creds("c", "s")); // evicts b
+        assert_eq!(cache.len(), 2);
+        let keys: Vec<[u8; 32]> = cache.inner.lock().0.keys().copied().collect();
+        assert!(keys.contains(&creds("a", "s").cache_key()));
+        assert!(!keys.contains(&creds("b", "s").cache_key()));
+        // Same key, another secret: another client, never the cached one.
+        cache.get(&creds("a", "other"));
+        assert!(
+            cache
+                .inner
+                .lock()
+                .0
+                .contains_key(&creds("a", "other").cache_key())
+        );
+    }
+}
