@@ -12,7 +12,9 @@ use crate::telemetry::OperationType;
 use crate::telemetry::bucket::BUCKET_WINDOW;
 use crate::telemetry::prom::AppEvent;
 use crate::telemetry::recent::LogFilter;
-use crate::telemetry::report::{bucket_analytics, log_entry, storage_metrics, window_json};
+use crate::telemetry::report::{
+    bucket_analytics, log_entry, s3_requests, storage_metrics, window_json,
+};
 
 pub async fn operations(State(state): State<AppState>) -> Json<Value> {
     let now = state.recorder.now();
@@ -28,6 +30,7 @@ pub async fn operations(State(state): State<AppState>) -> Json<Value> {
             "window_24h": window_json(&day, "_24h", "24h", now),
         },
         "bucket_analytics": bucket_analytics(&buckets),
+        "s3_requests": s3_requests(&state.recorder.s3_snapshot()),
         "bucket_analytics_window_seconds": BUCKET_WINDOW.as_secs(),
         "total_operations_tracked": day.all.cell.count,
         "total_operations_since_start": state.recorder.total_recorded(),

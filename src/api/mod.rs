@@ -7,7 +7,7 @@ mod tools;
 
 use axum::Router;
 use axum::middleware::from_fn_with_state;
-use axum::routing::{any, get};
+use axum::routing::{any, get, post};
 
 use crate::server::AppState;
 use crate::server::admin_auth::require_admin;
@@ -36,6 +36,42 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route(
             "/tools/list-all",
             storage_route(get(tools::list_all), s, Op::ListObjects, "/tools/list-all"),
+        )
+        .route(
+            "/tools/storage-summary",
+            storage_route(
+                get(tools::storage_summary),
+                s,
+                Op::AnalyzeStorage,
+                "/tools/storage-summary",
+            ),
+        )
+        .route(
+            "/tools/top-largest",
+            storage_route(
+                get(tools::top_largest),
+                s,
+                Op::AnalyzeStorage,
+                "/tools/top-largest",
+            ),
+        )
+        .route(
+            "/tools/recent-objects",
+            storage_route(
+                get(tools::recent_objects),
+                s,
+                Op::AnalyzeStorage,
+                "/tools/recent-objects",
+            ),
+        )
+        .route(
+            "/validate-credentials",
+            storage_route(
+                post(tools::validate_credentials),
+                s,
+                Op::ListBuckets,
+                "/validate-credentials",
+            ),
         )
         .route_layer(from_fn_with_state(state.clone(), limit_api));
     public.merge(admin).merge(tools)

@@ -42,7 +42,7 @@ pub async fn seed(endpoint: &str, key: &str, secret: &str, now: UnixTime) -> Res
         log_prefix: String::new(),
         metrics_prefix: String::new(),
     };
-    let client = build_client(&creds, shared_http_client(), Duration::from_secs(30));
+    let client = build_client(&creds, shared_http_client(), Duration::from_secs(30), None);
     for b in DEMO_BUCKETS {
         client
             .create_bucket()

@@ -29,11 +29,12 @@ use tower_http::catch_panic::CatchPanicLayer;
 pub use state::{AppState, Inner};
 
 use crate::config::Settings;
+use crate::storage::calls::RecordCalls;
 use crate::storage::client::shared_http_client;
 use crate::telemetry::log::LogSink;
 use crate::telemetry::prom::{AppCounters, new_registry};
 use crate::telemetry::{Clock, Recorder, RecorderConfig};
-use crate::tenant::{Allowlist, ClientCache, TenantDefaults};
+use crate::tenant::{Allowlist, BucketAccess, ClientCache, TenantDefaults};
 use error::ApiError;
 
 /// Largest request body accepted outside the gateway.
@@ -97,7 +98,16 @@ pub fn build_state(settings: Settings, rt: Runtime) -> Result<AppState, String> 
             endpoint,
             allowlist,
         },
-        clients: ClientCache::new(k.client_cache_size, shared_http_client(), k.s3_timeout()),
+        clients: ClientCache::new(
+            k.client_cache_size,
+            shared_http_client(),
+            k.s3_timeout(),
+            Some(RecordCalls::new(recorder.clone())),
+        ),
+        access: BucketAccess::new(
+            std::time::Duration::from_secs(k.bucket_cache_ttl_sec),
+            k.client_cache_size,
+        ),
         api_limiter: rate_limit::RateLimiter::new(k.rate_limit_rps, k.rate_limit_burst),
         gateway_limiter: rate_limit::RateLimiter::new(
             k.gateway_rate_limit_rps,

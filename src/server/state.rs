@@ -11,7 +11,7 @@ use crate::config::Settings;
 use crate::telemetry::Recorder;
 use crate::telemetry::log::LogSink;
 use crate::telemetry::prom::AppCounters;
-use crate::tenant::{ClientCache, TenantDefaults};
+use crate::tenant::{BucketAccess, ClientCache, TenantDefaults};
 
 /// Shared, cheaply cloned application state.
 #[derive(Clone, Debug)]
@@ -27,6 +27,7 @@ pub struct Inner {
     pub counters: AppCounters,
     pub tenants: TenantDefaults,
     pub clients: ClientCache,
+    pub access: BucketAccess,
     pub api_limiter: RateLimiter,
     pub gateway_limiter: RateLimiter,
     pub started: Instant,

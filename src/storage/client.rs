@@ -10,6 +10,7 @@ use aws_sdk_s3::config::{
 };
 use aws_smithy_http_client::tls;
 
+use super::calls::RecordCalls;
 use crate::tenant::Credentials;
 
 /// One HTTP client (and connection pool) shared by every tenant's SDK client.
@@ -25,11 +26,13 @@ pub fn shared_http_client() -> SharedHttpClient {
 ///
 /// Path-style addressing works with Spaces and with every local S3 server. Checksums
 /// are only sent when an operation requires them: not every S3-compatible service
-/// accepts the SDK's newer default checksum headers.
+/// accepts the SDK's newer default checksum headers. `calls`, when given, records every
+/// attempt as an S3 call.
 pub fn build_client(
     creds: &Credentials,
     http: SharedHttpClient,
     timeout: Duration,
+    calls: Option<RecordCalls>,
 ) -> aws_sdk_s3::Client {
     let credentials = aws_sdk_s3::config::Credentials::new(
         creds.key.clone(),
@@ -42,7 +45,7 @@ pub fn build_client(
         .operation_timeout(timeout)
         .connect_timeout(timeout.min(Duration::from_secs(10)))
         .build();
-    let config = aws_sdk_s3::Config::builder()
+    let mut config = aws_sdk_s3::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(creds.region.clone()))
         .endpoint_url(&creds.endpoint)
@@ -52,7 +55,9 @@ pub fn build_client(
         .timeout_config(timeouts)
         .retry_config(RetryConfig::standard().with_max_attempts(3))
         .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
-        .response_checksum_validation(ResponseChecksumValidation::WhenRequired)
-        .build();
-    aws_sdk_s3::Client::from_conf(config)
+        .response_checksum_validation(ResponseChecksumValidation::WhenRequired);
+    if let Some(calls) = calls {
+        config = config.interceptor(calls);
+    }
+    aws_sdk_s3::Client::from_conf(config.build())
 }

@@ -4,6 +4,7 @@
 //! |-------------------------------------------|--------|-------------------------------|
 //! | NoSuchBucket                              | 404    | Bucket not found              |
 //! | NoSuchKey                                 | 404    | Object not found              |
+//! | NotFound (HEAD requests)                  | 404    | Not found                     |
 //! | AccessDenied                              | 403    | Access denied                 |
 //! | InvalidAccessKeyId, SignatureDoesNotMatch | 401    | Invalid storage credentials … |
 //! | connection refused / reset                | 502    | Cannot reach storage endpoint |
@@ -74,6 +75,8 @@ fn from_code(code: Option<&str>, http_status: u16) -> StorageError {
     match code {
         Some("NoSuchBucket") => StorageError::new(S::NOT_FOUND, "Bucket not found"),
         Some("NoSuchKey") => StorageError::new(S::NOT_FOUND, "Object not found"),
+        // HeadBucket/HeadObject have no error body; the SDK calls their 404 "NotFound".
+        Some("NotFound") => StorageError::new(S::NOT_FOUND, "Not found"),
         Some("AccessDenied" | "AllAccessDisabled") => {
             StorageError::new(S::FORBIDDEN, "Access denied")
         }

@@ -1,6 +1,7 @@
 //! The storage layer: SDK clients per tenant credential, the tools built on them, and
 //! the mapping of upstream failures to HTTP answers.
 
+pub mod calls;
 pub mod client;
 pub mod error;
 mod names;

@@ -1,4 +1,7 @@
-//! Storage tools built on the SDK: list buckets, list objects (every page).
+//! Storage tools built on the SDK. Every listing walks all pages.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 use aws_sdk_s3::Client;
 use aws_smithy_types::date_time::Format;
@@ -15,13 +18,16 @@ pub struct BucketInfo {
 }
 
 /// An object as the listing tools show it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct ObjectInfo {
     pub key: String,
     pub size: u64,
     pub last_modified: Option<String>,
     pub etag: Option<String>,
     pub storage_class: Option<String>,
+    /// Last-modified in ms since the epoch, for ordering.
+    #[serde(skip)]
+    pub modified_ms: Option<i64>,
 }
 
 /// The result of walking a whole listing, keeping the first `kept` objects.
@@ -58,14 +64,13 @@ pub async fn list_buckets(client: &Client) -> Result<Vec<BucketInfo>, StorageErr
     }
 }
 
-/// Walks every page of `bucket`/`prefix`, keeping the first `keep` objects.
-pub async fn list_all(
+/// Calls `visit` for every object of `bucket`/`prefix`, page after page.
+pub async fn walk(
     client: &Client,
     bucket: &BucketName,
     prefix: Option<&str>,
-    keep: usize,
-) -> Result<Listing, StorageError> {
-    let mut listing = Listing::default();
+    mut visit: impl FnMut(ObjectInfo),
+) -> Result<(), StorageError> {
     let mut pages = client
         .list_objects_v2()
         .bucket(bucket.as_str())
@@ -75,19 +80,128 @@ pub async fn list_all(
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| StorageError::from_sdk(&e))?;
         for o in page.contents() {
-            let size = o.size().unwrap_or(0).max(0) as u64;
-            listing.count += 1;
-            listing.total_bytes += size;
-            if listing.objects.len() < keep {
-                listing.objects.push(ObjectInfo {
-                    key: o.key().unwrap_or_default().to_string(),
-                    size,
-                    last_modified: date(o.last_modified()),
-                    etag: o.e_tag().map(str::to_string),
-                    storage_class: o.storage_class().map(|c| c.as_str().to_string()),
-                });
-            }
+            visit(ObjectInfo {
+                key: o.key().unwrap_or_default().to_string(),
+                size: o.size().unwrap_or(0).max(0) as u64,
+                last_modified: date(o.last_modified()),
+                etag: o.e_tag().map(str::to_string),
+                storage_class: o.storage_class().map(|c| c.as_str().to_string()),
+                modified_ms: o.last_modified().and_then(|d| d.to_millis().ok()),
+            });
         }
     }
+    Ok(())
+}
+
+/// Walks every page, keeping the first `keep` objects.
+pub async fn list_all(
+    client: &Client,
+    bucket: &BucketName,
+    prefix: Option<&str>,
+    keep: usize,
+) -> Result<Listing, StorageError> {
+    let mut listing = Listing::default();
+    walk(client, bucket, prefix, |o| {
+        listing.count += 1;
+        listing.total_bytes += o.size;
+        if listing.objects.len() < keep {
+            listing.objects.push(o);
+        }
+    })
+    .await?;
     Ok(listing)
+}
+
+/// The `n` largest objects, largest first (ties by key).
+pub async fn top_largest(
+    client: &Client,
+    bucket: &BucketName,
+    prefix: Option<&str>,
+    n: usize,
+) -> Result<(Vec<ObjectInfo>, u64), StorageError> {
+    top_by(client, bucket, prefix, n, |o| {
+        (o.size as i64, Reverse(o.key.clone()))
+    })
+    .await
+}
+
+/// The `n` most recently modified objects, newest first.
+pub async fn recent_objects(
+    client: &Client,
+    bucket: &BucketName,
+    prefix: Option<&str>,
+    n: usize,
+) -> Result<(Vec<ObjectInfo>, u64), StorageError> {
+    top_by(client, bucket, prefix, n, |o| {
+        (o.modified_ms.unwrap_or(i64::MIN), Reverse(o.key.clone()))
+    })
+    .await
+}
+
+/// The `n` objects with the greatest `rank`, greatest first, and how many were seen; memory
+/// stays at `n` objects whatever the size of the bucket.
+async fn top_by<R: Ord>(
+    client: &Client,
+    bucket: &BucketName,
+    prefix: Option<&str>,
+    n: usize,
+    rank: impl Fn(&ObjectInfo) -> R,
+) -> Result<(Vec<ObjectInfo>, u64), StorageError> {
+    let mut heap: BinaryHeap<Reverse<(R, usize)>> = BinaryHeap::new();
+    let mut kept: Vec<Option<ObjectInfo>> = Vec::new();
+    let mut seen = 0u64;
+    walk(client, bucket, prefix, |o| {
+        seen += 1;
+        let r = rank(&o);
+        if heap.len() < n {
+            heap.push(Reverse((r, kept.len())));
+            kept.push(Some(o));
+        } else if heap.peek().is_some_and(|Reverse((min, _))| r > *min)
+            && let Some(Reverse((_, slot))) = heap.pop()
+        {
+            kept[slot] = Some(o);
+            heap.push(Reverse((r, slot)));
+        }
+    })
+    .await?;
+    let mut out: Vec<(R, usize)> = heap.into_iter().map(|Reverse(x)| x).collect();
+    out.sort_by(|a, b| b.0.cmp(&a.0));
+    Ok((
+        out.into_iter()
+            .filter_map(|(_, i)| kept[i].take())
+            .collect(),
+        seen,
+    ))
+}
+
+/// Bytes in binary units: `512 B`, `1.50 KiB`, `3.25 GiB`.
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.2} {}", UNITS[u])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human_bytes;
+
+    #[test]
+    fn human_sizes() {
+        assert_eq!(human_bytes(0), "0 B");
+        assert_eq!(human_bytes(1023), "1023 B");
+        assert_eq!(human_bytes(1536), "1.50 KiB");
+        assert_eq!(
+            human_bytes(3 * 1024 * 1024 * 1024 + 256 * 1024 * 1024),
+            "3.25 GiB"
+        );
+    }
 }

@@ -16,6 +16,7 @@ pub mod prom;
 pub mod recent;
 pub mod recorder;
 pub mod report;
+pub mod s3;
 pub mod sketch;
 pub mod window;
 

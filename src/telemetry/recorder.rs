@@ -18,6 +18,7 @@ use super::operation::Operation;
 use super::prom::OperationCounters;
 use super::prom::encode::FnCollector;
 use super::recent::{Journal, LogFilter};
+use super::s3::{S3Call, S3Counters, S3Snapshot, S3Window};
 use super::window::{Sample, WindowKind, WindowSnapshot, Windows};
 
 /// Knobs of the recorder.
@@ -48,6 +49,8 @@ impl Default for RecorderConfig {
 #[derive(Debug)]
 struct Core {
     counters: OperationCounters,
+    s3: S3Counters,
+    s3_window: S3Window,
     buckets: Buckets,
     windows: Windows,
     journal: Journal,
@@ -98,6 +101,8 @@ impl Recorder {
         let exporters: Exporters = exporters.into();
         let core = Arc::new(Mutex::new(Core {
             counters: OperationCounters::new(),
+            s3: S3Counters::default(),
+            s3_window: S3Window::new(config.current_window),
             buckets: Buckets::new(config.max_buckets),
             windows: Windows::new(config.current_window, clock.now()),
             journal: Journal::new(config.recent_capacity),
@@ -136,6 +141,22 @@ impl Recorder {
         if let (true, Some(old)) = (displaced.unexported, &displaced.op) {
             export::export_all(&self.exporters, old);
         }
+    }
+
+    /// Records one upstream S3 call (SDK tools and gateway alike).
+    pub fn record_s3(&self, call: &S3Call) {
+        let mut core = self.core.lock();
+        core.s3.record(call);
+        core.s3_window.record(call);
+        if let Some(bucket) = &call.bucket {
+            core.buckets.record_s3(bucket, call);
+        }
+    }
+
+    /// S3 calls over the current window.
+    pub fn s3_snapshot(&self) -> S3Snapshot {
+        let now = self.clock.now();
+        self.core.lock().s3_window.snapshot(now)
     }
 
     pub fn snapshot(&self, kind: WindowKind) -> WindowSnapshot {
@@ -184,7 +205,7 @@ impl Recorder {
     /// Heap memory of the windows and the per-bucket state (for the memory benchmark).
     pub fn windows_heap_bytes(&self) -> usize {
         let core = self.core.lock();
-        core.windows.heap_bytes() + core.buckets.heap_bytes()
+        core.windows.heap_bytes() + core.buckets.heap_bytes() + core.s3_window.heap_bytes()
     }
 
     /// Waits until every operation recorded so far has been exported.
@@ -199,17 +220,19 @@ fn register_collector(registry: &Registry, core: &Arc<Mutex<Core>>) {
     let weak = Arc::downgrade(core);
     let gather = Box::new(move || match weak.upgrade() {
         Some(core) => {
-            let (counters, buckets) = {
+            let (counters, s3, buckets) = {
                 let c = core.lock();
-                (c.counters.clone(), c.buckets.counts())
+                (c.counters.clone(), c.s3.clone(), c.buckets.counts())
             };
             let mut families = counters.families();
+            families.extend(s3.families());
             families.extend(buckets.families());
             families
         }
         None => Vec::new(),
     });
     let mut descs = OperationCounters::descs();
+    descs.extend(S3Counters::descs());
     descs.extend(BucketCountsSnapshot::descs());
     let collector = FnCollector::new(descs, gather);
     if let Err(e) = registry.register(Box::new(collector)) {

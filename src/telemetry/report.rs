@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 use super::bucket::BucketStats;
 use super::clock::UnixTime;
 use super::operation::{Operation, OperationType};
+use super::s3::{Quantiles, S3Api, S3Cell, S3Snapshot, S3Stats};
 use super::window::{TypeStats, WindowKind, WindowSnapshot};
 
 /// Health by the current window's error rate: < 5 % healthy, 5–10 % degraded, > 10 % unhealthy.
@@ -109,6 +110,59 @@ pub fn storage_metrics(s: &WindowSnapshot, now: UnixTime) -> Value {
     window_json(s, "_5m", &WindowKind::Current.label(s.length), now)
 }
 
+fn s3_cell_json(c: &S3Cell) -> Value {
+    json!({
+        "requests": c.requests,
+        "errors_4xx": c.errors_4xx,
+        "errors_5xx": c.errors_5xx,
+        "no_response": c.no_response,
+        "bytes_downloaded": c.bytes_downloaded,
+        "bytes_uploaded": c.bytes_uploaded,
+    })
+}
+
+fn quantiles_json(avg_ms: f64, q: &Quantiles) -> Value {
+    json!({ "avg": r3(avg_ms), "p50": r3(q.p50), "p95": r3(q.p95), "p99": r3(q.p99) })
+}
+
+fn s3_stats_json(s: &S3Stats) -> Value {
+    let c = &s.cell;
+    let avg = |us: u64, n: u64| {
+        if n == 0 {
+            0.0
+        } else {
+            us as f64 / 1000.0 / n as f64
+        }
+    };
+    let mut v = s3_cell_json(c);
+    if let Value::Object(m) = &mut v {
+        m.insert(
+            "first_byte_latency_ms".into(),
+            quantiles_json(avg(c.first_byte_us, c.first_byte_count), &s.first_byte),
+        );
+        m.insert(
+            "total_request_latency_ms".into(),
+            quantiles_json(avg(c.total_us, c.requests), &s.total),
+        );
+    }
+    v
+}
+
+/// `s3_requests`: the upstream S3 calls of the current window, in total and per API.
+pub fn s3_requests(s: &S3Snapshot) -> Value {
+    let by_api: Map<String, Value> = S3Api::ALL
+        .iter()
+        .zip(&s.per_api)
+        .filter(|(_, st)| st.cell.requests > 0)
+        .map(|(api, st)| (api.as_str().to_string(), s3_stats_json(st)))
+        .collect();
+    json!({
+        "window_seconds": s.length.as_secs(),
+        "all": s3_stats_json(&s.all),
+        "by_api": by_api,
+    })
+}
+
 /// `bucket_analytics`: one entry per bucket active in the last hour.
 pub fn bucket_analytics(buckets: &[BucketStats]) -> Value {
     let m: Map<String, Value> = buckets
@@ -121,6 +175,7 @@ pub fn bucket_analytics(buckets: &[BucketStats]) -> Value {
                 "bytes_transferred": b.cell.bytes,
                 "avg_latency_ms": r3(b.cell.avg_ms()),
                 "p95": r3(b.p95_ms),
+                "s3_requests": s3_cell_json(&b.s3),
             });
             (b.bucket.to_string(), v)
         })

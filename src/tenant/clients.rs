@@ -11,6 +11,7 @@ use aws_sdk_s3::config::SharedHttpClient;
 use parking_lot::Mutex;
 
 use super::credentials::Credentials;
+use crate::storage::calls::RecordCalls;
 use crate::storage::client::build_client;
 
 struct Entry {
@@ -23,6 +24,7 @@ pub struct ClientCache {
     capacity: usize,
     http: SharedHttpClient,
     timeout: Duration,
+    calls: Option<RecordCalls>,
     inner: Mutex<(HashMap<[u8; 32], Entry>, u64)>,
 }
 
@@ -36,11 +38,18 @@ impl std::fmt::Debug for ClientCache {
 }
 
 impl ClientCache {
-    pub fn new(capacity: usize, http: SharedHttpClient, timeout: Duration) -> Self {
+    /// `calls` records every SDK attempt as an S3 call.
+    pub fn new(
+        capacity: usize,
+        http: SharedHttpClient,
+        timeout: Duration,
+        calls: Option<RecordCalls>,
+    ) -> Self {
         Self {
             capacity: capacity.max(1),
             http,
             timeout,
+            calls,
             inner: Mutex::new((HashMap::new(), 0)),
         }
     }
@@ -59,7 +68,7 @@ impl ClientCache {
             let oldest = map.iter().min_by_key(|(_, e)| e.last_used).map(|(k, _)| *k);
             oldest.and_then(|k| map.remove(&k));
         }
-        let client = build_client(creds, self.http.clone(), self.timeout);
+        let client = build_client(creds, self.http.clone(), self.timeout, self.calls.clone());
         map.insert(
             key,
             Entry {

@@ -5,6 +5,7 @@
 //! extractor validates them, allow-lists the endpoint, records the tenant fingerprint on
 //! the operation and hands the handler a cached SDK client.
 
+mod access;
 mod clients;
 mod credentials;
 pub mod endpoint;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 use axum::extract::FromRequestParts;
 use http::request::Parts;
 
+pub use access::BucketAccess;
 pub use clients::ClientCache;
 pub use credentials::{
     CredentialError, Credentials, DEFAULT_METRICS_PREFIX, TenantDefaults, valid_region,

@@ -23,6 +23,7 @@ use super::clock::UnixTime;
 use super::operation::{Operation, OperationType, StatusClass};
 use super::prom::MetricName as N;
 use super::prom::encode::{counters, desc, labels};
+use super::s3::{CallClass, S3Api, S3Call};
 use super::window::Sample;
 use window::BucketWindow;
 
@@ -32,12 +33,15 @@ pub const OTHER_BUCKET: &str = "__other__";
 const TYPES: usize = OperationType::COUNT;
 const CLASSES: usize = StatusClass::ALL.len();
 
-/// One bucket's Prometheus counters.
+/// One bucket's Prometheus counters: its operations, and the S3 calls made for it.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct BucketCounts {
     ops: [[u64; CLASSES]; TYPES],
     received: u64,
     sent: u64,
+    s3: [[u64; CallClass::COUNT]; S3Api::COUNT],
+    s3_down: u64,
+    s3_up: u64,
 }
 
 /// One bucket's entry.
@@ -69,7 +73,17 @@ impl Buckets {
         e.window.record(now, s);
     }
 
-    /// Buckets with operations in the last hour, busiest first.
+    /// Counts an upstream S3 call for its bucket (a successful call may claim a place).
+    #[inline]
+    pub fn record_s3(&mut self, bucket: &Arc<str>, c: &S3Call) {
+        let e = self.map.entry(bucket, c.is_success());
+        e.counts.s3[c.api.index()][c.class().index()] += 1;
+        e.counts.s3_down += c.bytes_down;
+        e.counts.s3_up += c.bytes_up;
+        e.window.record_s3(c);
+    }
+
+    /// Buckets with operations or S3 calls in the last hour, busiest first.
     pub fn analytics(&mut self, now: UnixTime) -> Vec<BucketStats> {
         let mut out: Vec<BucketStats> = self
             .map
@@ -122,13 +136,33 @@ impl BucketCountsSnapshot {
             desc(N::BucketReceivedBytesTotal, &["bucket"]),
             desc(N::BucketSentBytesTotal, &["bucket"]),
             desc(N::BucketLabelOverflowTotal, &[]),
+            desc(N::S3BucketRequestsTotal, &["bucket", "api", "status_class"]),
+            desc(N::S3BucketDownloadedBytesTotal, &["bucket"]),
+            desc(N::S3BucketUploadedBytesTotal, &["bucket"]),
         ]
     }
 
     /// The families; series appear once used.
     pub fn families(&self) -> Vec<MetricFamily> {
         let (mut ops, mut received, mut sent) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut s3, mut down, mut up) = (Vec::new(), Vec::new(), Vec::new());
         for (bucket, b) in &self.entries {
+            for (a, row) in b.s3.iter().enumerate() {
+                for (c, n) in row.iter().enumerate().filter(|(_, n)| **n > 0) {
+                    let l = [
+                        ("bucket", &**bucket),
+                        ("api", S3Api::ALL[a].as_str()),
+                        ("status_class", CallClass::ALL[c].as_str()),
+                    ];
+                    s3.push((labels(&l), *n));
+                }
+            }
+            if b.s3_down > 0 {
+                down.push((labels(&[("bucket", bucket)]), b.s3_down));
+            }
+            if b.s3_up > 0 {
+                up.push((labels(&[("bucket", bucket)]), b.s3_up));
+            }
             for (i, row) in b.ops.iter().enumerate() {
                 for (c, n) in row.iter().enumerate().filter(|(_, n)| **n > 0) {
                     let l = [
@@ -152,6 +186,9 @@ impl BucketCountsSnapshot {
             (N::BucketReceivedBytesTotal, received),
             (N::BucketSentBytesTotal, sent),
             (N::BucketLabelOverflowTotal, overflow),
+            (N::S3BucketRequestsTotal, s3),
+            (N::S3BucketDownloadedBytesTotal, down),
+            (N::S3BucketUploadedBytesTotal, up),
         ]
         .into_iter()
         .filter(|(_, s)| !s.is_empty())

@@ -16,6 +16,14 @@ pub enum MetricName {
     BucketReceivedBytesTotal,
     BucketSentBytesTotal,
     BucketLabelOverflowTotal,
+    S3RequestsTotal,
+    S3FirstByteLatencySeconds,
+    S3TotalRequestLatencySeconds,
+    S3DownloadedBytesTotal,
+    S3UploadedBytesTotal,
+    S3BucketRequestsTotal,
+    S3BucketDownloadedBytesTotal,
+    S3BucketUploadedBytesTotal,
     RateLimitedRequestsTotal,
     AppEventsTotal,
     BuildInfo,
@@ -33,6 +41,14 @@ impl MetricName {
             Self::BucketReceivedBytesTotal => "spacewatch_bucket_received_bytes_total",
             Self::BucketSentBytesTotal => "spacewatch_bucket_sent_bytes_total",
             Self::BucketLabelOverflowTotal => "spacewatch_bucket_label_overflow_total",
+            Self::S3RequestsTotal => "spacewatch_s3_requests_total",
+            Self::S3FirstByteLatencySeconds => "spacewatch_s3_first_byte_latency_seconds",
+            Self::S3TotalRequestLatencySeconds => "spacewatch_s3_total_request_latency_seconds",
+            Self::S3DownloadedBytesTotal => "spacewatch_s3_downloaded_bytes_total",
+            Self::S3UploadedBytesTotal => "spacewatch_s3_uploaded_bytes_total",
+            Self::S3BucketRequestsTotal => "spacewatch_s3_bucket_requests_total",
+            Self::S3BucketDownloadedBytesTotal => "spacewatch_s3_bucket_downloaded_bytes_total",
+            Self::S3BucketUploadedBytesTotal => "spacewatch_s3_bucket_uploaded_bytes_total",
             Self::RateLimitedRequestsTotal => "spacewatch_rate_limited_requests_total",
             Self::AppEventsTotal => "spacewatch_app_events_total",
             Self::BuildInfo => "spacewatch_build_info",
@@ -59,6 +75,30 @@ impl MetricName {
             Self::BucketSentBytesTotal => "Response body bytes sent, by bucket.",
             Self::BucketLabelOverflowTotal => {
                 "Operations whose bucket was folded into __other__ by the bucket-label cap."
+            }
+            Self::S3RequestsTotal => {
+                "Upstream S3 API calls by API and status class (CloudWatch AllRequests, GetRequests, 4xxErrors, ...)."
+            }
+            Self::S3FirstByteLatencySeconds => {
+                "Upstream S3 call: request sent to response headers received (CloudWatch FirstByteLatency)."
+            }
+            Self::S3TotalRequestLatencySeconds => {
+                "Upstream S3 call: request start to last response byte (CloudWatch TotalRequestLatency)."
+            }
+            Self::S3DownloadedBytesTotal => {
+                "Response body bytes of upstream S3 calls (CloudWatch BytesDownloaded)."
+            }
+            Self::S3UploadedBytesTotal => {
+                "Request body bytes of upstream S3 calls (CloudWatch BytesUploaded)."
+            }
+            Self::S3BucketRequestsTotal => {
+                "Upstream S3 API calls by bucket (capped; the rest under __other__)."
+            }
+            Self::S3BucketDownloadedBytesTotal => {
+                "Response body bytes of upstream S3 calls, by bucket."
+            }
+            Self::S3BucketUploadedBytesTotal => {
+                "Request body bytes of upstream S3 calls, by bucket."
             }
             Self::RateLimitedRequestsTotal => {
                 "Requests refused with 429 by the per-client rate limit (never operations)."

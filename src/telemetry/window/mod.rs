@@ -14,7 +14,7 @@ use std::time::Duration;
 
 pub(crate) use cell::SlotSketch;
 pub use cell::{Cell, Sample};
-pub(crate) use ring::Ring;
+pub(crate) use ring::{Ring, Slot};
 
 use cell::PerType;
 

@@ -19,6 +19,19 @@ pub(crate) trait Slot: Default {
     }
 }
 
+impl<T: Slot, const N: usize> Slot for [T; N]
+where
+    [T; N]: Default,
+{
+    fn reset(&mut self) {
+        self.iter_mut().for_each(Slot::reset);
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.iter().map(Slot::heap_bytes).sum()
+    }
+}
+
 /// `slots.len()` slots of `width` each; the window is the newest `slots.len()` slots.
 ///
 /// An operation recorded at time `t` stays in the window while the current slot number
