@@ -112,6 +112,7 @@ mod tests {
             2,
             crate::storage::client::shared_http_client(),
             Duration::from_secs(5),
+            None,
         );
         cache.get(&creds("a", "s"));
         cache.get(&creds("b", "s"));
