@@ -2,18 +2,19 @@
 //! storage layer or the recorder, render JSON.
 
 mod admin;
+mod gateway;
 mod health;
 mod tools;
 
 use axum::Router;
 use axum::middleware::from_fn_with_state;
-use axum::routing::{any, get, post};
+use axum::routing::{MethodRouter, any, delete, get, head, post, put};
 
 use crate::server::AppState;
 use crate::server::admin_auth::require_admin;
 use crate::server::error::ApiError;
 use crate::server::operation::storage_route;
-use crate::server::rate_limit::limit_api;
+use crate::server::rate_limit::{limit_api, limit_gateway};
 use crate::telemetry::OperationType as Op;
 
 /// Every route of the application.
@@ -74,7 +75,36 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             ),
         )
         .route_layer(from_fn_with_state(state.clone(), limit_api));
-    public.merge(admin).merge(tools)
+    public
+        .merge(admin)
+        .merge(tools)
+        .merge(gateway_routes(state))
+}
+
+/// `/s3/…`, with the gateway's own rate limit.
+fn gateway_routes(s: &AppState) -> Router<AppState> {
+    const OBJECT: &str = "/s3/{bucket}/{*key}";
+    let object = |mr: MethodRouter<AppState>, op| storage_route(mr, s, op, OBJECT);
+    let buckets = storage_route(get(gateway::list_buckets), s, Op::ListBuckets, "/s3/");
+    let objects = storage_route(
+        get(gateway::list_objects),
+        s,
+        Op::ListObjects,
+        "/s3/{bucket}",
+    );
+    Router::new()
+        .route("/s3", buckets.clone())
+        .route("/s3/", buckets)
+        .route("/s3/{bucket}", objects.clone())
+        .route("/s3/{bucket}/", objects)
+        .route(
+            OBJECT,
+            object(get(gateway::object), Op::GetObject)
+                .merge(object(put(gateway::object), Op::PutObject))
+                .merge(object(head(gateway::object), Op::HeadObject))
+                .merge(object(delete(gateway::object), Op::DeleteObject)),
+        )
+        .route_layer(from_fn_with_state(s.clone(), limit_gateway))
 }
 
 async fn unknown_admin_route() -> ApiError {

@@ -108,6 +108,7 @@ pub fn build_state(settings: Settings, rt: Runtime) -> Result<AppState, String> 
             std::time::Duration::from_secs(k.bucket_cache_ttl_sec),
             k.client_cache_size,
         ),
+        upstream: crate::storage::gateway::Upstream::new(k.s3_timeout()),
         api_limiter: rate_limit::RateLimiter::new(k.rate_limit_rps, k.rate_limit_burst),
         gateway_limiter: rate_limit::RateLimiter::new(
             k.gateway_rate_limit_rps,

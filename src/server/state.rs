@@ -8,6 +8,7 @@ use prometheus::Registry;
 
 use super::rate_limit::RateLimiter;
 use crate::config::Settings;
+use crate::storage::gateway::Upstream;
 use crate::telemetry::Recorder;
 use crate::telemetry::log::LogSink;
 use crate::telemetry::prom::AppCounters;
@@ -28,6 +29,7 @@ pub struct Inner {
     pub tenants: TenantDefaults,
     pub clients: ClientCache,
     pub access: BucketAccess,
+    pub upstream: Upstream,
     pub api_limiter: RateLimiter,
     pub gateway_limiter: RateLimiter,
     pub started: Instant,

@@ -44,18 +44,50 @@ impl StorageError {
             SdkError::ServiceError(se) => from_code(se.err().code(), se.raw().http_status()),
             SdkError::TimeoutError(_) => Self::timeout(),
             SdkError::DispatchFailure(df) if df.is_timeout() => Self::timeout(),
-            SdkError::DispatchFailure(_) => {
-                Self::new(StatusCode::BAD_GATEWAY, "Cannot reach storage endpoint")
-            }
+            SdkError::DispatchFailure(_) => Self::unreachable(),
             SdkError::ResponseError(_) => {
                 Self::new(StatusCode::BAD_GATEWAY, "Unreadable response from storage")
             }
-            _ => Self::new(StatusCode::BAD_GATEWAY, "Storage request failed"),
+            _ => Self::failed(),
         }
     }
 
     pub fn timeout() -> Self {
         Self::new(StatusCode::GATEWAY_TIMEOUT, "Storage request timed out")
+    }
+
+    pub fn unreachable() -> Self {
+        Self::new(StatusCode::BAD_GATEWAY, "Cannot reach storage endpoint")
+    }
+
+    pub fn failed() -> Self {
+        Self::new(StatusCode::BAD_GATEWAY, "Storage request failed")
+    }
+
+    /// From an S3 error response (code from its XML body, if any, and HTTP status), for
+    /// the gateway: the codes of the table are mapped; other 4xx keep their status (a
+    /// failed precondition is the client's answer, not an outage); 5xx become 502.
+    pub fn from_response(code: Option<&str>, http_status: u16) -> Self {
+        let mapped = matches!(
+            code,
+            Some("NoSuchBucket" | "NoSuchKey" | "NotFound" | "AccessDenied" | "AllAccessDisabled")
+                | Some("InvalidAccessKeyId" | "SignatureDoesNotMatch")
+        );
+        if mapped || code.is_none() && matches!(http_status, 403 | 404) {
+            return from_code(code, http_status);
+        }
+        let status = StatusCode::from_u16(http_status).unwrap_or(StatusCode::BAD_GATEWAY);
+        if status.is_server_error() || !status.is_client_error() {
+            return from_code(code.or(Some("InternalError")), http_status);
+        }
+        let text = match code {
+            Some(c) => format!("Storage error: {}", safe_code(c)),
+            None => status
+                .canonical_reason()
+                .unwrap_or("Client error")
+                .to_string(),
+        };
+        Self::new(status, text)
     }
 }
 

@@ -1,0 +1,210 @@
+//! The streaming S3 gateway: `/s3/…` requests forwarded to the tenant's storage, signed
+//! with the tenant's credentials.
+//!
+//! Bodies stream both ways (nothing buffers a whole object; memory stays flat for a
+//! multi-GiB transfer). S3 headers cross, hop-by-hop headers do not. The S3 call is
+//! recorded when its response body ends or is dropped; error responses (small) are read
+//! to name the error, and their XML is passed on for S3 clients to parse.
+
+mod body;
+mod headers;
+mod sign;
+mod upstream;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::response::Response;
+use http::{HeaderValue, Method, Request, StatusCode};
+use http_body_util::BodyExt;
+
+pub use sign::Payload;
+pub use upstream::{SendError, Upstream, encode_key, encode_query};
+
+use self::body::{CallBody, CallInFlight};
+use super::{BucketName, StorageError};
+use crate::server::error::{ApiError, ErrorText};
+use crate::server::operation::Streamed;
+use crate::telemetry::Recorder;
+use crate::telemetry::s3::S3Api;
+use crate::tenant::Tenant;
+
+/// Largest error body read to find the S3 error code.
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// One request to forward.
+pub struct Forward {
+    pub api: S3Api,
+    pub method: Method,
+    pub bucket: Option<BucketName>,
+    pub key: Option<String>,
+    /// Already encoded `name=value` pairs.
+    pub query: Vec<String>,
+    pub headers: http::HeaderMap,
+    pub body: Body,
+}
+
+impl Forward {
+    fn uri(&self, endpoint: &str) -> String {
+        let mut uri = endpoint.trim_end_matches('/').to_string();
+        uri.push('/');
+        if let Some(b) = &self.bucket {
+            uri.push_str(b.as_str());
+            if let Some(k) = &self.key {
+                uri.push('/');
+                uri.push_str(&encode_key(k));
+            }
+        }
+        if !self.query.is_empty() {
+            uri.push('?');
+            uri.push_str(&self.query.join("&"));
+        }
+        uri
+    }
+}
+
+/// Forwards `f` for `tenant` and returns the response to stream back.
+pub async fn forward(
+    upstream: &Upstream,
+    recorder: &Arc<Recorder>,
+    tenant: &Tenant,
+    f: Forward,
+) -> Result<Response, ApiError> {
+    let payload = Payload::from_header(
+        f.headers
+            .get("x-amz-content-sha256")
+            .and_then(|v| v.to_str().ok()),
+    )
+    .ok_or_else(|| {
+        ApiError::bad_request("chunk-signed uploads cannot be re-signed; send UNSIGNED-PAYLOAD")
+    })?;
+    let out_headers = headers::upstream_request(&f.headers);
+    if f.method == Method::PUT && !out_headers.contains_key(http::header::CONTENT_LENGTH) {
+        return Err(ApiError::new(
+            StatusCode::LENGTH_REQUIRED,
+            "PUT needs a Content-Length",
+        ));
+    }
+    let bytes_up = content_length(&out_headers);
+    let uri = f.uri(&tenant.creds.endpoint);
+    let (api, method, bucket) = (f.api, f.method, f.bucket);
+    let req = build(method, &uri, f.body, tenant, out_headers, payload)?;
+    let started = Instant::now();
+    let mut call = CallInFlight {
+        recorder: recorder.clone(),
+        api,
+        bucket: bucket.as_ref().map(BucketName::as_arc),
+        status: None,
+        started,
+        first_byte: None,
+        bytes_up,
+    };
+    let resp = match upstream.send(req).await {
+        Ok(r) => r,
+        Err(e) => return Err(failed(call, e)),
+    };
+    call.status = Some(resp.status().as_u16());
+    call.first_byte = Some(started.elapsed());
+    if resp.status().is_client_error() || resp.status().is_server_error() {
+        return Ok(error_response(resp, call).await);
+    }
+    Ok(stream_response(resp, call))
+}
+
+fn content_length(h: &http::HeaderMap) -> u64 {
+    h.get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+fn build(
+    method: Method,
+    uri: &str,
+    body: Body,
+    tenant: &Tenant,
+    headers: http::HeaderMap,
+    payload: Payload,
+) -> Result<Request<Body>, ApiError> {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .body(body)
+        .map_err(|_| ApiError::bad_request("cannot build the storage request"))?;
+    *req.headers_mut() = headers;
+    if let Some(host) = req.uri().authority().map(|a| a.as_str().to_string()) {
+        let v =
+            HeaderValue::from_str(&host).map_err(|_| ApiError::bad_request("bad endpoint host"))?;
+        req.headers_mut().insert(http::header::HOST, v);
+    }
+    sign::sign_request(&mut req, &tenant.creds, &payload)
+        .map_err(|_| ApiError::internal("signing failed"))?;
+    Ok(req)
+}
+
+/// No response: record the call and answer 502/504 (or 499 when the client left).
+fn failed(call: CallInFlight, e: SendError) -> ApiError {
+    call.finish(0);
+    match e {
+        SendError::ClientBody => ApiError::new(
+            StatusCode::from_u16(crate::server::operation::CLIENT_CLOSED)
+                .unwrap_or(StatusCode::BAD_REQUEST),
+            "client closed the connection mid-upload",
+        ),
+        other => StorageError::from(other).into(),
+    }
+}
+
+/// A success (or 304): headers across, body streamed, recorded at its end.
+fn stream_response(resp: http::Response<hyper::body::Incoming>, call: CallInFlight) -> Response {
+    let (parts, incoming) = resp.into_parts();
+    let mut out = Response::new(Body::new(CallBody::new(incoming, call)));
+    *out.status_mut() = parts.status;
+    *out.headers_mut() = headers::downstream_response(&parts.headers);
+    out.extensions_mut().insert(Streamed);
+    out
+}
+
+/// An S3 error: read its small XML body for the code, map the status, pass the body on.
+async fn error_response(
+    resp: http::Response<hyper::body::Incoming>,
+    call: CallInFlight,
+) -> Response {
+    let (parts, incoming) = resp.into_parts();
+    let limited = http_body_util::Limited::new(incoming, MAX_ERROR_BODY);
+    let body = limited
+        .collect()
+        .await
+        .map(|c| c.to_bytes())
+        .unwrap_or_default();
+    call.finish(body.len() as u64);
+    let code = error_code(&body);
+    let mapped = StorageError::from_response(code.as_deref(), parts.status.as_u16());
+    let mut out = Response::new(Body::from(body));
+    *out.status_mut() = mapped.status;
+    *out.headers_mut() = headers::downstream_response(&parts.headers);
+    out.extensions_mut().insert(ErrorText(mapped.message));
+    out
+}
+
+/// The `<Code>` of an S3 XML error body.
+pub fn error_code(body: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(body).ok()?;
+    let start = text.find("<Code>")? + "<Code>".len();
+    let end = text[start..].find("</Code>")? + start;
+    Some(text[start..end].trim().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_code;
+
+    #[test]
+    fn error_codes_are_read_from_xml() {
+        let xml =
+            b"<?xml version=\"1.0\"?><Error><Code>NoSuchKey</Code><Message>x</Message></Error>";
+        assert_eq!(error_code(xml).as_deref(), Some("NoSuchKey"));
+        assert_eq!(error_code(b"not xml"), None);
+    }
+}

@@ -1,0 +1,127 @@
+//! The HTTP client to the storage: one pooled hyper client for every tenant, and the
+//! path-style URL of a request.
+
+use std::time::Duration;
+
+use axum::body::Body;
+use hyper::body::Incoming;
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+
+use crate::storage::StorageError;
+
+/// Why no response came back.
+#[derive(Debug)]
+pub enum SendError {
+    Timeout,
+    /// The request body failed: the client went away mid-upload.
+    ClientBody,
+    Connect,
+    Other,
+}
+
+impl From<SendError> for StorageError {
+    fn from(e: SendError) -> Self {
+        match e {
+            SendError::Timeout => StorageError::timeout(),
+            SendError::Connect => StorageError::unreachable(),
+            SendError::ClientBody | SendError::Other => StorageError::failed(),
+        }
+    }
+}
+
+/// The pooled client.
+#[derive(Clone, Debug)]
+pub struct Upstream {
+    client: Client<HttpsConnector<HttpConnector>, Body>,
+    timeout: Duration,
+}
+
+impl Upstream {
+    /// `timeout` bounds the wait for response headers (`S3_TIMEOUT_SEC`); a body streams
+    /// as long as it flows.
+    pub fn new(timeout: Duration) -> Self {
+        let provider = rustls::crypto::aws_lc_rs::default_provider();
+        let builder = hyper_rustls::HttpsConnectorBuilder::new();
+        let tls = match builder.with_provider_and_native_roots(provider.clone()) {
+            Ok(b) => b,
+            // No system roots (a bare container): plain http still works.
+            Err(_) => hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(
+                rustls::ClientConfig::builder_with_provider(provider.into())
+                    .with_safe_default_protocol_versions()
+                    .map(|b| {
+                        b.with_root_certificates(rustls::RootCertStore::empty())
+                            .with_no_client_auth()
+                    })
+                    .unwrap_or_else(|_| unreachable!("aws-lc-rs supports the default versions")),
+            ),
+        };
+        let mut http = HttpConnector::new();
+        http.set_nodelay(true);
+        http.enforce_http(false);
+        http.set_connect_timeout(Some(timeout.min(Duration::from_secs(10))));
+        let connector = tls.https_or_http().enable_http1().wrap_connector(http);
+        let client = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(Duration::from_secs(60))
+            .pool_max_idle_per_host(256)
+            .build(connector);
+        Self { client, timeout }
+    }
+
+    /// Sends the (signed) request and waits for the response headers.
+    pub async fn send(
+        &self,
+        req: http::Request<Body>,
+    ) -> Result<http::Response<Incoming>, SendError> {
+        match tokio::time::timeout(self.timeout, self.client.request(req)).await {
+            Err(_) => Err(SendError::Timeout),
+            Ok(Ok(resp)) => Ok(resp),
+            Ok(Err(e)) if e.is_connect() => Err(SendError::Connect),
+            Ok(Err(e)) => Err(classify(&e)),
+        }
+    }
+}
+
+/// A failure while sending the body is the client's when the body error came from it.
+fn classify(e: &hyper_util::client::legacy::Error) -> SendError {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(s) = source {
+        if s.is::<axum::Error>() {
+            return SendError::ClientBody;
+        }
+        source = s.source();
+    }
+    SendError::Other
+}
+
+/// Encodes an object key for a path: every byte but unreserved characters and `/`.
+pub fn encode_key(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 8);
+    for b in key.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Encodes a query component (RFC 3986 unreserved characters stay).
+pub fn encode_query(s: &str) -> String {
+    encode_key(s).replace('/', "%2F")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_encoded_once_keeping_slashes() {
+        assert_eq!(encode_key("dir/a b+c%.txt"), "dir/a%20b%2Bc%25.txt");
+        assert_eq!(encode_key("ünï/ç"), "%C3%BCn%C3%AF/%C3%A7");
+        assert_eq!(encode_query("a/b c"), "a%2Fb%20c");
+    }
+}
