@@ -3,7 +3,7 @@
 //! `GET`/`PUT`/`HEAD`/`DELETE /s3/{bucket}/{key…}` move objects.
 
 use axum::body::Body;
-use axum::extract::{Extension, Path, State};
+use axum::extract::{Extension, Path, Request, State};
 use axum::response::Response;
 use http::{HeaderMap, Method};
 
@@ -106,14 +106,14 @@ pub async fn list_objects(
 /// GET, PUT, HEAD and DELETE of one object.
 pub async fn object(
     State(state): State<AppState>,
-    method: Method,
     Path((bucket, key)): Path<(String, String)>,
     Extension(fields): Extension<OpFields>,
     params: Params,
-    headers: HeaderMap,
     tenant: Result<Tenant, ApiError>,
-    body: Body,
+    req: Request,
 ) -> ApiResult<Response> {
+    let (parts, body) = req.into_parts();
+    let (method, headers) = (parts.method, parts.headers);
     let bucket = bucket_of(&bucket, &fields)?;
     if key.is_empty() || key.len() > 1024 {
         return Err(ApiError::bad_request("object keys are 1 to 1024 bytes"));
