@@ -41,10 +41,11 @@ fn bucket_of(raw: &str, fields: &OpFields) -> ApiResult<BucketName> {
 }
 
 /// Keeps the allowed parameters, encoded; anything else (a sub-resource such as `acl`
-/// or `uploads`) is refused rather than forwarded blind.
+/// or `uploads`) is refused rather than forwarded blind. `x-id`, which the AWS SDKs add
+/// to name the operation and S3 ignores, is dropped.
 fn query(p: &Params, allowed: impl Fn(&str) -> bool) -> ApiResult<Vec<String>> {
     let mut out = Vec::new();
-    for (k, v) in p.pairs() {
+    for (k, v) in p.pairs().filter(|(k, _)| *k != "x-id") {
         if !allowed(k) {
             return Err(ApiError::bad_request(format!(
                 "unsupported S3 request parameter '{k}'"

@@ -11,14 +11,16 @@ mod seed;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use s3s::access::{S3Access, S3AccessContext};
-use s3s::auth::SimpleAuth;
+use s3s::auth::{S3Auth, SecretKey, SimpleAuth};
 use s3s::service::{S3Service, S3ServiceBuilder};
 use s3s::{S3Result, s3_error};
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use accounts::{AccountFs, Accounts};
@@ -55,6 +57,8 @@ pub struct DemoStore {
     addr: SocketAddr,
     dir: tempfile::TempDir,
     served: Served,
+    open: Arc<AtomicUsize>,
+    stopping: watch::Sender<bool>,
     task: JoinHandle<()>,
 }
 
@@ -69,6 +73,20 @@ impl S3Access for AnonymousReads {
             Ok(())
         } else {
             Err(s3_error!(AccessDenied, "Signature is required"))
+        }
+    }
+}
+
+/// The store's keys; an unknown key is `InvalidAccessKeyId`, as Spaces answers it
+/// (s3s's `SimpleAuth` says `NotSignedUp`).
+struct Keys(SimpleAuth);
+
+#[async_trait::async_trait]
+impl S3Auth for Keys {
+    async fn get_secret_key(&self, access_key: &str) -> S3Result<SecretKey> {
+        match self.0.lookup(access_key) {
+            Some(secret) => Ok(secret.clone()),
+            None => Err(s3_error!(InvalidAccessKeyId)),
         }
     }
 }
@@ -88,11 +106,20 @@ impl DemoStore {
         let listener = TcpListener::bind(&options.bind).await?;
         let addr = listener.local_addr()?;
         let served = Served::default();
-        let task = tokio::spawn(accept_loop(listener, service, served.clone()));
+        let open = Arc::new(AtomicUsize::new(0));
+        let (stopping, stop_rx) = watch::channel(false);
+        let conns = Conns {
+            served: served.clone(),
+            open: open.clone(),
+            stop: stop_rx,
+        };
+        let task = tokio::spawn(accept_loop(listener, service, conns));
         Ok(Self {
             addr,
             dir,
             served,
+            open,
+            stopping,
             task,
         })
     }
@@ -100,6 +127,18 @@ impl DemoStore {
     /// The requests this store served, by S3 API and status class.
     pub fn served(&self) -> &Served {
         &self.served
+    }
+
+    /// Stops serving: the listener closes and every open connection is dropped, as when
+    /// the server process dies. The files stay until the store is dropped.
+    pub fn stop(&self) {
+        self.task.abort();
+        let _ = self.stopping.send(true);
+    }
+
+    /// Client connections open right now.
+    pub fn open_connections(&self) -> usize {
+        self.open.load(Ordering::SeqCst)
     }
 
     /// `http://127.0.0.1:<port>`.
@@ -125,22 +164,30 @@ fn build_service(o: &StoreOptions, root: &std::path::Path) -> std::io::Result<S3
     for (key, secret) in &o.users {
         auth.register(key.clone(), secret.clone().into());
     }
-    builder.set_auth(auth);
+    builder.set_auth(Keys(auth));
     if o.anonymous_reads {
         builder.set_access(AnonymousReads);
     }
     Ok(builder.build())
 }
 
-/// Serves connections, counting every request by S3 API and status.
-async fn accept_loop(listener: TcpListener, service: S3Service, served: Served) {
+/// What every connection task shares.
+struct Conns {
+    served: Served,
+    open: Arc<AtomicUsize>,
+    stop: watch::Receiver<bool>,
+}
+
+/// Serves connections, counting every request by S3 API and status, and the open
+/// connections.
+async fn accept_loop(listener: TcpListener, service: S3Service, conns: Conns) {
     let http = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
         };
         let _ = stream.set_nodelay(true);
-        let (service, served) = (service.clone(), served.clone());
+        let (service, served) = (service.clone(), conns.served.clone());
         let counted = hyper::service::service_fn(move |req: http::Request<Incoming>| {
             let api = counting::classify(req.method(), req.uri().path(), req.uri().query());
             let (service, served) = (service.clone(), served.clone());
@@ -153,14 +200,20 @@ async fn accept_loop(listener: TcpListener, service: S3Service, served: Served) 
         let conn = http
             .serve_connection(TokioIo::new(stream), counted)
             .into_owned();
+        let (open, mut stop) = (conns.open.clone(), conns.stop.clone());
+        open.fetch_add(1, Ordering::SeqCst);
         tokio::spawn(async move {
-            let _ = conn.await;
+            tokio::select! {
+                _ = conn => {}
+                _ = stop.wait_for(|s| *s) => {}
+            }
+            open.fetch_sub(1, Ordering::SeqCst);
         });
     }
 }
 
 impl Drop for DemoStore {
     fn drop(&mut self) {
-        self.task.abort();
+        self.stop();
     }
 }

@@ -6,7 +6,7 @@
 //! | NoSuchKey                                 | 404    | Object not found              |
 //! | NotFound (HEAD requests)                  | 404    | Not found                     |
 //! | AccessDenied                              | 403    | Access denied                 |
-//! | InvalidAccessKeyId, SignatureDoesNotMatch | 401    | Invalid storage credentials … |
+//! | InvalidAccessKeyId (NotSignedUp), SignatureDoesNotMatch | 401 | Invalid storage credentials … |
 //! | connection refused / reset                | 502    | Cannot reach storage endpoint |
 //! | timeout (`S3_TIMEOUT_SEC`)                | 504    | Storage request timed out     |
 //! | anything else                             | 502    | Storage error: <code>         |
@@ -71,7 +71,7 @@ impl StorageError {
         let mapped = matches!(
             code,
             Some("NoSuchBucket" | "NoSuchKey" | "NotFound" | "AccessDenied" | "AllAccessDisabled")
-                | Some("InvalidAccessKeyId" | "SignatureDoesNotMatch")
+                | Some("InvalidAccessKeyId" | "NotSignedUp" | "SignatureDoesNotMatch")
         );
         if mapped || code.is_none() && matches!(http_status, 403 | 404) {
             return from_code(code, http_status);

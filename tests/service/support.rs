@@ -70,6 +70,11 @@ impl Harness {
         seed(&store).await;
         let mut settings = settings_for(&store);
         configure(&mut settings);
+        Self::serve(store, settings, clock).await
+    }
+
+    /// A server with `settings` in front of `store`.
+    pub async fn serve(store: DemoStore, settings: Settings, clock: Arc<dyn Clock>) -> Self {
         let logs = Captured::default();
         let rt = Runtime {
             clock,
@@ -132,15 +137,7 @@ pub fn tenant_with(key: &str, secret: &str) -> HeaderMap {
 
 /// An SDK client of the test store (for seeding, not for what is under test).
 pub fn s3_client(store: &DemoStore) -> aws_sdk_s3::Client {
-    use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
-    let conf = aws_sdk_s3::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(store.endpoint())
-        .credentials_provider(Credentials::new(KEY, SECRET, None, None, "test"))
-        .force_path_style(true)
-        .build();
-    aws_sdk_s3::Client::from_conf(conf)
+    s3_client_as(store, KEY, SECRET)
 }
 
 /// Buckets `alpha` (3 objects of 100–102 bytes), `beta` and `gamma` (empty).
@@ -216,4 +213,28 @@ pub fn metric_sum(samples: &[Sample], name: &str, want: &[(&str, &str)]) -> f64 
         })
         .map(|s| s.value)
         .sum()
+}
+
+/// Starts a store with `options` (several accounts, say) and a server in front of it.
+pub async fn start_on_store(
+    options: spacewatch::demo::StoreOptions,
+    configure: impl FnOnce(&mut Settings),
+) -> Harness {
+    let store = DemoStore::start_with(options).await.expect("store starts");
+    let mut settings = settings_for(&store);
+    configure(&mut settings);
+    Harness::serve(store, settings, Arc::new(SystemClock)).await
+}
+
+/// An SDK client of `store` signing as `key`/`secret`.
+pub fn s3_client_as(store: &DemoStore, key: &str, secret: &str) -> aws_sdk_s3::Client {
+    use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
+    let conf = aws_sdk_s3::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(store.endpoint())
+        .credentials_provider(Credentials::new(key, secret, None, None, "test"))
+        .force_path_style(true)
+        .build();
+    aws_sdk_s3::Client::from_conf(conf)
 }

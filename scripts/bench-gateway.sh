@@ -1,0 +1,324 @@
+#!/usr/bin/env bash
+# Benchmark of the SpaceWatch S3 gateway: GET of a 4 KiB object at fixed concurrency,
+# one load generator (wrk), in one run, against
+#   direct   the S3 server itself               http://127.0.0.1:STORE/bench/obj-4k
+#   nginx    nginx proxy_pass to that server    http://127.0.0.1:NGINX/bench/obj-4k
+#   gateway  spacewatch serve, SigV4 re-signing http://127.0.0.1:SW/s3/bench/obj-4k
+# and reports req/s, p50 and p99 of each, and the two ratios of the issue:
+#   gateway req/s / nginx req/s           target >= 1.0
+#   gateway p99 - direct p99 (ms)         target <= 0.5 ms
+#
+# Usage: scripts/bench-gateway.sh           (from anywhere; needs root for apt-get)
+# Knobs (environment): WRK_THREADS WRK_CONNECTIONS WRK_DURATION WARMUP ROUNDS
+#                      NGINX_WORKERS SW_LOG PERF=1 (profile the gateway afterwards)
+# Results are printed and appended, with a timestamp, to scripts/bench-gateway.out.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+OUT="$ROOT/scripts/bench-gateway.out"
+
+# --- Load settings --------------------------------------------------------------------
+# The machine has 2 cores, shared by wrk, the store, nginx and the gateway (and noisy
+# neighbours). One wrk thread keeps the load generator to at most one core, so the
+# servers under test are not starved more than they must be; 16 connections is enough
+# concurrency to keep every server busy (each request takes well under a millisecond)
+# without building a deep queue whose wait would dominate the latency percentiles.
+# 15 s per target gives ~10^5 requests, so p99 rests on ~10^3 samples, and the whole
+# run (3 targets plus warm-ups) stays around a minute. All three targets get exactly
+# these settings.
+WRK_THREADS="${WRK_THREADS:-1}"
+WRK_CONNECTIONS="${WRK_CONNECTIONS:-16}"
+WRK_DURATION="${WRK_DURATION:-15}"   # seconds
+WARMUP="${WARMUP:-3}"                # seconds of unmeasured load per target first
+ROUNDS="${ROUNDS:-1}"                # repeat direct/nginx/gateway this many times
+# One nginx worker: nginx is a single-threaded event loop per worker, and on 2 cores
+# that already run wrk, the store and a proxy, a second worker would only compete with
+# the store for the same CPUs (more context switches, not more throughput). It also
+# matches how nginx is usually run on a 1-2 vCPU box. Raise it to see the difference.
+NGINX_WORKERS="${NGINX_WORKERS:-1}"
+# SpaceWatch writes one log line per operation to stdout. It goes to a file, as it would
+# in production behind a log shipper; the file's line count is checked after the run.
+# SW_LOG=/dev/null measures the gateway without that I/O.
+SW_LOG="${SW_LOG:-}"
+PERF="${PERF:-0}"
+
+OBJECT_PATH="/bench/obj-4k"
+OBJECT_SIZE=4096
+KEY="BENCHKEY0000000000000"
+SECRET="bench-secret-key"
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+die() { printf '[bench] FAIL: %s\n' "$*" >&2; exit 1; }
+
+# --- Tools: install only what is missing -------------------------------------------
+need=()
+command -v wrk >/dev/null 2>&1 || need+=(wrk)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+if [ "$PERF" = 1 ] && ! command -v perf >/dev/null 2>&1; then need+=(linux-perf); fi
+if [ "${#need[@]}" -gt 0 ]; then
+    log "installing ${need[*]} with apt-get"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+NGINX_BIN="$(command -v nginx || echo /usr/sbin/nginx)"
+
+# --- Build -----------------------------------------------------------------------------
+log "building release binaries (spacewatch, example bench_store)"
+(cd "$ROOT" && cargo build --release --quiet --bin spacewatch --example bench_store)
+SW_BIN="$ROOT/target/release/spacewatch"
+STORE_BIN="$ROOT/target/release/examples/bench_store"
+
+# --- Processes and cleanup -------------------------------------------------------------
+TMP="$(mktemp -d -t spacewatch-bench.XXXXXX)"
+PIDS=()
+cleanup() {
+    local rc=$?
+    # Only the processes this script started, by their pid.
+    for pid in "${PIDS[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${PIDS[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    if [ "$rc" -ne 0 ]; then
+        for f in "$TMP"/*.err "$TMP"/nginx-error.log; do
+            [ -s "$f" ] && { log "--- tail of $(basename "$f")"; tail -n 20 "$f" >&2; }
+        done
+    fi
+    rm -rf "$TMP"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A loopback port nobody listens on (bash's /dev/tcp connect fails), not already taken
+# by this run. There is a small window before our server binds; a clash fails loudly.
+TAKEN=" "
+free_port() {
+    local p
+    for _ in $(seq 200); do
+        p=$((20000 + RANDOM % 40000))
+        case "$TAKEN" in *" $p "*) continue ;; esac
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+            TAKEN="$TAKEN$p "
+            echo "$p"
+            return 0
+        fi
+    done
+    die "no free port found"
+}
+
+# Waits until something accepts connections on the port (or the process died).
+wait_port() {
+    local port=$1 pid=$2 name=$3
+    for _ in $(seq 200); do
+        kill -0 "$pid" 2>/dev/null || die "$name exited during start-up"
+        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+        sleep 0.05
+    done
+    die "$name did not listen on port $port within 10 s"
+}
+
+STORE_PORT="$(free_port)"
+NGINX_PORT="$(free_port)"
+SW_PORT="$(free_port)"
+
+# The S3 server (embedded s3s-fs store) with bucket bench, object obj-4k.
+log "starting the store on 127.0.0.1:$STORE_PORT"
+"$STORE_BIN" --port "$STORE_PORT" --key "$KEY" --secret "$SECRET" \
+    >"$TMP/store.out" 2>"$TMP/store.err" &
+STORE_PID=$!
+PIDS+=("$STORE_PID")
+for _ in $(seq 300); do
+    grep -q '^READY ' "$TMP/store.out" 2>/dev/null && break
+    kill -0 "$STORE_PID" 2>/dev/null || die "bench_store exited during start-up"
+    sleep 0.05
+done
+grep -q '^READY ' "$TMP/store.out" || die "bench_store not READY within 15 s"
+
+# nginx: its own prefix and config in $TMP, in the foreground so we own its pid.
+mkdir -p "$TMP/nginx"
+cat >"$TMP/nginx.conf" <<EOF
+daemon off;
+worker_processes $NGINX_WORKERS;
+pid $TMP/nginx.pid;
+error_log $TMP/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    # Temp paths inside our prefix (the packaged defaults may not be writable).
+    client_body_temp_path $TMP/nginx/body;
+    proxy_temp_path $TMP/nginx/proxy;
+    fastcgi_temp_path $TMP/nginx/fastcgi;
+    uwsgi_temp_path $TMP/nginx/uwsgi;
+    scgi_temp_path $TMP/nginx/scgi;
+    # wrk keeps its connections for the whole run; nginx's default of closing a client
+    # connection after 1000 requests would make nginx alone pay reconnects.
+    keepalive_requests 1000000;
+    upstream store {
+        server 127.0.0.1:$STORE_PORT;
+        # Idle upstream connections kept per worker: more than wrk's connections, so
+        # every request reuses one (as the gateway's hyper pool does).
+        keepalive 64;
+        keepalive_requests 1000000;
+    }
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        location / {
+            proxy_pass http://store;
+            # Both are needed for upstream keepalive.
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+    }
+}
+EOF
+log "starting nginx on 127.0.0.1:$NGINX_PORT ($NGINX_WORKERS worker)"
+"$NGINX_BIN" -p "$TMP/nginx" -e "$TMP/nginx-error.log" -c "$TMP/nginx.conf" \
+    >"$TMP/nginx.out" 2>"$TMP/nginx.err" &
+NGINX_PID=$!
+PIDS+=("$NGINX_PID")
+wait_port "$NGINX_PORT" "$NGINX_PID" nginx
+
+# The gateway. Run from $TMP so no .env of the checkout is picked up; limits off.
+SW_LOG_FILE="${SW_LOG:-$TMP/spacewatch.log}"
+log "starting spacewatch on 127.0.0.1:$SW_PORT (stdout to $SW_LOG_FILE)"
+(
+    cd "$TMP"
+    RATE_LIMIT_RPS=0 GATEWAY_RATE_LIMIT_RPS=0 exec "$SW_BIN" serve \
+        --host 127.0.0.1 --port "$SW_PORT" \
+        --endpoint "http://127.0.0.1:$STORE_PORT" \
+        --allow-endpoint "http://127.0.0.1:$STORE_PORT" \
+        --log-format json
+) >"$SW_LOG_FILE" 2>"$TMP/spacewatch.err" &
+SW_PID=$!
+PIDS+=("$SW_PID")
+wait_port "$SW_PORT" "$SW_PID" spacewatch
+
+# --- Targets ---------------------------------------------------------------------------
+NAMES=(direct nginx gateway)
+declare -A URL HDRS
+URL[direct]="http://127.0.0.1:$STORE_PORT$OBJECT_PATH"
+URL[nginx]="http://127.0.0.1:$NGINX_PORT$OBJECT_PATH"
+URL[gateway]="http://127.0.0.1:$SW_PORT/s3$OBJECT_PATH"
+HDRS[direct]=""
+HDRS[nginx]=""
+HDRS[gateway]="X-Spaces-Key: $KEY
+X-Spaces-Secret: $SECRET"
+
+# Header arguments of one target, for curl (-H) and wrk (-H) alike.
+hdr_args() {
+    local line
+    HA=()
+    while IFS= read -r line; do
+        [ -n "$line" ] && HA+=(-H "$line")
+    done <<<"${HDRS[$1]}"
+    return 0
+}
+
+# Before measuring: 200, 4096 bytes, and the same bytes on every path.
+for t in "${NAMES[@]}"; do
+    hdr_args "$t"
+    res="$(curl -sS -o "$TMP/body.$t" -w '%{http_code} %{size_download}' "${HA[@]}" "${URL[$t]}")" \
+        || die "$t: curl ${URL[$t]} failed"
+    [ "$res" = "200 $OBJECT_SIZE" ] \
+        || die "$t: expected '200 $OBJECT_SIZE' (status, bytes), got '$res': $(head -c 300 "$TMP/body.$t")"
+    cmp -s "$TMP/body.direct" "$TMP/body.$t" || die "$t: body differs from the direct one"
+    log "$t: ${URL[$t]} -> 200, $OBJECT_SIZE bytes"
+done
+
+# --- Measuring -------------------------------------------------------------------------
+WRK_ARGS=(-t"$WRK_THREADS" -c"$WRK_CONNECTIONS" --latency --timeout 5s)
+
+# wrk's durations (e.g. 812.00us, 1.23ms, 2.01s) in milliseconds.
+to_ms() {
+    awk -v v="$1" 'BEGIN {
+        n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+        if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
+        else if (u != "ms") { print "NaN"; exit 1 }
+        printf "%.3f", n }'
+}
+
+# Runs wrk on target $1 for $2 seconds; leaves its output in $TMP/wrk.$1.
+run_wrk() {
+    hdr_args "$1"
+    wrk "${WRK_ARGS[@]}" -d"$2"s "${HA[@]}" "${URL[$1]}" >"$TMP/wrk.$1" 2>&1 \
+        || { cat "$TMP/wrk.$1" >&2; die "$1: wrk failed"; }
+}
+
+# Sets RPS P50 P99 from $TMP/wrk.$1; any non-2xx answer or socket error fails the run.
+parse_wrk() {
+    local f="$TMP/wrk.$1"
+    if grep -qE 'Non-2xx|Socket errors' "$f"; then
+        cat "$f" >&2
+        die "$1: wrk saw errors; the figures would not be of 4 KiB GETs"
+    fi
+    RPS="$(awk '/^Requests\/sec:/ {print $2}' "$f")"
+    P50="$(to_ms "$(awk '$1 == "50%" {print $2}' "$f")")"
+    P99="$(to_ms "$(awk '$1 == "99%" {print $2}' "$f")")"
+    [ -n "$RPS" ] && [ "$P50" != NaN ] && [ "$P99" != NaN ] \
+        || { cat "$f" >&2; die "$1: cannot parse wrk output"; }
+}
+
+log "warming up (${WARMUP}s each; fills the gateway's bucket cache and connection pools)"
+for t in "${NAMES[@]}"; do run_wrk "$t" "$WARMUP"; done
+
+STAMP="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+REPORT="$TMP/report"
+{
+    echo "=== $STAMP  spacewatch $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo '+dirty src')"
+    echo "host: $(nproc) cores, load avg before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "$(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2), $("$NGINX_BIN" -v 2>&1 | sed 's/.*: //') (worker_processes $NGINX_WORKERS)"
+    echo "wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d${WRK_DURATION}s --latency (warm-up ${WARMUP}s each); GET 4096-byte object; spacewatch stdout -> ${SW_LOG:-file}"
+} >"$REPORT"
+
+for round in $(seq "$ROUNDS"); do
+    declare -A R50 R99 RR
+    for t in "${NAMES[@]}"; do
+        log "round $round/$ROUNDS: $t for ${WRK_DURATION}s"
+        run_wrk "$t" "$WRK_DURATION"
+        parse_wrk "$t"
+        RR[$t]=$RPS R50[$t]=$P50 R99[$t]=$P99
+    done
+    {
+        [ "$ROUNDS" -gt 1 ] && echo "round $round"
+        printf '%-8s %12s %10s %10s\n' target 'req/s' 'p50 ms' 'p99 ms'
+        for t in "${NAMES[@]}"; do
+            printf '%-8s %12.0f %10.3f %10.3f\n' "$t" "${RR[$t]}" "${R50[$t]}" "${R99[$t]}"
+        done
+        awk -v g="${RR[gateway]}" -v n="${RR[nginx]}" -v d="${RR[direct]}" \
+            -v g99="${R99[gateway]}" -v d99="${R99[direct]}" -v n99="${R99[nginx]}" 'BEGIN {
+            r = g / n; a = g99 - d99
+            printf "gateway/nginx req/s      = %.3f  (target >= 1.0: %s)\n", r, (r >= 1.0 ? "met" : "MISSED")
+            printf "gateway p99 - direct p99 = %.3f ms  (target <= 0.5 ms: %s)\n", a, (a <= 0.5 ? "met" : "MISSED")
+            printf "for reference: gateway/direct req/s = %.3f, nginx/direct req/s = %.3f, nginx p99 - direct p99 = %.3f ms\n", g / d, n / d, n99 - d99 }'
+    } >>"$REPORT"
+done
+
+# Every gateway request should have become one logged operation.
+if [ -z "$SW_LOG" ]; then
+    sleep 1 # the export task writes log lines asynchronously
+    echo "spacewatch log lines written: $(grep -c STORAGE_OP "$SW_LOG_FILE" || true)" >>"$REPORT"
+fi
+
+cat "$REPORT"
+{ cat "$REPORT"; echo; } >>"$OUT"
+log "appended to $OUT"
+
+# --- Optional profile of the gateway (separate pass: perf skews what it measures) -----
+if [ "$PERF" = 1 ]; then
+    log "profiling the gateway: perf record -g -p $SW_PID during a ${WRK_DURATION}s run"
+    perf record -q -g -p "$SW_PID" -o "$TMP/perf.data" -- sleep "$WRK_DURATION" \
+        >/dev/null 2>"$TMP/perf.err" &
+    PERF_PID=$!
+    run_wrk gateway "$WRK_DURATION"
+    wait "$PERF_PID" || true
+    perf report -i "$TMP/perf.data" --stdio --no-children --sort symbol \
+        --percent-limit 0.7 -g none 2>/dev/null |
+        grep -vE '^#|^$' | head -n 40 >"$ROOT/scripts/bench-gateway.perf.txt" || true
+    perf report -i "$TMP/perf.data" --stdio --no-children --sort dso \
+        -g none 2>/dev/null | grep -vE '^#|^$' | head -n 15 \
+        >>"$ROOT/scripts/bench-gateway.perf.txt" || true
+    log "perf top entries in scripts/bench-gateway.perf.txt"
+fi
