@@ -53,21 +53,38 @@ die() { printf '[bench] FAIL: %s\n' "$*" >&2; exit 1; }
 # --- Tools: install only what is missing -------------------------------------------
 need=()
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
-command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 if [ "$PERF" = 1 ] && ! command -v perf >/dev/null 2>&1; then need+=(linux-perf); fi
 if [ "${#need[@]}" -gt 0 ]; then
     log "installing ${need[*]} with apt-get"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+    # Debian's nginx package starts a system nginx on port 80 when installed; we only
+    # want the binary, so services are held back for the install (policy-rc.d 101).
+    made_policy=0
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+        chmod +x /usr/sbin/policy-rc.d
+        made_policy=1
+    fi
+    rc=0
+    { apt-get update -qq &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; } || rc=$?
+    if [ "$made_policy" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
+    [ "$rc" = 0 ] || die "apt-get install ${need[*]} failed"
 fi
 NGINX_BIN="$(command -v nginx || echo /usr/sbin/nginx)"
 
 # --- Build -----------------------------------------------------------------------------
-log "building release binaries (spacewatch, example bench_store)"
-(cd "$ROOT" && cargo build --release --quiet --bin spacewatch --example bench_store)
+# The gateway exactly as `cargo build --release` builds it. The example is built in a
+# target dir of its own: building an example enables the dev-dependencies, which changes
+# the features of shared dependencies, so sharing target/release would rebuild the
+# spacewatch library on every switch (and could hand us a differently-featured binary).
+log "building release binaries (spacewatch; example bench_store in target/bench-example)"
+(cd "$ROOT" && cargo build --release --quiet --bin spacewatch)
+(cd "$ROOT" && CARGO_TARGET_DIR="$ROOT/target/bench-example" \
+    cargo build --release --quiet --example bench_store)
 SW_BIN="$ROOT/target/release/spacewatch"
-STORE_BIN="$ROOT/target/release/examples/bench_store"
+STORE_BIN="$ROOT/target/bench-example/release/examples/bench_store"
 
 # --- Processes and cleanup -------------------------------------------------------------
 TMP="$(mktemp -d -t spacewatch-bench.XXXXXX)"

@@ -6,3 +6,4 @@ mod process;
 mod readme;
 mod serve;
 mod setup;
+mod streaming;

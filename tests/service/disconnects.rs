@@ -102,3 +102,48 @@ async fn an_upload_cut_mid_body_commits_nothing() {
         "a truncated upload must not create the object"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_upload_outlasts_the_timeout_while_it_progresses() {
+    use tokio::io::AsyncReadExt;
+    let h = Harness::start_with(
+        |s| s.knobs.s3_timeout_sec = 1.0,
+        std::sync::Arc::new(spacewatch::telemetry::SystemClock),
+    )
+    .await;
+    assert_eq!(h.get("/tools/buckets", tenant()).await.status(), 200);
+    let addr = h.base.trim_start_matches("http://").to_string();
+    let mut sock = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let chunks = 10;
+    let head = format!(
+        "PUT /s3/alpha/slow.bin HTTP/1.1\r\nHost: {addr}\r\nX-Spaces-Key: {KEY}\r\nX-Spaces-Secret: {SECRET}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        chunks * 1000
+    );
+    sock.write_all(head.as_bytes()).await.unwrap();
+    let started = Instant::now();
+    for _ in 0..chunks {
+        sock.write_all(&[b'z'; 1000]).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let mut answer = String::new();
+    sock.read_to_string(&mut answer).await.unwrap();
+    assert!(
+        started.elapsed() > Duration::from_secs(2),
+        "took longer than the 1 s timeout"
+    );
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let stored = s3_client(&h.store)
+        .head_object()
+        .bucket("alpha")
+        .key("slow.bin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stored.content_length(), Some(chunks as i64 * 1000));
+    // FirstByteLatency counts from the complete request, not from its first byte.
+    let m = h.json("/metrics/operations").await;
+    let fb = m["s3_requests"]["by_api"]["PutObject"]["first_byte_latency_ms"]["avg"]
+        .as_f64()
+        .unwrap();
+    assert!(fb < 1000.0, "first byte {fb} ms");
+}

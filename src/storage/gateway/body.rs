@@ -19,7 +19,9 @@ pub struct CallInFlight {
     pub api: S3Api,
     pub bucket: Option<Arc<str>>,
     pub status: Option<u16>,
+    /// When the call started (for TotalRequestLatency).
     pub started: Instant,
+    /// Complete request to response headers (FirstByteLatency).
     pub first_byte: Option<Duration>,
     pub bytes_up: u64,
 }

@@ -7,12 +7,13 @@
 //! to name the error, and their XML is passed on for S3 clients to parse.
 
 mod body;
+mod chunked;
 mod headers;
+mod progress;
 mod sign;
 mod upstream;
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use axum::body::Body;
 use axum::response::Response;
@@ -23,6 +24,7 @@ pub use sign::Payload;
 pub use upstream::{SendError, Upstream, encode_key, encode_query};
 
 use self::body::{CallBody, CallInFlight};
+use self::progress::{Progress, ProgressBody};
 use super::{BucketName, StorageError};
 use crate::server::error::{ApiError, ErrorText};
 use crate::server::operation::Streamed;
@@ -71,15 +73,18 @@ pub async fn forward(
     tenant: &Tenant,
     f: Forward,
 ) -> Result<Response, ApiError> {
-    let payload = Payload::from_header(
-        f.headers
-            .get("x-amz-content-sha256")
-            .and_then(|v| v.to_str().ok()),
-    )
-    .ok_or_else(|| {
-        ApiError::bad_request("chunk-signed uploads cannot be re-signed; send UNSIGNED-PAYLOAD")
-    })?;
-    let out_headers = headers::upstream_request(&f.headers);
+    let sha = f
+        .headers
+        .get("x-amz-content-sha256")
+        .and_then(|v| v.to_str().ok());
+    let payload = Payload::from_header(sha)
+        .ok_or_else(|| ApiError::bad_request("unknown x-amz-content-sha256"))?;
+    let mut out_headers = headers::upstream_request(&f.headers);
+    let uri = f.uri(&tenant.creds.endpoint);
+    let body = match payload {
+        Payload::Chunked => dechunked(f.body, &mut out_headers)?,
+        _ => f.body,
+    };
     if f.method == Method::PUT && !out_headers.contains_key(http::header::CONTENT_LENGTH) {
         return Err(ApiError::new(
             StatusCode::LENGTH_REQUIRED,
@@ -87,10 +92,11 @@ pub async fn forward(
         ));
     }
     let bytes_up = content_length(&out_headers);
-    let uri = f.uri(&tenant.creds.endpoint);
     let (api, method, bucket) = (f.api, f.method, f.bucket);
-    let req = build(method, &uri, f.body, tenant, out_headers, payload)?;
-    let started = Instant::now();
+    let progress = Progress::new();
+    let body = Body::new(ProgressBody::new(body, progress.clone()));
+    let req = build(method, &uri, body, tenant, out_headers, payload)?;
+    let started = progress.start();
     let mut call = CallInFlight {
         recorder: recorder.clone(),
         api,
@@ -100,16 +106,56 @@ pub async fn forward(
         first_byte: None,
         bytes_up,
     };
-    let resp = match upstream.send(req).await {
+    let resp = match upstream.send(req, &progress).await {
         Ok(r) => r,
         Err(e) => return Err(failed(call, e)),
     };
     call.status = Some(resp.status().as_u16());
-    call.first_byte = Some(started.elapsed());
+    // CloudWatch FirstByteLatency: from the complete request to the response.
+    call.first_byte = Some(progress.complete_at().elapsed());
     if resp.status().is_client_error() || resp.status().is_server_error() {
         return Ok(error_response(resp, call).await);
     }
     Ok(stream_response(resp, call))
+}
+
+/// An `aws-chunked` body, decoded: the headers describe the plain bytes that go upstream.
+fn dechunked(body: Body, h: &mut http::HeaderMap) -> Result<Body, ApiError> {
+    let header =
+        |h: &http::HeaderMap, n: &str| h.get(n).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let decoded: u64 = header(h, "x-amz-decoded-content-length")
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::LENGTH_REQUIRED,
+                "aws-chunked upload needs x-amz-decoded-content-length",
+            )
+        })?;
+    let trailer = header(h, "x-amz-trailer");
+    let encodings: Vec<String> = header(h, "content-encoding")
+        .unwrap_or_default()
+        .split(',')
+        .map(|e| e.trim().to_string())
+        .filter(|e| !e.is_empty() && e != "aws-chunked")
+        .collect();
+    for n in [
+        "x-amz-decoded-content-length",
+        "x-amz-trailer",
+        "content-encoding",
+    ] {
+        h.remove(n);
+    }
+    if !encodings.is_empty() {
+        let v = HeaderValue::from_str(&encodings.join(","))
+            .map_err(|_| ApiError::bad_request("bad Content-Encoding"))?;
+        h.insert(http::header::CONTENT_ENCODING, v);
+    }
+    h.insert(http::header::CONTENT_LENGTH, HeaderValue::from(decoded));
+    Ok(Body::new(chunked::Dechunk::new(
+        body,
+        trailer.as_deref(),
+        decoded,
+    )))
 }
 
 fn content_length(h: &http::HeaderMap) -> u64 {
@@ -147,6 +193,7 @@ fn build(
 fn failed(call: CallInFlight, e: SendError) -> ApiError {
     call.finish(0);
     match e {
+        SendError::BadBody(why) => ApiError::bad_request(why),
         SendError::ClientBody => ApiError::new(
             StatusCode::from_u16(crate::server::operation::CLIENT_CLOSED)
                 .unwrap_or(StatusCode::BAD_REQUEST),

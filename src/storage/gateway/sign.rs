@@ -21,17 +21,16 @@ pub enum Payload {
     Unsigned,
     /// The client sent the body's SHA-256; the storage will check it.
     Hashed(String),
-    /// aws-chunked body with unsigned trailing checksums.
-    UnsignedTrailer,
+    /// An `aws-chunked` body (`STREAMING-…`): decoded on the way and sent unsigned.
+    Chunked,
 }
 
 impl Payload {
-    /// From the client's `x-amz-content-sha256`; `None` for chunk-signed uploads, whose
-    /// chunk signatures were made with the client's key and cannot be re-signed.
+    /// From the client's `x-amz-content-sha256`; `None` when it is not one S3 defines.
     pub fn from_header(v: Option<&str>) -> Option<Self> {
         match v {
             None | Some("UNSIGNED-PAYLOAD") => Some(Self::Unsigned),
-            Some("STREAMING-UNSIGNED-PAYLOAD-TRAILER") => Some(Self::UnsignedTrailer),
+            Some(s) if s.starts_with("STREAMING-") => Some(Self::Chunked),
             Some(h) if h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()) => {
                 Some(Self::Hashed(h.to_ascii_lowercase()))
             }
@@ -41,9 +40,8 @@ impl Payload {
 
     fn signable(&self) -> SignableBody<'_> {
         match self {
-            Self::Unsigned => SignableBody::UnsignedPayload,
+            Self::Unsigned | Self::Chunked => SignableBody::UnsignedPayload,
             Self::Hashed(h) => SignableBody::Precomputed(h.clone()),
-            Self::UnsignedTrailer => SignableBody::StreamingUnsignedPayloadTrailer,
         }
     }
 }
@@ -107,10 +105,15 @@ mod tests {
             Payload::from_header(Some(h)),
             Some(Payload::Hashed(h.to_ascii_lowercase()))
         );
-        assert_eq!(
-            Payload::from_header(Some("STREAMING-AWS4-HMAC-SHA256-PAYLOAD")),
-            None
-        );
+        for streaming in [
+            "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+            "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+        ] {
+            assert_eq!(
+                Payload::from_header(Some(streaming)),
+                Some(Payload::Chunked)
+            );
+        }
         assert_eq!(Payload::from_header(Some("nonsense")), None);
     }
 }

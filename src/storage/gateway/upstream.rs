@@ -10,6 +10,8 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
+use super::chunked::ChunkError;
+use super::progress::Progress;
 use crate::storage::StorageError;
 
 /// Why no response came back.
@@ -18,6 +20,8 @@ pub enum SendError {
     Timeout,
     /// The request body failed: the client went away mid-upload.
     ClientBody,
+    /// The request body was malformed or corrupted (a bad aws-chunked upload).
+    BadBody(&'static str),
     Connect,
     Other,
 }
@@ -27,7 +31,9 @@ impl From<SendError> for StorageError {
         match e {
             SendError::Timeout => StorageError::timeout(),
             SendError::Connect => StorageError::unreachable(),
-            SendError::ClientBody | SendError::Other => StorageError::failed(),
+            SendError::ClientBody | SendError::BadBody(_) | SendError::Other => {
+                StorageError::failed()
+            }
         }
     }
 }
@@ -40,8 +46,8 @@ pub struct Upstream {
 }
 
 impl Upstream {
-    /// `timeout` bounds the wait for response headers (`S3_TIMEOUT_SEC`); a body streams
-    /// as long as it flows.
+    /// `timeout` (`S3_TIMEOUT_SEC`) bounds every stretch without progress: no request byte
+    /// taken and no response headers. A body streams as long as it flows.
     pub fn new(timeout: Duration) -> Self {
         let provider = rustls::crypto::aws_lc_rs::default_provider();
         let builder = hyper_rustls::HttpsConnectorBuilder::new();
@@ -70,30 +76,48 @@ impl Upstream {
         Self { client, timeout }
     }
 
-    /// Sends the (signed) request and waits for the response headers.
+    /// Sends the (signed) request and waits for the response headers, giving up after
+    /// `timeout` without progress. `progress` must be the one of the request's body.
     pub async fn send(
         &self,
         req: http::Request<Body>,
+        progress: &Progress,
     ) -> Result<http::Response<Incoming>, SendError> {
-        match tokio::time::timeout(self.timeout, self.client.request(req)).await {
-            Err(_) => Err(SendError::Timeout),
-            Ok(Ok(resp)) => Ok(resp),
-            Ok(Err(e)) if e.is_connect() => Err(SendError::Connect),
-            Ok(Err(e)) => Err(classify(&e)),
+        let tick = (self.timeout / 10).clamp(Duration::from_millis(10), Duration::from_millis(250));
+        let fut = self.client.request(req);
+        tokio::pin!(fut);
+        loop {
+            tokio::select! {
+                r = &mut fut => return match r {
+                    Ok(resp) => Ok(resp),
+                    Err(e) if e.is_connect() => Err(SendError::Connect),
+                    Err(e) => Err(classify(&e)),
+                },
+                _ = tokio::time::sleep(tick) => {
+                    if progress.idle() >= self.timeout {
+                        return Err(SendError::Timeout);
+                    }
+                }
+            }
         }
     }
 }
 
-/// A failure while sending the body is the client's when the body error came from it.
+/// A failure while sending the body is the client's when the body error came from it:
+/// a corrupted upload, or a client that went away.
 fn classify(e: &hyper_util::client::legacy::Error) -> SendError {
     let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    let mut found = SendError::Other;
     while let Some(s) = source {
+        if let Some(c) = s.downcast_ref::<ChunkError>() {
+            return SendError::BadBody(c.0);
+        }
         if s.is::<axum::Error>() {
-            return SendError::ClientBody;
+            found = SendError::ClientBody;
         }
         source = s.source();
     }
-    SendError::Other
+    found
 }
 
 /// Encodes an object key for a path: every byte but unreserved characters and `/`.
