@@ -8,7 +8,7 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_smithy_runtime_api::box_error::BoxError;
 use serde_json::Value;
 
-use crate::support::{Harness, KEY, SECRET, s3_client};
+use crate::support::{Harness, KEY, SECRET, Server, s3_client};
 
 /// Adds SpaceWatch's tenant headers to every request the SDK sends.
 #[derive(Debug)]
@@ -35,7 +35,7 @@ impl Intercept for TenantHeaders {
 /// An SDK client whose endpoint is the gateway (`…/s3/`: the SDK appends the bucket
 /// without a slash), signing with dummy keys that
 /// the gateway ignores; the tenant's real credentials travel in the headers.
-pub fn gateway_client(h: &Harness, key: &str, secret: &str) -> aws_sdk_s3::Client {
+pub fn gateway_client(h: &Server, key: &str, secret: &str) -> aws_sdk_s3::Client {
     let conf = aws_sdk_s3::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))

@@ -10,6 +10,7 @@ mod disconnects;
 mod errors;
 mod gateway;
 mod isolation;
+mod moto;
 mod s3_calls;
 mod secrets;
 mod seed_examples;

@@ -35,18 +35,32 @@ impl Captured {
     }
 }
 
-pub struct Harness {
-    pub store: DemoStore,
+/// A SpaceWatch server on port 0, whatever storage it talks to.
+pub struct Server {
     pub base: String,
     pub state: AppState,
     pub logs: Captured,
     pub http: reqwest::Client,
-    server: tokio::task::JoinHandle<()>,
+    task: tokio::task::JoinHandle<()>,
 }
 
-impl Drop for Harness {
+impl Drop for Server {
     fn drop(&mut self) {
-        self.server.abort();
+        self.task.abort();
+    }
+}
+
+/// A server in front of the embedded store.
+pub struct Harness {
+    pub store: DemoStore,
+    pub server: Server,
+}
+
+impl std::ops::Deref for Harness {
+    type Target = Server;
+
+    fn deref(&self) -> &Server {
+        &self.server
     }
 }
 
@@ -75,6 +89,14 @@ impl Harness {
 
     /// A server with `settings` in front of `store`.
     pub async fn serve(store: DemoStore, settings: Settings, clock: Arc<dyn Clock>) -> Self {
+        let server = Server::start(settings, clock).await;
+        Self { store, server }
+    }
+}
+
+impl Server {
+    /// Starts a server with `settings` on a free loopback port.
+    pub async fn start(settings: Settings, clock: Arc<dyn Clock>) -> Self {
         let logs = Captured::default();
         let rt = Runtime {
             clock,
@@ -84,16 +106,15 @@ impl Harness {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let router = app(state.clone());
-        let server = tokio::spawn(async move {
+        let task = tokio::spawn(async move {
             let _ = serve(listener, router, std::future::pending()).await;
         });
         Self {
-            store,
             base,
             state,
             logs,
             http: reqwest::Client::new(),
-            server,
+            task,
         }
     }
 
