@@ -278,6 +278,24 @@ parse_wrk() {
         || { cat "$f" >&2; die "$1: cannot parse wrk output"; }
 }
 
+# CPU time (user+system, ms) used so far by a process and its children's live
+# processes (nginx's master and workers). On 2 saturated cores, req/s is roughly
+# inversely proportional to the CPU all processes spend per request, so CPU µs per
+# request of the store and of the proxy explain the req/s ratios.
+TICK_MS=$((1000 / $(getconf CLK_TCK)))
+cpu_ms() {
+    local total=0 pid t
+    for pid in "$@" $(pgrep -P "$1" 2>/dev/null || true); do
+        t="$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)"
+        total=$((total + t))
+    done
+    echo $((total * TICK_MS))
+}
+declare -A SERVER_PID
+SERVER_PID[direct]=""
+SERVER_PID[nginx]="$NGINX_PID"
+SERVER_PID[gateway]="$SW_PID"
+
 log "warming up (${WARMUP}s each; fills the gateway's bucket cache and connection pools)"
 for t in "${NAMES[@]}"; do run_wrk "$t" "$WARMUP"; done
 
@@ -291,18 +309,26 @@ REPORT="$TMP/report"
 } >"$REPORT"
 
 for round in $(seq "$ROUNDS"); do
-    declare -A R50 R99 RR
+    declare -A R50 R99 RR CS CP
     for t in "${NAMES[@]}"; do
         log "round $round/$ROUNDS: $t for ${WRK_DURATION}s"
+        store0="$(cpu_ms "$STORE_PID")"
+        proxy0=0; [ -n "${SERVER_PID[$t]}" ] && proxy0="$(cpu_ms "${SERVER_PID[$t]}")"
         run_wrk "$t" "$WRK_DURATION"
+        store1="$(cpu_ms "$STORE_PID")"
+        proxy1=0; [ -n "${SERVER_PID[$t]}" ] && proxy1="$(cpu_ms "${SERVER_PID[$t]}")"
         parse_wrk "$t"
         RR[$t]=$RPS R50[$t]=$P50 R99[$t]=$P99
+        REQS="$(awk '/requests in/ {print $1}' "$TMP/wrk.$t")"
+        CS[$t]="$(awk -v c=$((store1 - store0)) -v n="$REQS" 'BEGIN {printf "%.0f", c * 1000 / n}')"
+        CP[$t]="$(awk -v c=$((proxy1 - proxy0)) -v n="$REQS" 'BEGIN {printf "%.0f", c * 1000 / n}')"
     done
     {
         [ "$ROUNDS" -gt 1 ] && echo "round $round"
-        printf '%-8s %12s %10s %10s\n' target 'req/s' 'p50 ms' 'p99 ms'
+        printf '%-8s %10s %9s %9s %17s %17s\n' target 'req/s' 'p50 ms' 'p99 ms' 'store CPU us/req' 'proxy CPU us/req'
         for t in "${NAMES[@]}"; do
-            printf '%-8s %12.0f %10.3f %10.3f\n' "$t" "${RR[$t]}" "${R50[$t]}" "${R99[$t]}"
+            proxy="${CP[$t]}"; [ "$t" = direct ] && proxy=-
+            printf '%-8s %10.0f %9.3f %9.3f %17s %17s\n' "$t" "${RR[$t]}" "${R50[$t]}" "${R99[$t]}" "${CS[$t]}" "$proxy"
         done
         awk -v g="${RR[gateway]}" -v n="${RR[nginx]}" -v d="${RR[direct]}" \
             -v g99="${R99[gateway]}" -v d99="${R99[direct]}" -v n99="${R99[nginx]}" 'BEGIN {
@@ -325,17 +351,23 @@ log "appended to $OUT"
 
 # --- Optional profile of the gateway (separate pass: perf skews what it measures) -----
 if [ "$PERF" = 1 ]; then
+    PERF_OUT="$ROOT/scripts/bench-gateway.perf.txt"
     log "profiling the gateway: perf record -g -p $SW_PID during a ${WRK_DURATION}s run"
     perf record -q -g -p "$SW_PID" -o "$TMP/perf.data" -- sleep "$WRK_DURATION" \
         >/dev/null 2>"$TMP/perf.err" &
     PERF_PID=$!
     run_wrk gateway "$WRK_DURATION"
     wait "$PERF_PID" || true
+    parse_wrk gateway
+    {
+        echo "# $STAMP perf record -g -p <gateway> during wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d${WRK_DURATION}s;"
+        echo "# this pass (perf attached): $RPS req/s, p50 $P50 ms, p99 $P99 ms. Self time by symbol, then by object:"
+    } >"$PERF_OUT"
     perf report -i "$TMP/perf.data" --stdio --no-children --sort symbol \
-        --percent-limit 0.7 -g none 2>/dev/null |
-        grep -vE '^#|^$' | head -n 40 >"$ROOT/scripts/bench-gateway.perf.txt" || true
+        --percent-limit 0.5 -g none 2>/dev/null |
+        grep -vE '^#|^$' | sed -E 's/[ -]+$//' | head -n 40 >>"$PERF_OUT" || true
     perf report -i "$TMP/perf.data" --stdio --no-children --sort dso \
-        -g none 2>/dev/null | grep -vE '^#|^$' | head -n 15 \
-        >>"$ROOT/scripts/bench-gateway.perf.txt" || true
-    log "perf top entries in scripts/bench-gateway.perf.txt"
+        -g none 2>/dev/null | grep -vE '^#|^$' | sed -E 's/[ -]+$//' | head -n 15 \
+        >>"$PERF_OUT" || true
+    log "perf top entries in $PERF_OUT"
 fi

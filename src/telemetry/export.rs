@@ -19,6 +19,11 @@ const BATCH: usize = 256;
 /// A sink fed off the request path.
 pub trait Exporter: Send + Sync + 'static {
     fn export(&self, op: &Operation);
+
+    /// A batch in order; sinks with a per-write cost (a syscall, a lock) override it.
+    fn export_batch(&self, ops: &[Operation]) {
+        ops.iter().for_each(|op| self.export(op));
+    }
 }
 
 /// The exporters, shared by the task and by inline exports.
@@ -75,6 +80,6 @@ fn drain(source: &Source, exporters: &Exporters) -> bool {
         if batch.is_empty() {
             return true;
         }
-        batch.iter().for_each(|op| export_all(exporters, op));
+        exporters.iter().for_each(|e| e.export_batch(&batch));
     }
 }

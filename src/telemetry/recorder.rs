@@ -75,6 +75,10 @@ impl Exporter for LogExporter {
     fn export(&self, op: &Operation) {
         self.sink.operation(op, self.slow_ms);
     }
+
+    fn export_batch(&self, ops: &[Operation]) {
+        self.sink.operations(ops, self.slow_ms);
+    }
 }
 
 impl std::fmt::Debug for dyn Exporter {
