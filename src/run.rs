@@ -40,11 +40,13 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         log.info("No AI agent configured (DO_AGENT_URL): /chat answers 503 until one is set");
     }
     let recorder = Arc::clone(&state.recorder);
+    let otel = Arc::clone(&state.otel);
     serve_router(listener, app(state), shutdown_signal())
         .await
         .map_err(|e| e.to_string())?;
     // Requests in flight have finished; write out what the export task has not yet.
     recorder.flush().await;
+    otel.shutdown().await;
     log.info("SpaceWatch stopped");
     Ok(())
 }

@@ -17,6 +17,7 @@ pub use knobs::Knobs;
 pub use secret::Secret;
 
 use crate::telemetry::log::LogFormat;
+use crate::telemetry::otel::OtelSettings;
 
 /// Fixed credentials of the `--demo` store, documented in the README.
 pub const DEMO_KEY: &str = "SPACEWATCHDEMOKEY000";
@@ -104,6 +105,8 @@ pub struct Settings {
     pub allow_endpoints: Vec<String>,
     pub log_format: LogFormat,
     pub knobs: Knobs,
+    /// OTLP export, from the standard `OTEL_*` variables.
+    pub otel: OtelSettings,
 }
 
 /// A configuration value that cannot be used.
@@ -150,6 +153,7 @@ impl Settings {
                 .collect(),
             log_format: a.log_format,
             knobs: a.knobs.clone(),
+            otel: OtelSettings::from_env(),
         })
     }
 
@@ -157,7 +161,11 @@ impl Settings {
     pub fn for_tests() -> Self {
         let args = Cli::parse_from(["spacewatch", "serve", "--host", "127.0.0.1", "--port", "0"]);
         match args.command {
-            Command::Serve(a) => Self::from_args(&a).unwrap_or_else(|e| panic!("{e}")),
+            Command::Serve(a) => Self {
+                // Tests opt in to export explicitly; the test process's env must not.
+                otel: OtelSettings::disabled(),
+                ..Self::from_args(&a).unwrap_or_else(|e| panic!("{e}"))
+            },
             Command::Setup(_) => unreachable!("parsed a serve command"),
         }
     }

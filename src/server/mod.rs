@@ -33,6 +33,7 @@ use crate::config::Settings;
 use crate::storage::calls::RecordCalls;
 use crate::storage::client::shared_http_client;
 use crate::telemetry::log::LogSink;
+use crate::telemetry::otel::Otel;
 use crate::telemetry::prom::{AppCounters, new_registry};
 use crate::telemetry::{Clock, Recorder, RecorderConfig};
 use crate::tenant::{Allowlist, BucketAccess, ClientCache, TenantDefaults};
@@ -85,12 +86,16 @@ pub fn build_state(settings: Settings, rt: Runtime) -> Result<AppState, String> 
         slow_ms: k.slow_operation_ms,
         max_buckets: k.max_bucket_labels,
     };
+    let otel = Arc::new(Otel::start(&settings.otel, &registry)?);
+    for w in &settings.otel.warnings {
+        log.warn(w);
+    }
     let recorder = Arc::new(Recorder::new(
         &config,
         rt.clock,
         &registry,
         log.clone(),
-        Vec::new(),
+        otel.metrics_exporter().into_iter().collect(),
     ));
     Ok(AppState::new(Inner {
         counters: AppCounters::register(&registry),
@@ -118,6 +123,7 @@ pub fn build_state(settings: Settings, rt: Runtime) -> Result<AppState, String> 
         started: Instant::now(),
         registry,
         recorder,
+        otel,
         log,
         settings,
     }))

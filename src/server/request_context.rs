@@ -11,6 +11,7 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, HeaderValue};
+use tracing::instrument::WithSubscriber;
 
 use super::AppState;
 use super::error::ApiError;
@@ -90,7 +91,13 @@ pub fn duration_header(d: Duration) -> HeaderValue {
 pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let ctx = RequestContext::from_headers(req.headers(), state.recorder.now());
     req.extensions_mut().insert(ctx.clone());
-    let mut resp = json_errors(next.run(req).await).await;
+    // Spans are made under this server's own dispatch (nothing global), so the
+    // request's future runs with it as the default.
+    let resp = match state.otel.dispatch() {
+        Some(d) => next.run(req).with_subscriber(d.clone()).await,
+        None => next.run(req).await,
+    };
+    let mut resp = json_errors(resp).await;
     let h = resp.headers_mut();
     if !h.contains_key(DURATION) {
         h.insert(DURATION, duration_header(ctx.start.elapsed()));

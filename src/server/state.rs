@@ -11,6 +11,7 @@ use crate::config::Settings;
 use crate::storage::gateway::Upstream;
 use crate::telemetry::Recorder;
 use crate::telemetry::log::LogSink;
+use crate::telemetry::otel::Otel;
 use crate::telemetry::prom::AppCounters;
 use crate::tenant::{BucketAccess, ClientCache, TenantDefaults};
 
@@ -24,6 +25,7 @@ pub struct Inner {
     pub settings: Settings,
     pub registry: Registry,
     pub recorder: Arc<Recorder>,
+    pub otel: Arc<Otel>,
     pub log: Arc<LogSink>,
     pub counters: AppCounters,
     pub tenants: TenantDefaults,

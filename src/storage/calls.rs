@@ -17,8 +17,12 @@ use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_types::config_bag::{Storable, StoreReplace};
 
+use aws_sdk_s3::config::Region;
+
 use super::BucketName;
 use crate::telemetry::Recorder;
+use crate::telemetry::otel::percent_decode;
+use crate::telemetry::otel::spans::{Call, CallSpan};
 use crate::telemetry::s3::{S3Api, S3Call};
 
 /// The interceptor; cheap to clone.
@@ -30,6 +34,13 @@ pub struct RecordCalls {
 #[derive(Debug, Clone)]
 struct Transmitted(Instant);
 impl Storable for Transmitted {
+    type Storer = StoreReplace<Self>;
+}
+
+/// The attempt's client span, from transmit to the end of the attempt.
+#[derive(Debug, Clone)]
+struct AttemptSpan(CallSpan);
+impl Storable for AttemptSpan {
     type Storer = StoreReplace<Self>;
 }
 
@@ -60,10 +71,27 @@ impl Intercept for RecordCalls {
 
     fn read_before_transmit(
         &self,
-        _: &BeforeTransmitInterceptorContextRef<'_>,
+        ctx: &BeforeTransmitInterceptorContextRef<'_>,
         _: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
+        let api = api_of(cfg);
+        let region = cfg.load::<Region>().map(|r| r.as_ref().to_string());
+        let request = ctx.request();
+        let uri = request.uri().parse::<http::Uri>().ok();
+        let (bucket, key) = uri
+            .as_ref()
+            .map_or((None, None), |u| bucket_and_key(u.path()));
+        let span = CallSpan::start(&Call {
+            api,
+            method: request.method(),
+            bucket: bucket.as_deref(),
+            key: key.as_deref(),
+            host: uri.as_ref().and_then(http::Uri::host),
+            port: uri.as_ref().and_then(port_of),
+            region: region.as_deref(),
+        });
+        cfg.interceptor_state().store_put(AttemptSpan(span));
         cfg.interceptor_state()
             .store_put(Transmitted(Instant::now()));
         Ok(())
@@ -93,9 +121,7 @@ impl Intercept for RecordCalls {
         let first_byte = cfg
             .load::<HeadersReceived>()
             .map(|h| h.0.saturating_duration_since(start));
-        let api = cfg
-            .load::<Metadata>()
-            .map_or(S3Api::Other, |m| S3Api::from_name(m.name()));
+        let api = api_of(cfg);
         let request = ctx.request();
         let response = ctx.response();
         let content_length = |h: &aws_sdk_s3::config::http::HttpResponse| {
@@ -114,15 +140,62 @@ impl Intercept for RecordCalls {
             ended_at: self.recorder.now(),
             trace_id: None,
         });
+        if let Some(AttemptSpan(span)) = cfg.load::<AttemptSpan>().cloned() {
+            let header = |name| response.and_then(|r| r.headers().get(name));
+            let error = match (response, ctx.output_or_error()) {
+                (None, Some(Err(e))) => Some(e.to_string()),
+                _ => None,
+            };
+            span.end(
+                response.map(|r| r.status().as_u16()),
+                header("x-amz-request-id"),
+                error.as_deref(),
+            );
+        }
+        cfg.interceptor_state().unset::<AttemptSpan>();
         cfg.interceptor_state().unset::<Transmitted>();
         cfg.interceptor_state().unset::<HeadersReceived>();
         Ok(())
     }
 }
 
+fn api_of(cfg: &ConfigBag) -> S3Api {
+    cfg.load::<Metadata>()
+        .map_or(S3Api::Other, |m| S3Api::from_name(m.name()))
+}
+
+fn port_of(u: &http::Uri) -> Option<u16> {
+    u.port_u16().or(match u.scheme_str() {
+        Some("https") => Some(443),
+        Some("http") => Some(80),
+        _ => None,
+    })
+}
+
+/// Bucket and (percent-decoded) key of a path-style request path.
+pub fn bucket_and_key(path: &str) -> (Option<String>, Option<String>) {
+    let mut parts = path.trim_start_matches('/').splitn(2, '/');
+    let bucket = parts.next().filter(|b| !b.is_empty()).map(str::to_string);
+    let key = parts
+        .next()
+        .filter(|k| !k.is_empty())
+        .map(|k| percent_decode(k).unwrap_or_else(|| k.to_string()));
+    (bucket, key)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::bucket_of_uri;
+    use super::{bucket_and_key, bucket_of_uri};
+
+    #[test]
+    fn bucket_and_key_of_a_path() {
+        assert_eq!(
+            bucket_and_key("/b/dir/a%20file.txt"),
+            (Some("b".into()), Some("dir/a file.txt".into()))
+        );
+        assert_eq!(bucket_and_key("/b"), (Some("b".into()), None));
+        assert_eq!(bucket_and_key("/"), (None, None));
+    }
 
     #[test]
     fn bucket_from_a_path_style_uri() {

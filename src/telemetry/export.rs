@@ -20,6 +20,9 @@ const BATCH: usize = 256;
 pub trait Exporter: Send + Sync + 'static {
     fn export(&self, op: &Operation);
 
+    /// An upstream S3 call, as it ends (on the request path: keep it to a few atomics).
+    fn export_s3(&self, _call: &super::s3::S3Call) {}
+
     /// A batch in order; sinks with a per-write cost (a syscall, a lock) override it.
     fn export_batch(&self, ops: &[Operation]) {
         ops.iter().for_each(|op| self.export(op));

@@ -12,6 +12,7 @@ pub mod clock;
 pub mod export;
 pub mod log;
 pub mod operation;
+pub mod otel;
 pub mod prom;
 pub mod recent;
 pub mod recorder;

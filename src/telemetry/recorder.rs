@@ -149,12 +149,15 @@ impl Recorder {
 
     /// Records one upstream S3 call (SDK tools and gateway alike).
     pub fn record_s3(&self, call: &S3Call) {
-        let mut core = self.core.lock();
-        core.s3.record(call);
-        core.s3_window.record(call);
-        if let Some(bucket) = &call.bucket {
-            core.buckets.record_s3(bucket, call);
+        {
+            let mut core = self.core.lock();
+            core.s3.record(call);
+            core.s3_window.record(call);
+            if let Some(bucket) = &call.bucket {
+                core.buckets.record_s3(bucket, call);
+            }
         }
+        self.exporters.iter().for_each(|e| e.export_s3(call));
     }
 
     /// S3 calls over the current window.

@@ -1,6 +1,8 @@
 //! Integration tests of the core service against a real S3 server (s3s-fs) over the
 //! network. One test binary: the modules share the harness in `support`.
 
+#[path = "../common/otlp.rs"]
+mod otlp;
 mod support;
 
 mod admin_auth_and_headers;
@@ -11,6 +13,7 @@ mod errors;
 mod gateway;
 mod isolation;
 mod moto;
+mod otel;
 mod s3_calls;
 mod secrets;
 mod seed_examples;

@@ -28,7 +28,9 @@ pub use fields::OpFields;
 use super::AppState;
 use super::error::ErrorText;
 use super::request_context::{DURATION, RequestContext, duration_header};
+use crate::telemetry::otel::spans::{Ended, Incoming, ServerSpan};
 use crate::telemetry::{HttpMethod, Operation, OperationType, Recorder};
+use tracing::Instrument;
 
 pub const OPERATION_TYPE: &str = "x-operation-type";
 /// Status recorded for a request whose client went away (nginx's convention).
@@ -68,6 +70,7 @@ pub(crate) struct Draft {
     method: HttpMethod,
     fields: OpFields,
     bytes_in: Arc<AtomicU64>,
+    span: ServerSpan,
 }
 
 /// The outcome of a request, as far as the response body goes.
@@ -83,6 +86,15 @@ impl Draft {
     pub(crate) fn finish(self, o: Outcome) -> Duration {
         let duration = self.ctx.start.elapsed();
         let (bucket, tenant) = self.fields.take();
+        let bytes_in = self.bytes_in.load(Ordering::Relaxed);
+        self.span.end(&Ended {
+            status: o.status,
+            error: o.error.as_deref(),
+            bucket: bucket.as_deref(),
+            tenant: tenant.map(|t| t.to_string()),
+            bytes_in,
+            bytes_out: o.bytes_out,
+        });
         self.recorder.record(Operation {
             started_at: self.ctx.started_at,
             operation: self.route.operation,
@@ -92,7 +104,7 @@ impl Draft {
             tenant,
             status: o.status,
             duration,
-            bytes_in: self.bytes_in.load(Ordering::Relaxed),
+            bytes_in,
             bytes_out: o.bytes_out,
             first_byte: o.first_byte,
             error: o.error,
@@ -125,10 +137,24 @@ impl Drop for Pending {
 
 async fn record(State((state, route)): State<LayerState>, req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
-    let ctx = match parts.extensions.get::<RequestContext>() {
+    let mut ctx = match parts.extensions.get::<RequestContext>() {
         Some(c) => c.clone(),
         None => RequestContext::from_headers(&parts.headers, state.recorder.now()),
     };
+    let method = HttpMethod::from(&parts.method);
+    let (span, trace_id) = ServerSpan::start(&Incoming {
+        method,
+        route: route.route,
+        operation: route.operation,
+        path: parts.uri.path(),
+        headers: &parts.headers,
+    });
+    // With tracing on, the span's trace id is the one logs and /logs/operations show
+    // (the caller's, when a traceparent came in: the span continues it).
+    if let Some(id) = trace_id {
+        ctx.trace_id = id;
+    }
+    let running = span.span().clone();
     let fields = OpFields::default();
     parts.extensions.insert(fields.clone());
     let bytes_in = Arc::new(AtomicU64::new(0));
@@ -137,11 +163,15 @@ async fn record(State((state, route)): State<LayerState>, req: Request, next: Ne
         recorder: state.recorder.clone(),
         ctx,
         route,
-        method: HttpMethod::from(&parts.method),
+        method,
         fields,
         bytes_in,
+        span,
     }));
-    let resp = next.run(Request::from_parts(parts, body)).await;
+    let resp = next
+        .run(Request::from_parts(parts, body))
+        .instrument(running)
+        .await;
     match pending.0.take() {
         Some(draft) => complete(draft, resp),
         None => resp,

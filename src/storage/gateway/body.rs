@@ -11,6 +11,7 @@ use http_body::{Body as HttpBody, Frame, SizeHint};
 use hyper::body::Incoming;
 
 use crate::telemetry::Recorder;
+use crate::telemetry::otel::spans::CallSpan;
 use crate::telemetry::s3::{S3Api, S3Call};
 
 /// An S3 call whose response headers have arrived.
@@ -24,11 +25,22 @@ pub struct CallInFlight {
     /// Complete request to response headers (FirstByteLatency).
     pub first_byte: Option<Duration>,
     pub bytes_up: u64,
+    /// The call's client span, ended with the call.
+    pub span: CallSpan,
+    /// `x-amz-request-id` of the response, for the span.
+    pub request_id: Option<String>,
+    /// Why no response came back, for the span.
+    pub error: Option<String>,
 }
 
 impl CallInFlight {
     /// Records the call with `bytes_down` received.
     pub fn finish(self, bytes_down: u64) {
+        self.span.end(
+            self.status,
+            self.request_id.as_deref(),
+            self.error.as_deref(),
+        );
         let call = S3Call {
             api: self.api,
             bucket: self.bucket,

@@ -29,6 +29,7 @@ use super::{BucketName, StorageError};
 use crate::server::error::{ApiError, ErrorText};
 use crate::server::operation::Streamed;
 use crate::telemetry::Recorder;
+use crate::telemetry::otel::spans::{Call, CallSpan};
 use crate::telemetry::s3::S3Api;
 use crate::tenant::Tenant;
 
@@ -95,8 +96,24 @@ pub async fn forward(
     let (api, method, bucket) = (f.api, f.method, f.bucket);
     let progress = Progress::new();
     let body = Body::new(ProgressBody::new(body, progress.clone()));
-    let req = build(method, &uri, body, tenant, out_headers, payload)?;
+    let req = build(method.clone(), &uri, body, tenant, out_headers, payload)?;
     let started = progress.start();
+    let upstream_uri = uri.parse::<http::Uri>().ok();
+    let span = CallSpan::start(&Call {
+        api,
+        method: method.as_str(),
+        bucket: bucket.as_ref().map(BucketName::as_str),
+        key: f.key.as_deref(),
+        host: upstream_uri.as_ref().and_then(http::Uri::host),
+        port: upstream_uri.as_ref().and_then(|u| {
+            u.port_u16().or(Some(if u.scheme_str() == Some("https") {
+                443
+            } else {
+                80
+            }))
+        }),
+        region: Some(&tenant.creds.region),
+    });
     let mut call = CallInFlight {
         recorder: recorder.clone(),
         api,
@@ -105,12 +122,20 @@ pub async fn forward(
         started,
         first_byte: None,
         bytes_up,
+        span,
+        request_id: None,
+        error: None,
     };
     let resp = match upstream.send(req, &progress).await {
         Ok(r) => r,
         Err(e) => return Err(failed(call, e)),
     };
     call.status = Some(resp.status().as_u16());
+    call.request_id = resp
+        .headers()
+        .get("x-amz-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     // CloudWatch FirstByteLatency: from the complete request to the response.
     call.first_byte = Some(progress.complete_at().elapsed());
     if resp.status().is_client_error() || resp.status().is_server_error() {
@@ -190,7 +215,8 @@ fn build(
 }
 
 /// No response: record the call and answer 502/504 (or 499 when the client left).
-fn failed(call: CallInFlight, e: SendError) -> ApiError {
+fn failed(mut call: CallInFlight, e: SendError) -> ApiError {
+    call.error = Some(e.as_str().to_string());
     call.finish(0);
     match e {
         SendError::BadBody(why) => ApiError::bad_request(why),

@@ -26,6 +26,19 @@ pub enum SendError {
     Other,
 }
 
+impl SendError {
+    /// A short, fixed description (span status text).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Timeout => "timed out waiting for the storage",
+            Self::ClientBody => "client closed the connection mid-upload",
+            Self::BadBody(why) => why,
+            Self::Connect => "cannot connect to the storage",
+            Self::Other => "request to the storage failed",
+        }
+    }
+}
+
 impl From<SendError> for StorageError {
     fn from(e: SendError) -> Self {
         match e {

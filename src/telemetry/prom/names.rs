@@ -26,6 +26,8 @@ pub enum MetricName {
     S3BucketUploadedBytesTotal,
     RateLimitedRequestsTotal,
     AppEventsTotal,
+    OtelSpansDroppedTotal,
+    OtelSpansExportedTotal,
     BuildInfo,
 }
 
@@ -51,6 +53,8 @@ impl MetricName {
             Self::S3BucketUploadedBytesTotal => "spacewatch_s3_bucket_uploaded_bytes_total",
             Self::RateLimitedRequestsTotal => "spacewatch_rate_limited_requests_total",
             Self::AppEventsTotal => "spacewatch_app_events_total",
+            Self::OtelSpansDroppedTotal => "spacewatch_otel_spans_dropped_total",
+            Self::OtelSpansExportedTotal => "spacewatch_otel_spans_exported_total",
             Self::BuildInfo => "spacewatch_build_info",
         }
     }
@@ -106,6 +110,10 @@ impl MetricName {
             Self::AppEventsTotal => {
                 "Application events (tool requests, chats, agent calls, snapshots)."
             }
+            Self::OtelSpansDroppedTotal => {
+                "Spans not delivered to the OTLP collector: queue full (collector slow or down) or export failed."
+            }
+            Self::OtelSpansExportedTotal => "Spans the OTLP collector accepted.",
             Self::BuildInfo => "Build information; always 1.",
         }
     }

@@ -1,0 +1,321 @@
+//! OpenTelemetry configuration from the standard `OTEL_*` environment variables.
+//!
+//! Read once at start-up through a lookup function (the process environment in
+//! production, a map in tests), so nothing else reads the environment behind our back.
+//! Export is off unless an endpoint is set — a service that starts sending telemetry to
+//! `localhost:4318` because nobody said otherwise surprises its operator.
+
+use std::time::Duration;
+
+use opentelemetry::KeyValue;
+
+/// Wire protocol of the OTLP exporters (`OTEL_EXPORTER_OTLP_PROTOCOL`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    Grpc,
+    HttpProtobuf,
+}
+
+/// `OTEL_TRACES_SAMPLER` (+ `_ARG`), as the SDK specification lists them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SamplerChoice {
+    AlwaysOn,
+    AlwaysOff,
+    TraceIdRatio(f64),
+    ParentBasedAlwaysOn,
+    ParentBasedAlwaysOff,
+    ParentBasedTraceIdRatio(f64),
+}
+
+/// Where and how to export; `None` endpoints mean that signal is off.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OtelSettings {
+    pub protocol: Protocol,
+    /// Full URL of the traces endpoint (gRPC: the collector's address).
+    pub traces_endpoint: Option<String>,
+    pub metrics_endpoint: Option<String>,
+    pub service_name: String,
+    /// `OTEL_RESOURCE_ATTRIBUTES` without `service.name` (that is `service_name`).
+    pub resource: Vec<(String, String)>,
+    pub sampler: SamplerChoice,
+    /// Batch span export: queue bound, batch size, delay between exports.
+    pub max_queue: usize,
+    pub max_batch: usize,
+    pub schedule_delay: Duration,
+    pub metric_interval: Duration,
+    /// Problems found while reading (reported once at start-up; never fatal).
+    pub warnings: Vec<String>,
+}
+
+impl OtelSettings {
+    /// Everything off (tests, and a process without `OTEL_*`).
+    pub fn disabled() -> Self {
+        Self::from_lookup(|_| None)
+    }
+
+    /// From the process environment.
+    pub fn from_env() -> Self {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.traces_endpoint.is_some() || self.metrics_endpoint.is_some()
+    }
+
+    pub fn resource_attributes(&self) -> Vec<KeyValue> {
+        std::iter::once(KeyValue::new("service.name", self.service_name.clone()))
+            .chain(
+                self.resource
+                    .iter()
+                    .map(|(k, v)| KeyValue::new(k.clone(), v.clone())),
+            )
+            .collect()
+    }
+
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Self {
+        let get = |k: &str| {
+            get(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let mut warnings = Vec::new();
+        let protocol = match get("OTEL_EXPORTER_OTLP_PROTOCOL").as_deref() {
+            None | Some("http/protobuf") => Protocol::HttpProtobuf,
+            Some("grpc") => Protocol::Grpc,
+            Some(other) => {
+                warnings.push(format!(
+                    "OTEL_EXPORTER_OTLP_PROTOCOL={other:?} is not supported (grpc, http/protobuf); using http/protobuf"
+                ));
+                Protocol::HttpProtobuf
+            }
+        };
+        let disabled = get("OTEL_SDK_DISABLED").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        let base = get("OTEL_EXPORTER_OTLP_ENDPOINT");
+        let signal = |specific: &str, exporter: &str, path: &str| {
+            let off = get(exporter).is_some_and(|v| v.eq_ignore_ascii_case("none"));
+            if disabled || off {
+                return None;
+            }
+            // The per-signal variable is used as given; the base gets the signal's path
+            // for HTTP (the specification's rule), and is the address itself for gRPC.
+            get(specific).or_else(|| {
+                base.as_ref().map(|b| match protocol {
+                    Protocol::Grpc => b.clone(),
+                    Protocol::HttpProtobuf => format!("{}/{path}", b.trim_end_matches('/')),
+                })
+            })
+        };
+        let traces_endpoint = signal(
+            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+            "OTEL_TRACES_EXPORTER",
+            "v1/traces",
+        );
+        let metrics_endpoint = signal(
+            "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
+            "OTEL_METRICS_EXPORTER",
+            "v1/metrics",
+        );
+        let mut resource =
+            parse_resource(get("OTEL_RESOURCE_ATTRIBUTES").as_deref(), &mut warnings);
+        // OTEL_SERVICE_NAME wins over service.name in the attributes (specification).
+        let from_attrs = resource
+            .iter()
+            .position(|(k, _)| k == "service.name")
+            .map(|i| resource.remove(i).1);
+        let service_name = get("OTEL_SERVICE_NAME")
+            .or(from_attrs)
+            .unwrap_or_else(|| "spacewatch".to_string());
+        let sampler = parse_sampler(
+            get("OTEL_TRACES_SAMPLER").as_deref(),
+            get("OTEL_TRACES_SAMPLER_ARG").as_deref(),
+            &mut warnings,
+        );
+        let mut number = |k: &str, default: u64| match get(k) {
+            None => default,
+            Some(v) => v.parse::<u64>().ok().filter(|n| *n > 0).unwrap_or_else(|| {
+                warnings.push(format!(
+                    "{k}={v:?} is not a positive integer; using {default}"
+                ));
+                default
+            }),
+        };
+        let max_queue = number("OTEL_BSP_MAX_QUEUE_SIZE", 2048) as usize;
+        let max_batch = (number("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", 512) as usize).min(max_queue);
+        let schedule_delay = Duration::from_millis(number("OTEL_BSP_SCHEDULE_DELAY", 5000));
+        let metric_interval = Duration::from_millis(number("OTEL_METRIC_EXPORT_INTERVAL", 60_000));
+        Self {
+            protocol,
+            traces_endpoint,
+            metrics_endpoint,
+            service_name,
+            resource,
+            sampler,
+            max_queue,
+            max_batch,
+            schedule_delay,
+            metric_interval,
+            warnings,
+        }
+    }
+}
+
+/// `k1=v1,k2=v2`, percent-decoded; a malformed variable is discarded whole (specification).
+fn parse_resource(v: Option<&str>, warnings: &mut Vec<String>) -> Vec<(String, String)> {
+    let Some(v) = v else { return Vec::new() };
+    let parsed: Option<Vec<(String, String)>> = v
+        .split(',')
+        .filter(|p| !p.trim().is_empty())
+        .map(|pair| {
+            let (k, val) = pair.split_once('=')?;
+            let k = percent_decode(k.trim())?;
+            let val = percent_decode(val.trim())?;
+            (!k.is_empty()).then_some((k, val))
+        })
+        .collect();
+    parsed.unwrap_or_else(|| {
+        warnings.push("OTEL_RESOURCE_ATTRIBUTES is malformed; ignored".to_string());
+        Vec::new()
+    })
+}
+
+/// `%XX` escapes decoded; `None` when an escape is broken or the result is not UTF-8.
+pub fn percent_decode(s: &str) -> Option<String> {
+    let mut out = Vec::with_capacity(s.len());
+    let mut bytes = s.bytes();
+    while let Some(b) = bytes.next() {
+        if b == b'%' {
+            let hi = (bytes.next()? as char).to_digit(16)?;
+            let lo = (bytes.next()? as char).to_digit(16)?;
+            out.push((hi * 16 + lo) as u8);
+        } else {
+            out.push(b);
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn parse_sampler(
+    name: Option<&str>,
+    arg: Option<&str>,
+    warnings: &mut Vec<String>,
+) -> SamplerChoice {
+    let mut ratio = || match arg.map(str::parse::<f64>) {
+        None => 1.0,
+        Some(Ok(r)) if (0.0..=1.0).contains(&r) => r,
+        Some(_) => {
+            warnings.push(format!(
+                "OTEL_TRACES_SAMPLER_ARG={:?} is not a ratio in [0, 1]; using 1.0",
+                arg.unwrap_or_default()
+            ));
+            1.0
+        }
+    };
+    match name {
+        None | Some("parentbased_always_on") => SamplerChoice::ParentBasedAlwaysOn,
+        Some("always_on") => SamplerChoice::AlwaysOn,
+        Some("always_off") => SamplerChoice::AlwaysOff,
+        Some("traceidratio") => SamplerChoice::TraceIdRatio(ratio()),
+        Some("parentbased_always_off") => SamplerChoice::ParentBasedAlwaysOff,
+        Some("parentbased_traceidratio") => SamplerChoice::ParentBasedTraceIdRatio(ratio()),
+        Some(other) => {
+            warnings.push(format!(
+                "OTEL_TRACES_SAMPLER={other:?} is not supported; using parentbased_always_on"
+            ));
+            SamplerChoice::ParentBasedAlwaysOn
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn with(vars: &[(&str, &str)]) -> OtelSettings {
+        let m: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        OtelSettings::from_lookup(|k| m.get(k).cloned())
+    }
+
+    #[test]
+    fn off_without_an_endpoint() {
+        let s = with(&[("OTEL_SERVICE_NAME", "x")]);
+        assert!(!s.enabled());
+        assert_eq!(s.service_name, "x");
+        assert_eq!(OtelSettings::disabled().service_name, "spacewatch");
+    }
+
+    #[test]
+    fn http_appends_signal_paths_and_grpc_does_not() {
+        let s = with(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318/")]);
+        assert_eq!(s.protocol, Protocol::HttpProtobuf);
+        assert_eq!(
+            s.traces_endpoint.as_deref(),
+            Some("http://c:4318/v1/traces")
+        );
+        assert_eq!(
+            s.metrics_endpoint.as_deref(),
+            Some("http://c:4318/v1/metrics")
+        );
+        let g = with(&[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4317"),
+            ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
+            ("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "http://m:4317"),
+            ("OTEL_TRACES_EXPORTER", "none"),
+        ]);
+        assert_eq!(g.protocol, Protocol::Grpc);
+        assert_eq!(g.traces_endpoint, None);
+        assert_eq!(g.metrics_endpoint.as_deref(), Some("http://m:4317"));
+        let off = with(&[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318"),
+            ("OTEL_SDK_DISABLED", "true"),
+        ]);
+        assert!(!off.enabled());
+    }
+
+    #[test]
+    fn resource_attributes_and_service_name_precedence() {
+        let s = with(&[(
+            "OTEL_RESOURCE_ATTRIBUTES",
+            "service.name=a,deployment.environment=prod%2Ceu",
+        )]);
+        assert_eq!(s.service_name, "a");
+        assert_eq!(
+            s.resource,
+            vec![("deployment.environment".into(), "prod,eu".into())]
+        );
+        let s = with(&[
+            ("OTEL_RESOURCE_ATTRIBUTES", "service.name=a"),
+            ("OTEL_SERVICE_NAME", "b"),
+        ]);
+        assert_eq!(s.service_name, "b");
+        let bad = with(&[("OTEL_RESOURCE_ATTRIBUTES", "ok=1,broken")]);
+        assert!(bad.resource.is_empty());
+        assert_eq!(bad.warnings.len(), 1);
+    }
+
+    #[test]
+    fn samplers() {
+        assert_eq!(with(&[]).sampler, SamplerChoice::ParentBasedAlwaysOn);
+        assert_eq!(
+            with(&[
+                ("OTEL_TRACES_SAMPLER", "traceidratio"),
+                ("OTEL_TRACES_SAMPLER_ARG", "0.25")
+            ])
+            .sampler,
+            SamplerChoice::TraceIdRatio(0.25)
+        );
+        let bad = with(&[
+            ("OTEL_TRACES_SAMPLER", "parentbased_traceidratio"),
+            ("OTEL_TRACES_SAMPLER_ARG", "7"),
+        ]);
+        assert_eq!(bad.sampler, SamplerChoice::ParentBasedTraceIdRatio(1.0));
+        assert_eq!(bad.warnings.len(), 1);
+        assert_eq!(
+            with(&[("OTEL_TRACES_SAMPLER", "xray")]).sampler,
+            SamplerChoice::ParentBasedAlwaysOn
+        );
+    }
+}

@@ -1,0 +1,193 @@
+//! The spans SpaceWatch makes: one SERVER span per storage operation and one CLIENT span
+//! per upstream S3 call, with the semantic-convention attributes.
+//!
+//! Spans are `tracing` spans bridged by tracing-opentelemetry; with export off they are
+//! disabled and every call here is a no-op. Attributes are set through
+//! `OpenTelemetrySpanExt` rather than declared fields, because most are only known when
+//! the operation ends. A failed storage operation (status ≥ 400) sets the server span's
+//! status to Error: SpaceWatch counts it as an error in its error rate, and the trace
+//! should say the same thing the metrics say.
+
+use http::HeaderMap;
+use opentelemetry::propagation::{Extractor, TextMapPropagator};
+use opentelemetry::trace::{Status, TraceContextExt};
+use opentelemetry_sdk::propagation::TraceContextPropagator;
+use tracing::Span;
+use tracing_opentelemetry::OpenTelemetrySpanExt;
+
+use crate::telemetry::operation::{HttpMethod, OperationType, TraceId, is_error_status};
+use crate::telemetry::s3::S3Api;
+
+/// The server span of one storage operation.
+#[derive(Debug, Clone)]
+pub struct ServerSpan(Span);
+
+/// What the request said, for the server span.
+pub struct Incoming<'a> {
+    pub method: HttpMethod,
+    pub route: &'static str,
+    pub operation: OperationType,
+    pub path: &'a str,
+    pub headers: &'a HeaderMap,
+}
+
+/// How the operation ended, for the server span.
+pub struct Ended<'a> {
+    pub status: u16,
+    pub error: Option<&'a str>,
+    pub bucket: Option<&'a str>,
+    pub tenant: Option<String>,
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+}
+
+impl ServerSpan {
+    /// Starts the span, continuing the caller's trace when a `traceparent` came in.
+    /// Returns the span's trace id when tracing is on.
+    pub fn start(r: &Incoming<'_>) -> (Self, Option<TraceId>) {
+        let name = format!("{} {}", r.method.as_str(), r.route);
+        let span =
+            tracing::info_span!("storage_operation", otel.name = %name, otel.kind = "server");
+        if span.is_disabled() {
+            return (Self(span), None);
+        }
+        let parent = TraceContextPropagator::new().extract(&Headers(r.headers));
+        if parent.span().span_context().is_valid() {
+            let _ = span.set_parent(parent);
+        }
+        span.set_attribute("http.request.method", r.method.as_str());
+        span.set_attribute("http.route", r.route);
+        span.set_attribute("url.path", r.path.to_string());
+        span.set_attribute("url.scheme", "http");
+        span.set_attribute("spacewatch.operation.type", r.operation.as_str());
+        if let Some(ua) = r
+            .headers
+            .get(http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+        {
+            span.set_attribute("user_agent.original", ua.to_string());
+        }
+        let trace = span.context().span().span_context().clone();
+        let id = trace
+            .is_valid()
+            .then(|| TraceId(trace.trace_id().to_bytes()));
+        (Self(span), id)
+    }
+
+    /// The span to enter while the handler runs (S3 call spans become its children).
+    pub fn span(&self) -> &Span {
+        &self.0
+    }
+
+    /// Sets the outcome; the span ends when the last handle to it is dropped.
+    pub fn end(self, e: &Ended<'_>) {
+        let span = self.0;
+        if span.is_disabled() {
+            return;
+        }
+        span.set_attribute("http.response.status_code", i64::from(e.status));
+        span.set_attribute("http.request.body.size", e.bytes_in as i64);
+        span.set_attribute("http.response.body.size", e.bytes_out as i64);
+        if let Some(b) = e.bucket {
+            span.set_attribute("aws.s3.bucket", b.to_string());
+        }
+        if let Some(t) = &e.tenant {
+            span.set_attribute("spacewatch.tenant", t.clone());
+        }
+        if is_error_status(e.status) {
+            span.set_attribute("error.type", e.status.to_string());
+            span.set_status(Status::error(
+                e.error.unwrap_or("request failed").to_string(),
+            ));
+        }
+    }
+}
+
+/// The client span of one upstream S3 call.
+#[derive(Debug, Clone)]
+pub struct CallSpan(Span);
+
+/// The request of an S3 call, for its span.
+pub struct Call<'a> {
+    pub api: S3Api,
+    pub method: &'a str,
+    pub bucket: Option<&'a str>,
+    pub key: Option<&'a str>,
+    pub host: Option<&'a str>,
+    pub port: Option<u16>,
+    pub region: Option<&'a str>,
+}
+
+impl CallSpan {
+    /// Starts a child of the current span (the operation's server span) in OTel terms.
+    pub fn start(c: &Call<'_>) -> Self {
+        let name = format!("S3.{}", c.api.as_str());
+        // The OTel parent is set explicitly and the tracing span has none: a tracing
+        // child keeps its parent open until it closes, and when it closes outside the
+        // request's dispatch scope (a streamed body ending in hyper's task) that
+        // release goes to the wrong dispatcher and the server span never ends.
+        let parent = Span::current().context();
+        let span =
+            tracing::info_span!(parent: None, "s3_call", otel.name = %name, otel.kind = "client");
+        if span.is_disabled() {
+            return Self(span);
+        }
+        let _ = span.set_parent(parent);
+        span.set_attribute("rpc.system", "aws-api");
+        span.set_attribute("rpc.service", "S3");
+        span.set_attribute("rpc.method", c.api.as_str());
+        span.set_attribute("http.request.method", c.method.to_string());
+        let text = [
+            ("aws.s3.bucket", c.bucket),
+            ("aws.s3.key", c.key),
+            ("server.address", c.host),
+            ("cloud.region", c.region),
+        ];
+        for (k, v) in text {
+            if let Some(v) = v {
+                span.set_attribute(k, v.to_string());
+            }
+        }
+        if let Some(p) = c.port {
+            span.set_attribute("server.port", i64::from(p));
+        }
+        Self(span)
+    }
+
+    /// Sets the outcome; `status` is `None` when no response came back.
+    pub fn end(self, status: Option<u16>, request_id: Option<&str>, error: Option<&str>) {
+        let span = self.0;
+        if span.is_disabled() {
+            return;
+        }
+        if let Some(id) = request_id {
+            span.set_attribute("aws.request_id", id.to_string());
+        }
+        match status {
+            Some(s) => {
+                span.set_attribute("http.response.status_code", i64::from(s));
+                if s >= 400 {
+                    span.set_attribute("error.type", s.to_string());
+                    span.set_status(Status::error(error.unwrap_or("").to_string()));
+                }
+            }
+            None => {
+                span.set_attribute("error.type", "no_response");
+                span.set_status(Status::error(error.unwrap_or("no response").to_string()));
+            }
+        }
+    }
+}
+
+/// Headers as the propagator reads them.
+struct Headers<'a>(&'a HeaderMap);
+
+impl Extractor for Headers<'_> {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).and_then(|v| v.to_str().ok())
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        self.0.keys().map(http::HeaderName::as_str).collect()
+    }
+}
