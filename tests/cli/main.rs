@@ -2,6 +2,9 @@
 //! stop, configuration precedence, `setup`, and the README's curl examples run verbatim.
 
 mod config;
+mod otel;
+#[path = "../common/otlp.rs"]
+mod otlp;
 mod process;
 mod readme;
 mod serve;

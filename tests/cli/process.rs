@@ -42,6 +42,8 @@ pub fn serve(args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Server {
         std::thread::spawn(move || {
             for line in BufReader::new(stream).lines().map_while(Result::ok) {
                 if let Some(addr) = line.split("listening on http://").nth(1) {
+                    // The address ends the human line, or a JSON string (--log-format json).
+                    let addr = addr.split(['"', ' ']).next().unwrap_or_default();
                     let _ = tx.send(addr.trim().to_string());
                 }
                 output.lock().push_str(&(line + "\n"));
