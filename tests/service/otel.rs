@@ -374,3 +374,78 @@ async fn no_endpoint_no_export() {
     let logs = h.json("/logs/operations?limit=3").await;
     assert_eq!(logs["logs"][0]["trace_id"].as_str().map(str::len), Some(32));
 }
+
+#[tokio::test]
+async fn agent_tool_call_spans_sit_between_the_operation_and_its_s3_calls() {
+    use spacewatch::telemetry::otel::Otel;
+    use spacewatch::telemetry::otel::spans::{
+        Call, CallSpan, Ended, Incoming, ServerSpan, ToolSpan,
+    };
+    use spacewatch::telemetry::s3::S3Api;
+    use spacewatch::telemetry::{HttpMethod, OperationType};
+
+    let collector = Receiver::grpc().await;
+    let otel = Otel::start(
+        &exporting_to(&collector.endpoint, "grpc"),
+        &prometheus::Registry::new(),
+    )
+    .unwrap();
+    let dispatch = otel.dispatch().expect("tracing on").clone();
+    tracing::dispatcher::with_default(&dispatch, || {
+        let headers = HeaderMap::new();
+        let (server, _) = ServerSpan::start(&Incoming {
+            method: HttpMethod::Post,
+            route: "/chat",
+            operation: OperationType::ListBuckets,
+            path: "/chat",
+            headers: &headers,
+        });
+        let _in_server = server.span().enter();
+        let tool = ToolSpan::start("storage_summary");
+        {
+            let _in_tool = tool.span().enter();
+            let call = CallSpan::start(&Call {
+                api: S3Api::ListObjectsV2,
+                method: "GET",
+                bucket: Some("alpha"),
+                key: None,
+                host: Some("127.0.0.1"),
+                port: Some(9000),
+                region: Some("us-east-1"),
+            });
+            call.end(Some(403), Some("req-1"), None);
+        }
+        tool.end(Some("Access denied"));
+        drop(_in_server);
+        server.end(&Ended {
+            status: 403,
+            error: Some("Access denied"),
+            bucket: Some("alpha"),
+            tenant: None,
+            bytes_in: 0,
+            bytes_out: 0,
+        });
+    });
+    otel.flush_spans().await;
+    collector
+        .receiver
+        .wait_spans("three spans", |s| s.len() == 3)
+        .await;
+    let spans = collector.receiver.spans();
+    let server = named(&spans, "POST /chat")[0];
+    let tool = named(&spans, "execute_tool storage_summary")[0];
+    let call = named(&spans, "S3.ListObjectsV2")[0];
+    assert_eq!(tool.parent_span_id, server.span_id);
+    assert_eq!(call.parent_span_id, tool.span_id);
+    assert_eq!(tool.kind, SpanKind::Internal as i32);
+    assert_eq!(
+        str_attr(&tool.attributes, "gen_ai.tool.name").as_deref(),
+        Some("storage_summary")
+    );
+    assert_eq!(status(tool), StatusCode::Error as i32);
+    assert_eq!(
+        str_attr(&call.attributes, "aws.request_id").as_deref(),
+        Some("req-1")
+    );
+    assert_eq!(status(call), StatusCode::Error as i32);
+}

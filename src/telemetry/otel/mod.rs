@@ -192,6 +192,19 @@ impl Otel {
     }
 }
 
+impl Drop for Otel {
+    /// The SDK's meter provider shuts itself down when dropped, blocking until its
+    /// reader task answers — a task on the very runtime whose thread may be the one
+    /// dropping us. Dropping it on a thread of its own never blocks the caller.
+    fn drop(&mut self) {
+        if let Some(p) = self.meter_provider.take() {
+            let _ = std::thread::Builder::new()
+                .name("otel-meter-drop".into())
+                .spawn(move || drop(p));
+        }
+    }
+}
+
 fn counter(registry: &Registry, name: MetricName) -> IntCounter {
     match IntCounter::with_opts(name.opts()) {
         Ok(c) => register(registry, &c),

@@ -1,5 +1,5 @@
 //! The spans SpaceWatch makes: one SERVER span per storage operation and one CLIENT span
-//! per upstream S3 call, with the semantic-convention attributes.
+//! per upstream S3 call (and one per agent tool call), with the semantic-convention attributes.
 //!
 //! Spans are `tracing` spans bridged by tracing-opentelemetry; with export off they are
 //! disabled and every call here is a no-op. Attributes are set through
@@ -175,6 +175,39 @@ impl CallSpan {
                 span.set_attribute("error.type", "no_response");
                 span.set_status(Status::error(error.unwrap_or("no response").to_string()));
             }
+        }
+    }
+}
+
+/// The span of one agent tool call (GenAI semantic conventions: `execute_tool {name}`),
+/// a child of the current span like [`CallSpan`]; S3 calls the tool makes nest under it.
+#[derive(Debug, Clone)]
+pub struct ToolSpan(Span);
+
+impl ToolSpan {
+    pub fn start(tool: &'static str) -> Self {
+        let name = format!("execute_tool {tool}");
+        let parent = Span::current().context();
+        let span = tracing::info_span!(parent: None, "tool_call", otel.name = %name, otel.kind = "internal");
+        if span.is_disabled() {
+            return Self(span);
+        }
+        let _ = span.set_parent(parent);
+        span.set_attribute("gen_ai.operation.name", "execute_tool");
+        span.set_attribute("gen_ai.tool.name", tool);
+        Self(span)
+    }
+
+    /// The span to enter while the tool runs.
+    pub fn span(&self) -> &Span {
+        &self.0
+    }
+
+    /// Ends the call; `error` sets the status.
+    pub fn end(self, error: Option<&str>) {
+        if let Some(e) = error.filter(|_| !self.0.is_disabled()) {
+            self.0.set_attribute("error.type", "tool_error");
+            self.0.set_status(Status::error(e.to_string()));
         }
     }
 }
