@@ -45,9 +45,12 @@ impl ServerSpan {
     /// Starts the span, continuing the caller's trace when a `traceparent` came in.
     /// Returns the span's trace id when tracing is on.
     pub fn start(r: &Incoming<'_>) -> (Self, Option<TraceId>) {
-        let name = format!("{} {}", r.method.as_str(), r.route);
-        let span =
-            tracing::info_span!("storage_operation", otel.name = %name, otel.kind = "server");
+        // format_args: nothing is formatted when tracing is off.
+        let span = tracing::info_span!(
+            "storage_operation",
+            otel.name = %format_args!("{} {}", r.method.as_str(), r.route),
+            otel.kind = "server"
+        );
         if span.is_disabled() {
             return (Self(span), None);
         }
@@ -121,18 +124,20 @@ pub struct Call<'a> {
 impl CallSpan {
     /// Starts a child of the current span (the operation's server span) in OTel terms.
     pub fn start(c: &Call<'_>) -> Self {
-        let name = format!("S3.{}", c.api.as_str());
         // The OTel parent is set explicitly and the tracing span has none: a tracing
         // child keeps its parent open until it closes, and when it closes outside the
         // request's dispatch scope (a streamed body ending in hyper's task) that
         // release goes to the wrong dispatcher and the server span never ends.
-        let parent = Span::current().context();
-        let span =
-            tracing::info_span!(parent: None, "s3_call", otel.name = %name, otel.kind = "client");
+        let span = tracing::info_span!(
+            parent: None,
+            "s3_call",
+            otel.name = %format_args!("S3.{}", c.api.as_str()),
+            otel.kind = "client"
+        );
         if span.is_disabled() {
             return Self(span);
         }
-        let _ = span.set_parent(parent);
+        let _ = span.set_parent(Span::current().context());
         span.set_attribute("rpc.system", "aws-api");
         span.set_attribute("rpc.service", "S3");
         span.set_attribute("rpc.method", c.api.as_str());
@@ -186,13 +191,16 @@ pub struct ToolSpan(Span);
 
 impl ToolSpan {
     pub fn start(tool: &'static str) -> Self {
-        let name = format!("execute_tool {tool}");
-        let parent = Span::current().context();
-        let span = tracing::info_span!(parent: None, "tool_call", otel.name = %name, otel.kind = "internal");
+        let span = tracing::info_span!(
+            parent: None,
+            "tool_call",
+            otel.name = %format_args!("execute_tool {tool}"),
+            otel.kind = "internal"
+        );
         if span.is_disabled() {
             return Self(span);
         }
-        let _ = span.set_parent(parent);
+        let _ = span.set_parent(Span::current().context());
         span.set_attribute("gen_ai.operation.name", "execute_tool");
         span.set_attribute("gen_ai.tool.name", tool);
         Self(span)
