@@ -25,8 +25,6 @@ pub const DURATION: &str = "x-request-duration-ms";
 pub struct RequestContext {
     pub request_id: RequestId,
     pub trace_id: TraceId,
-    /// Span id of the caller's span, when a `traceparent` came in.
-    pub parent_span: Option<[u8; 8]>,
     pub start: Instant,
     pub started_at: UnixTime,
 }
@@ -46,7 +44,6 @@ impl RequestContext {
         Self {
             request_id,
             trace_id: parent.map(|p| p.0).unwrap_or_else(new_trace_id),
-            parent_span: parent.map(|p| p.1),
             start: Instant::now(),
             started_at: now,
         }

@@ -164,10 +164,6 @@ impl Otel {
         self.metrics.clone().map(|m| m as Arc<dyn Exporter>)
     }
 
-    pub fn counters(&self) -> &SpanCounters {
-        &self.counters
-    }
-
     /// Sends what is queued: spans now, then a last metrics collection.
     pub async fn shutdown(&self) {
         if let Some(f) = &self.span_flush {
