@@ -45,12 +45,28 @@ pub struct Running {
     pub receiver: Receiver,
     /// `http://127.0.0.1:PORT` (the base; HTTP paths are /v1/traces and /v1/metrics).
     pub endpoint: String,
-    task: tokio::task::JoinHandle<()>,
+    task: Option<tokio::task::JoinHandle<()>>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Running {
+    /// Stops the collector as a process exit would: its connections close (gRPC
+    /// GOAWAY / HTTP close), and nothing listens any more.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
+        }
+    }
 }
 
 impl Drop for Running {
     fn drop(&mut self) {
-        self.task.abort();
+        if let Some(task) = &self.task {
+            task.abort();
+        }
     }
 }
 
@@ -94,17 +110,24 @@ impl Receiver {
         let endpoint = format!("http://{}", listener.local_addr().unwrap());
         let receiver = Receiver::default();
         let r = receiver.clone();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let _ = tonic::transport::Server::builder()
                 .add_service(TraceServiceServer::new(r.clone()))
                 .add_service(MetricsServiceServer::new(r))
-                .serve_with_incoming(tonic::transport::server::TcpIncoming::from(listener))
+                .serve_with_incoming_shutdown(
+                    tonic::transport::server::TcpIncoming::from(listener),
+                    async {
+                        let _ = stopped.await;
+                    },
+                )
                 .await;
         });
         Running {
             receiver,
             endpoint,
-            task,
+            task: Some(task),
+            stop: Some(stop),
         }
     }
 
@@ -142,13 +165,19 @@ impl Receiver {
                     }
                 }),
             );
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
         });
         Running {
             receiver,
             endpoint,
-            task,
+            task: Some(task),
+            stop: Some(stop),
         }
     }
 

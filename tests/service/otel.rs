@@ -449,3 +449,49 @@ async fn agent_tool_call_spans_sit_between_the_operation_and_its_s3_calls() {
     );
     assert_eq!(status(call), StatusCode::Error as i32);
 }
+
+#[tokio::test]
+async fn collector_stopped_mid_run_requests_succeed_and_drops_rise() {
+    let collector = Receiver::grpc().await;
+    let h = harness(exporting_to(&collector.endpoint, "grpc")).await;
+    let dropped = |text: &str| {
+        metric_sum(
+            &parse_metrics(text),
+            "spacewatch_otel_spans_dropped_total",
+            &[],
+        )
+    };
+    let metrics = || async {
+        h.get("/metrics", HeaderMap::new())
+            .await
+            .text()
+            .await
+            .unwrap()
+    };
+    assert_eq!(h.get("/tools/buckets", tenant()).await.status(), 200);
+    h.state.otel.flush_spans().await;
+    collector
+        .receiver
+        .wait_spans("the first call's spans", |s| s.len() == 2)
+        .await;
+    assert_eq!(dropped(&metrics().await), 0.0);
+    collector.stop().await;
+    for _ in 0..5 {
+        assert_eq!(h.get("/tools/buckets", tenant()).await.status(), 200);
+    }
+    h.state.otel.flush_spans().await;
+    let text = metrics().await;
+    assert_eq!(
+        dropped(&text),
+        10.0,
+        "five calls, two spans each, none delivered"
+    );
+    assert_eq!(
+        metric_sum(
+            &parse_metrics(&text),
+            "spacewatch_otel_spans_exported_total",
+            &[]
+        ),
+        2.0
+    );
+}
