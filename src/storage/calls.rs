@@ -21,7 +21,6 @@ use aws_sdk_s3::config::Region;
 
 use super::BucketName;
 use crate::telemetry::Recorder;
-use crate::telemetry::otel::percent_decode;
 use crate::telemetry::otel::spans::{Call, CallSpan};
 use crate::telemetry::s3::{S3Api, S3Call};
 
@@ -75,23 +74,17 @@ impl Intercept for RecordCalls {
         _: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let api = api_of(cfg);
-        let region = cfg.load::<Region>().map(|r| r.as_ref().to_string());
         let request = ctx.request();
-        let uri = request.uri().parse::<http::Uri>().ok();
-        let (bucket, key) = uri
-            .as_ref()
-            .map_or((None, None), |u| bucket_and_key(u.path()));
         let span = CallSpan::start(&Call {
-            api,
+            api: api_of(cfg),
             method: request.method(),
-            bucket: bucket.as_deref(),
-            key: key.as_deref(),
-            host: uri.as_ref().and_then(http::Uri::host),
-            port: uri.as_ref().and_then(port_of),
-            region: region.as_deref(),
+            uri: request.uri(),
+            region: cfg.load::<Region>().map(|r| r.as_ref()),
         });
-        cfg.interceptor_state().store_put(AttemptSpan(span));
+        // With tracing off there is nothing to keep, and the attempt's end skips it.
+        if span.is_enabled() {
+            cfg.interceptor_state().store_put(AttemptSpan(span));
+        }
         cfg.interceptor_state()
             .store_put(Transmitted(Instant::now()));
         Ok(())
@@ -164,38 +157,9 @@ fn api_of(cfg: &ConfigBag) -> S3Api {
         .map_or(S3Api::Other, |m| S3Api::from_name(m.name()))
 }
 
-fn port_of(u: &http::Uri) -> Option<u16> {
-    u.port_u16().or(match u.scheme_str() {
-        Some("https") => Some(443),
-        Some("http") => Some(80),
-        _ => None,
-    })
-}
-
-/// Bucket and (percent-decoded) key of a path-style request path.
-pub fn bucket_and_key(path: &str) -> (Option<String>, Option<String>) {
-    let mut parts = path.trim_start_matches('/').splitn(2, '/');
-    let bucket = parts.next().filter(|b| !b.is_empty()).map(str::to_string);
-    let key = parts
-        .next()
-        .filter(|k| !k.is_empty())
-        .map(|k| percent_decode(k).unwrap_or_else(|| k.to_string()));
-    (bucket, key)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{bucket_and_key, bucket_of_uri};
-
-    #[test]
-    fn bucket_and_key_of_a_path() {
-        assert_eq!(
-            bucket_and_key("/b/dir/a%20file.txt"),
-            (Some("b".into()), Some("dir/a file.txt".into()))
-        );
-        assert_eq!(bucket_and_key("/b"), (Some("b".into()), None));
-        assert_eq!(bucket_and_key("/"), (None, None));
-    }
+    use super::bucket_of_uri;
 
     #[test]
     fn bucket_from_a_path_style_uri() {

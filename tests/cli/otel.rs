@@ -7,17 +7,13 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 
-use crate::otlp::{Receiver, str_attr};
+use crate::otlp::{Receiver, hex, str_attr};
 use crate::process::{get_json, serve};
 
 const DEMO: [(&str, &str); 2] = [
     ("X-Spaces-Key", "SPACEWATCHDEMOKEY000"),
     ("X-Spaces-Secret", "spacewatch-demo-secret-key"),
 ];
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)] // stop() blocks; the receiver must keep running
 async fn otel_environment_configures_the_export() {

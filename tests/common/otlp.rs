@@ -301,3 +301,8 @@ pub fn int_attr(attrs: &[KeyValue], key: &str) -> Option<i64> {
             _ => None,
         })
 }
+
+/// Ids as the W3C and the logs write them.
+pub fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}

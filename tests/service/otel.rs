@@ -11,7 +11,7 @@ use opentelemetry_proto::tonic::trace::v1::{Span, span::SpanKind, status::Status
 use spacewatch::telemetry::SystemClock;
 use spacewatch::telemetry::otel::OtelSettings;
 
-use crate::otlp::{Receiver, int_attr, str_attr};
+use crate::otlp::{Receiver, hex, int_attr, str_attr};
 use crate::support::{Harness, metric_sum, parse_metrics, tenant};
 
 const TRACE: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -39,10 +39,6 @@ fn exporting_to(endpoint: &str, protocol: &str) -> OtelSettings {
 
 async fn harness(otel: OtelSettings) -> Harness {
     Harness::start_with(move |s| s.otel = otel, Arc::new(SystemClock)).await
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 fn named<'a>(spans: &'a [(String, Span)], name: &str) -> Vec<&'a Span> {
@@ -407,10 +403,7 @@ async fn agent_tool_call_spans_sit_between_the_operation_and_its_s3_calls() {
             let call = CallSpan::start(&Call {
                 api: S3Api::ListObjectsV2,
                 method: "GET",
-                bucket: Some("alpha"),
-                key: None,
-                host: Some("127.0.0.1"),
-                port: Some(9000),
+                uri: "http://127.0.0.1:9000/alpha?list-type=2",
                 region: Some("us-east-1"),
             });
             call.end(Some(403), Some("req-1"), None);

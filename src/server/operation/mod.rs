@@ -91,7 +91,7 @@ impl Draft {
             status: o.status,
             error: o.error.as_deref(),
             bucket: bucket.as_deref(),
-            tenant: tenant.map(|t| t.to_string()),
+            tenant,
             bytes_in,
             bytes_out: o.bytes_out,
         });

@@ -98,20 +98,10 @@ pub async fn forward(
     let body = Body::new(ProgressBody::new(body, progress.clone()));
     let req = build(method.clone(), &uri, body, tenant, out_headers, payload)?;
     let started = progress.start();
-    let upstream_uri = uri.parse::<http::Uri>().ok();
     let span = CallSpan::start(&Call {
         api,
         method: method.as_str(),
-        bucket: bucket.as_ref().map(BucketName::as_str),
-        key: f.key.as_deref(),
-        host: upstream_uri.as_ref().and_then(http::Uri::host),
-        port: upstream_uri.as_ref().and_then(|u| {
-            u.port_u16().or(Some(if u.scheme_str() == Some("https") {
-                443
-            } else {
-                80
-            }))
-        }),
+        uri: &uri,
         region: Some(&tenant.creds.region),
     });
     let mut call = CallInFlight {
@@ -131,11 +121,13 @@ pub async fn forward(
         Err(e) => return Err(failed(call, e)),
     };
     call.status = Some(resp.status().as_u16());
-    call.request_id = resp
-        .headers()
-        .get("x-amz-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    if call.span.is_enabled() {
+        call.request_id = resp
+            .headers()
+            .get("x-amz-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+    }
     // CloudWatch FirstByteLatency: from the complete request to the response.
     call.first_byte = Some(progress.complete_at().elapsed());
     if resp.status().is_client_error() || resp.status().is_server_error() {

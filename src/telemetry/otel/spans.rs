@@ -15,7 +15,10 @@ use opentelemetry_sdk::propagation::TraceContextPropagator;
 use tracing::Span;
 use tracing_opentelemetry::OpenTelemetrySpanExt;
 
-use crate::telemetry::operation::{HttpMethod, OperationType, TraceId, is_error_status};
+use super::settings::percent_decode;
+use crate::telemetry::operation::{
+    Fingerprint, HttpMethod, OperationType, TraceId, is_error_status,
+};
 use crate::telemetry::s3::S3Api;
 
 /// The server span of one storage operation.
@@ -36,7 +39,7 @@ pub struct Ended<'a> {
     pub status: u16,
     pub error: Option<&'a str>,
     pub bucket: Option<&'a str>,
-    pub tenant: Option<String>,
+    pub tenant: Option<Fingerprint>,
     pub bytes_in: u64,
     pub bytes_out: u64,
 }
@@ -94,8 +97,8 @@ impl ServerSpan {
         if let Some(b) = e.bucket {
             span.set_attribute("aws.s3.bucket", b.to_string());
         }
-        if let Some(t) = &e.tenant {
-            span.set_attribute("spacewatch.tenant", t.clone());
+        if let Some(t) = e.tenant {
+            span.set_attribute("spacewatch.tenant", t.to_string());
         }
         if is_error_status(e.status) {
             span.set_attribute("error.type", e.status.to_string());
@@ -110,14 +113,12 @@ impl ServerSpan {
 #[derive(Debug, Clone)]
 pub struct CallSpan(Span);
 
-/// The request of an S3 call, for its span.
+/// The request of an S3 call, for its span. Bucket, key, host and port are read from
+/// the (path-style) URI only when tracing is on: with it off, a call costs nothing here.
 pub struct Call<'a> {
     pub api: S3Api,
     pub method: &'a str,
-    pub bucket: Option<&'a str>,
-    pub key: Option<&'a str>,
-    pub host: Option<&'a str>,
-    pub port: Option<u16>,
+    pub uri: &'a str,
     pub region: Option<&'a str>,
 }
 
@@ -142,21 +143,33 @@ impl CallSpan {
         span.set_attribute("rpc.service", "S3");
         span.set_attribute("rpc.method", c.api.as_str());
         span.set_attribute("http.request.method", c.method.to_string());
+        let uri = c.uri.parse::<http::Uri>().ok();
+        let (bucket, key) = uri
+            .as_ref()
+            .map_or((None, None), |u| bucket_and_key(u.path()));
         let text = [
-            ("aws.s3.bucket", c.bucket),
-            ("aws.s3.key", c.key),
-            ("server.address", c.host),
-            ("cloud.region", c.region),
+            ("aws.s3.bucket", bucket),
+            ("aws.s3.key", key),
+            (
+                "server.address",
+                uri.as_ref().and_then(|u| u.host().map(str::to_string)),
+            ),
+            ("cloud.region", c.region.map(str::to_string)),
         ];
         for (k, v) in text {
             if let Some(v) = v {
-                span.set_attribute(k, v.to_string());
+                span.set_attribute(k, v);
             }
         }
-        if let Some(p) = c.port {
+        if let Some(p) = uri.as_ref().and_then(port_of) {
             span.set_attribute("server.port", i64::from(p));
         }
         Self(span)
+    }
+
+    /// Whether the span records anything (tracing on); callers skip work for it if not.
+    pub fn is_enabled(&self) -> bool {
+        !self.0.is_disabled()
     }
 
     /// Sets the outcome; `status` is `None` when no response came back.
@@ -220,6 +233,25 @@ impl ToolSpan {
     }
 }
 
+fn port_of(u: &http::Uri) -> Option<u16> {
+    u.port_u16().or(match u.scheme_str() {
+        Some("https") => Some(443),
+        Some("http") => Some(80),
+        _ => None,
+    })
+}
+
+/// Bucket and (percent-decoded) key of a path-style request path.
+fn bucket_and_key(path: &str) -> (Option<String>, Option<String>) {
+    let mut parts = path.trim_start_matches('/').splitn(2, '/');
+    let bucket = parts.next().filter(|b| !b.is_empty()).map(str::to_string);
+    let key = parts
+        .next()
+        .filter(|k| !k.is_empty())
+        .map(|k| percent_decode(k).unwrap_or_else(|| k.to_string()));
+    (bucket, key)
+}
+
 /// Headers as the propagator reads them.
 struct Headers<'a>(&'a HeaderMap);
 
@@ -230,5 +262,20 @@ impl Extractor for Headers<'_> {
 
     fn keys(&self) -> Vec<&str> {
         self.0.keys().map(http::HeaderName::as_str).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bucket_and_key;
+
+    #[test]
+    fn bucket_and_key_of_a_path() {
+        assert_eq!(
+            bucket_and_key("/b/dir/a%20file.txt"),
+            (Some("b".into()), Some("dir/a file.txt".into()))
+        );
+        assert_eq!(bucket_and_key("/b"), (Some("b".into()), None));
+        assert_eq!(bucket_and_key("/"), (None, None));
     }
 }
