@@ -12,6 +12,7 @@ pub mod query;
 pub mod rate_limit;
 pub mod request_context;
 mod state;
+pub mod tenant;
 
 use std::future::Future;
 use std::io::Write;

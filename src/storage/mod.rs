@@ -9,4 +9,4 @@ mod names;
 pub mod tools;
 
 pub use error::StorageError;
-pub use names::BucketName;
+pub use names::{BucketName, KeyError, ObjectKey};

@@ -11,6 +11,7 @@ mod conservation;
 mod disconnects;
 mod errors;
 mod gateway;
+mod hardening;
 mod isolation;
 mod moto;
 mod otel;

@@ -3,8 +3,14 @@
 //! An AWS SDK uploading over plain HTTP frames the body in chunks, each signed with the
 //! client's key, and may append a checksum trailer. Those signatures cannot be re-signed
 //! for the tenant, so the gateway forwards the plain bytes (with the decoded length) and
-//! checks the trailing checksum itself: CRC32 and CRC32C, the SDKs' defaults. A mismatch
-//! fails the body, which aborts the upstream upload — nothing is committed.
+//! checks the trailing checksum itself: CRC32 and CRC32C, the SDKs' defaults.
+//!
+//! The upstream request carries `Content-Length: <decoded length>`, and hyper stops
+//! polling a body once that many bytes are out — so the decoder holds back the final data
+//! until the terminating chunk and the trailer have been read and checked. A checksum
+//! mismatch, a body longer or shorter than the decoded length, or bad framing fails the
+//! body before its last byte leaves: the upstream upload is aborted and nothing is
+//! committed.
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -76,6 +82,10 @@ pub struct Dechunk {
     trailer: Option<String>,
     checksum: Option<Checksum>,
     decoded_len: u64,
+    /// Data bytes decoded so far (sent or held).
+    decoded: u64,
+    /// The final data, held until the trailer verifies.
+    held: Option<Bytes>,
 }
 
 impl Dechunk {
@@ -89,7 +99,37 @@ impl Dechunk {
             trailer,
             state: State::Header,
             decoded_len,
+            decoded: 0,
+            held: None,
         }
+    }
+
+    /// Counts decoded data; the piece that completes the declared length is held back.
+    fn accept(&mut self, data: Bytes) -> Result<Option<Bytes>, ChunkError> {
+        self.decoded += data.len() as u64;
+        if self.decoded > self.decoded_len {
+            return Err(ChunkError(
+                "aws-chunked body is longer than x-amz-decoded-content-length",
+            ));
+        }
+        if self.decoded == self.decoded_len {
+            self.held = Some(data);
+            return Ok(None);
+        }
+        Ok(Some(data))
+    }
+
+    /// The end of the chunk stream: the length must match; then the held data goes out.
+    fn end(&mut self) -> Result<Step, ChunkError> {
+        if self.decoded != self.decoded_len {
+            return Err(ChunkError(
+                "aws-chunked body is shorter than x-amz-decoded-content-length",
+            ));
+        }
+        Ok(match self.held.take() {
+            Some(d) => Step::Data(d),
+            None => Step::End,
+        })
     }
 
     /// Takes one CRLF-terminated line from the buffer, if complete.
@@ -138,7 +178,9 @@ impl Dechunk {
                     if let Some(c) = &mut self.checksum {
                         c.update(&data);
                     }
-                    return Ok(Step::Data(data));
+                    if let Some(out) = self.accept(data)? {
+                        return Ok(Step::Data(out));
+                    }
                 }
                 State::DataEnd => {
                     if self.buf.len() < 2 {
@@ -156,7 +198,7 @@ impl Dechunk {
                     };
                     if line.is_empty() {
                         self.state = State::Done;
-                        return Ok(Step::End);
+                        return self.end();
                     }
                     self.check_trailer(&line)?;
                 }
@@ -224,7 +266,7 @@ impl HttpBody for Dechunk {
     }
 
     fn is_end_stream(&self) -> bool {
-        matches!(self.state, State::Done)
+        matches!(self.state, State::Done) && self.held.is_none()
     }
 
     fn size_hint(&self) -> SizeHint {
@@ -293,6 +335,46 @@ mod tests {
             .await
             .unwrap_err();
         assert!(err.contains("checksum mismatch"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn the_last_bytes_wait_for_the_trailer() {
+        // A body whose decoded length is reached before its (wrong) trailer: nothing of
+        // the final chunk may come out before the trailer is checked.
+        let data = b"hello world".to_vec();
+        let raw = framed(&data, 4, Some(("x-amz-checksum-crc32", crc32_b64(b"x"))));
+        let pieces: Vec<Result<Bytes, std::io::Error>> = raw
+            .chunks(7)
+            .map(|c| Ok(Bytes::copy_from_slice(c)))
+            .collect();
+        let body = Body::from_stream(futures_util::stream::iter(pieces));
+        let mut d = Dechunk::new(body, Some("x-amz-checksum-crc32"), 11);
+        let mut out = Vec::new();
+        let err = loop {
+            match d.frame().await {
+                Some(Ok(f)) => out.extend_from_slice(&f.into_data().unwrap()),
+                Some(Err(e)) => break e.to_string(),
+                None => panic!("a corrupted body must not end cleanly"),
+            }
+        };
+        assert!(err.contains("checksum mismatch"), "{err}");
+        assert!(
+            out.len() < 11,
+            "the final bytes were held back: {}",
+            out.len()
+        );
+    }
+
+    #[tokio::test]
+    async fn the_decoded_length_must_match() {
+        let data = b"hello world".to_vec();
+        let raw = framed(&data, 4, Some(("x-amz-checksum-crc32", crc32_b64(&data))));
+        let t = Some("x-amz-checksum-crc32");
+        let short = decode(raw.clone(), t, 12).await.unwrap_err();
+        assert!(short.contains("shorter"), "{short}");
+        let long = decode(raw.clone(), t, 10).await.unwrap_err();
+        assert!(long.contains("longer"), "{long}");
+        assert_eq!(decode(raw, t, 11).await.unwrap(), data);
     }
 
     #[tokio::test]

@@ -89,6 +89,11 @@ impl Upstream {
         Self { client, timeout }
     }
 
+    /// The no-progress timeout (`S3_TIMEOUT_SEC`).
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
     /// Sends the (signed) request and waits for the response headers, giving up after
     /// `timeout` without progress. `progress` must be the one of the request's body.
     pub async fn send(

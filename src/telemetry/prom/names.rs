@@ -25,6 +25,7 @@ pub enum MetricName {
     S3BucketDownloadedBytesTotal,
     S3BucketUploadedBytesTotal,
     RateLimitedRequestsTotal,
+    RefusedRequestsTotal,
     AppEventsTotal,
     OtelSpansDroppedTotal,
     OtelSpansExportedTotal,
@@ -52,6 +53,7 @@ impl MetricName {
             Self::S3BucketDownloadedBytesTotal => "spacewatch_s3_bucket_downloaded_bytes_total",
             Self::S3BucketUploadedBytesTotal => "spacewatch_s3_bucket_uploaded_bytes_total",
             Self::RateLimitedRequestsTotal => "spacewatch_rate_limited_requests_total",
+            Self::RefusedRequestsTotal => "spacewatch_refused_requests_total",
             Self::AppEventsTotal => "spacewatch_app_events_total",
             Self::OtelSpansDroppedTotal => "spacewatch_otel_spans_dropped_total",
             Self::OtelSpansExportedTotal => "spacewatch_otel_spans_exported_total",
@@ -106,6 +108,9 @@ impl MetricName {
             }
             Self::RateLimitedRequestsTotal => {
                 "Requests refused with 429 by the per-client rate limit (never operations)."
+            }
+            Self::RefusedRequestsTotal => {
+                "Requests refused before they could become operations: credentials missing or malformed, credentials the storage rejected, a wrong admin key."
             }
             Self::AppEventsTotal => {
                 "Application events (tool requests, chats, agent calls, snapshots)."
