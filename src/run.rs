@@ -6,7 +6,7 @@ use tokio::net::TcpListener;
 
 use crate::config::{DEMO_SECRET, ServeArgs, Settings};
 use crate::demo::{DEMO_LOG_BUCKET, DEMO_LOG_PREFIX, DemoStore};
-use crate::server::{Runtime, app, build_state, serve as serve_router};
+use crate::server::{Limits, Runtime, app, build_state, serve_with};
 
 /// Runs the server with `args` until SIGINT or SIGTERM.
 pub async fn serve(args: ServeArgs) -> Result<(), String> {
@@ -41,7 +41,8 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     }
     let recorder = Arc::clone(&state.recorder);
     let otel = Arc::clone(&state.otel);
-    serve_router(listener, app(state), shutdown_signal())
+    let limits = Limits::from(&state.settings.knobs);
+    serve_with(listener, app(state), limits, shutdown_signal())
         .await
         .map_err(|e| e.to_string())?;
     // Requests in flight have finished; write out what the export task has not yet.

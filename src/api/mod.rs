@@ -11,7 +11,7 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::{MethodRouter, any, delete, get, head, post, put};
 
 use crate::server::AppState;
-use crate::server::admin_auth::require_admin;
+use crate::server::admin_auth::{require_admin, require_metrics_auth};
 use crate::server::error::ApiError;
 use crate::server::operation::storage_route;
 use crate::server::rate_limit::{limit_api, limit_gateway};
@@ -19,9 +19,11 @@ use crate::telemetry::OperationType as Op;
 
 /// Every route of the application.
 pub fn routes(state: &AppState) -> Router<AppState> {
-    let public = Router::new()
-        .route("/health", get(health::health))
-        .route("/metrics", get(health::prometheus));
+    let public = Router::new().route("/health", get(health::health)).route(
+        "/metrics",
+        get(health::prometheus)
+            .route_layer(from_fn_with_state(state.clone(), require_metrics_auth)),
+    );
     let admin = Router::new()
         .route("/metrics/operations", get(admin::operations))
         .route("/logs/operations", get(admin::logs))

@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use prometheus::Registry;
 
+use super::client_ip::TrustedProxies;
 use super::rate_limit::RateLimiter;
 use crate::config::Settings;
 use crate::storage::gateway::Upstream;
@@ -34,6 +35,9 @@ pub struct Inner {
     pub upstream: Upstream,
     pub api_limiter: RateLimiter,
     pub gateway_limiter: RateLimiter,
+    /// Failed admin-key (and metrics bearer) attempts per client.
+    pub admin_failures: RateLimiter,
+    pub proxies: TrustedProxies,
     pub started: Instant,
 }
 

@@ -52,7 +52,8 @@ impl Allowlist {
     pub fn new<'a>(entries: impl IntoIterator<Item = &'a str>) -> Result<Self, String> {
         let mut exact = HashSet::new();
         for e in entries {
-            exact.insert(normalize(e).map_err(|err| format!("{e:?}: {err}"))?);
+            let shown = crate::config::redact_url(e);
+            exact.insert(normalize(e).map_err(|err| format!("{shown:?}: {err}"))?);
         }
         Ok(Self { exact })
     }

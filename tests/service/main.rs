@@ -5,6 +5,7 @@
 mod otlp;
 mod support;
 
+mod access_limits;
 mod admin_auth_and_headers;
 mod bad_input;
 mod conservation;
