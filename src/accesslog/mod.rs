@@ -1,33 +1,37 @@
-//! S3 server access logs — the format DigitalOcean Spaces and AWS S3 write to a log bucket —
-//! parsed, then analysed.
+//! Access-log analytics: the S3 server access logs that DigitalOcean Spaces (and AWS S3)
+//! deliver to a tenant's log bucket — the whole traffic of a bucket, not only what passed
+//! through SpaceWatch — parsed, aggregated and served.
 //!
-//! This folder holds the pure parsing layer: no I/O, no async, no HTTP types, its own error
-//! types. What reads log objects from a bucket, aggregates and caches them, and serves them
-//! is built on top of it.
+//! The path of a query:
 //!
-//! - [`line`]: one line → [`LogLine`], every one of the 27 fields, borrowing from the line.
-//! - [`fields`]: the field value types and decoders ([`Quoted`], keys, operations, status
-//!   classes).
-//! - [`time`]: the `[06/Feb/2019:00:00:38 +0000]` timestamp ↔ unix seconds.
-//! - [`lines`]: the lines of one object's bytes, plain or gzip (streamed), under a byte cap.
+//! ```text
+//! log bucket ──list──► [`keys`] (delivery time and source from the key name; pruning)
+//!            ──get───► [`fetch`] (byte cap, concurrent, bounded)
+//!                      [`parse`] (every field of every line)
+//!                      [`summary`] (per object: per source bucket and UTC hour)
+//!                      [`cache`] (by endpoint, bucket, key and ETag, under a memory cap)
+//!                      [`scan`] ──► totals, top IPs, hot prefixes  (aggregate endpoints)
+//!                               ──► [`search`], [`audit`]          (line endpoints)
+//!                      [`metrics`] (each log object counted once into Prometheus)
+//! ```
 //!
-//! The module uses only `super::` paths and the crates `memchr`, `flate2` and `thiserror`,
-//! so the fuzz crate (`fuzz/`) compiles it on its own, without the rest of SpaceWatch.
+//! [`snapshot`] writes metric snapshots (storage summary + request metrics) back into the
+//! tenant's metrics bucket and reads them back as series. [`plot`] draws the top-IPs PNG.
+//! Everything here takes plain arguments and returns [`LogError`]; the HTTP layer maps it.
 
-pub mod fields;
-pub mod line;
-pub mod lines;
-pub mod time;
+pub mod audit;
+pub mod cache;
+mod error;
+pub mod fetch;
+pub mod keys;
+pub mod metrics;
+pub mod parse;
+pub mod plot;
+pub mod record;
+pub mod report;
+pub mod scan;
+pub mod search;
+pub mod summary;
+pub mod totals;
 
-pub use fields::{
-    OperationParts, Quoted, StatusClass, decode_key, key_encoding_passes, operation_parts,
-    percent_decode,
-};
-pub use line::{KNOWN_FIELDS, LogLine, MIN_FIELDS, Malformed, parse_line};
-pub use lines::{
-    Compression, End, GZIP_BUFFER, MAX_LINE, ObjectReport, ObjectStats, for_each_line, parse_object,
-};
-pub use time::{format_time, parse_time};
-
-#[cfg(test)]
-mod tests;
+pub use error::LogError;

@@ -1,6 +1,7 @@
 //! HTTP handlers, grouped by endpoint family. Each is thin: parse the input, call the
 //! storage layer or the recorder, render JSON.
 
+mod accesslog;
 mod admin;
 mod gateway;
 mod health;
@@ -80,7 +81,50 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     public
         .merge(admin)
         .merge(tools)
+        .merge(log_routes(state))
         .merge(gateway_routes(state))
+}
+
+/// The access-log endpoints: one `QUERY_LOGS` operation each, rate limited like the tools.
+fn log_routes(s: &AppState) -> Router<AppState> {
+    let logs = |mr: MethodRouter<AppState>, route| storage_route(mr, s, Op::QueryLogs, route);
+    Router::new()
+        .route(
+            "/logs/access/files",
+            logs(get(accesslog::files), "/logs/access/files"),
+        )
+        .route(
+            "/logs/access/read",
+            logs(get(accesslog::read), "/logs/access/read"),
+        )
+        .route(
+            "/logs/access/search",
+            logs(get(accesslog::search), "/logs/access/search"),
+        )
+        .route(
+            "/logs/access/object-audit",
+            logs(get(accesslog::object_audit), "/logs/access/object-audit"),
+        )
+        .route(
+            "/logs/access/hot-prefixes",
+            logs(get(accesslog::hot_prefixes), "/logs/access/hot-prefixes"),
+        )
+        .route(
+            "/logs/access/request-metrics",
+            logs(
+                get(accesslog::request_metrics),
+                "/logs/access/request-metrics",
+            ),
+        )
+        .route(
+            "/metrics/top-ips",
+            logs(get(accesslog::top_ips), "/metrics/top-ips"),
+        )
+        .route(
+            "/plots/top-ips.png",
+            logs(get(accesslog::top_ips_png), "/plots/top-ips.png"),
+        )
+        .route_layer(from_fn_with_state(s.clone(), limit_api))
 }
 
 /// `/s3/…`, with the gateway's own rate limit.

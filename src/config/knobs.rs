@@ -43,6 +43,12 @@ pub struct Knobs {
     /// Most bytes read from one access-log object.
     #[arg(long, env = "MAX_LOG_BYTES", default_value_t = 10 * 1024 * 1024)]
     pub max_log_bytes: u64,
+    /// Memory for parsed access-log objects kept between queries, bytes.
+    #[arg(long, env = "ACCESS_LOG_CACHE_BYTES", default_value_t = 256 * 1024 * 1024)]
+    pub access_log_cache_bytes: usize,
+    /// Access-log objects fetched at once by one query.
+    #[arg(long, env = "ACCESS_LOG_CONCURRENCY", default_value_t = 8)]
+    pub access_log_concurrency: usize,
     /// How long a tenant's bucket list is cached, seconds.
     #[arg(long, env = "BUCKET_CACHE_TTL_SEC", default_value_t = 300)]
     pub bucket_cache_ttl_sec: u64,

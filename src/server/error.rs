@@ -103,5 +103,18 @@ impl From<CredentialError> for ApiError {
     }
 }
 
+impl From<crate::accesslog::LogError> for ApiError {
+    fn from(e: crate::accesslog::LogError) -> Self {
+        use crate::accesslog::LogError as L;
+        match e {
+            L::NotConfigured(m) => ApiError::bad_request(m),
+            L::BadInput(m) => ApiError::bad_request(m),
+            L::TooLarge { .. } => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, e.to_string()),
+            L::NotFound => ApiError::not_found(e.to_string()),
+            L::Storage(s) => s.into(),
+        }
+    }
+}
+
 /// Result of a handler.
 pub type ApiResult<T> = Result<T, ApiError>;

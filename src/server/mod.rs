@@ -28,6 +28,9 @@ use tower_http::catch_panic::CatchPanicLayer;
 
 pub use state::{AppState, Inner};
 
+use crate::accesslog::cache::SummaryCache;
+use crate::accesslog::metrics::LogMetrics;
+use crate::accesslog::scan::Reader;
 use crate::config::{Settings, redact_url};
 use crate::storage::calls::RecordCalls;
 use crate::storage::client::shared_http_client;
@@ -134,6 +137,12 @@ pub fn build_state(settings: Settings, rt: Runtime) -> Result<AppState, String> 
             k.gateway_rate_limit_burst,
         ),
         admin_failures: admin_auth::failure_limiter(k.admin_key_failure_burst),
+        logs: Reader {
+            cache: SummaryCache::new(k.access_log_cache_bytes),
+            metrics: LogMetrics::register(&registry, k.max_bucket_labels),
+            max_bytes: k.max_log_bytes,
+            concurrency: k.access_log_concurrency.max(1),
+        },
         proxies: client_ip::TrustedProxies::new(proxies),
         started: Instant::now(),
         registry,

@@ -8,6 +8,7 @@ use prometheus::Registry;
 
 use super::client_ip::TrustedProxies;
 use super::rate_limit::RateLimiter;
+use crate::accesslog::scan::Reader;
 use crate::config::Settings;
 use crate::storage::gateway::Upstream;
 use crate::telemetry::Recorder;
@@ -38,6 +39,8 @@ pub struct Inner {
     /// Failed admin-key (and metrics bearer) attempts per client.
     pub admin_failures: RateLimiter,
     pub proxies: TrustedProxies,
+    /// Access-log reads: the summary cache, the log-derived metrics, the limits.
+    pub logs: Reader,
     pub started: Instant,
 }
 

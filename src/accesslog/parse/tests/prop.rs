@@ -1,7 +1,7 @@
 //! Property tests: nothing panics on any input, and every well-formed generated line gives
 //! back the values it was written from.
 
-use crate::accesslog::{Compression, format_time, parse_line, parse_object};
+use crate::accesslog::parse::{Compression, format_time, parse_line, parse_object};
 use proptest::prelude::*;
 
 /// A plain field value: printable, no space, no `"`, some non-ASCII; never the `-` that
@@ -185,7 +185,7 @@ proptest! {
         let key = s.encoded_key();
         prop_assert_eq!(l.key, key.as_deref());
         prop_assert_eq!(l.key_decoded().map(|k| k.into_owned()), s.key.clone());
-        let unq = |q: Option<crate::accesslog::Quoted>| q.map(|q| q.unescaped().into_owned());
+        let unq = |q: Option<crate::accesslog::parse::Quoted>| q.map(|q| q.unescaped().into_owned());
         prop_assert_eq!(unq(l.request_uri), want_quoted(&s.uri));
         prop_assert_eq!(unq(l.referer), want_quoted(&s.referer));
         prop_assert_eq!(unq(l.user_agent), want_quoted(&s.agent));

@@ -1,7 +1,7 @@
 //! Lines as AWS publishes them in its format page (27-, 26- and 18-field eras), and the
 //! unescaped-quote lines seen in the wild.
 
-use crate::accesslog::{Malformed, StatusClass, parse_line};
+use crate::accesslog::parse::{Malformed, StatusClass, parse_line};
 
 const OWNER: &str = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be";
 

@@ -1,6 +1,6 @@
 //! Lines of whole objects: plain and gzip, caps, damage, odd bytes.
 
-use crate::accesslog::{
+use crate::accesslog::parse::{
     Compression, End, GZIP_BUFFER, MAX_LINE, ObjectReport, for_each_line, format_time, parse_object,
 };
 use flate2::{Compression as Level, write::GzEncoder};

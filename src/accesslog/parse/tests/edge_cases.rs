@@ -1,6 +1,6 @@
 //! Hand-made lines for each rule of the parser: time, numbers, quotes, keys, helpers.
 
-use crate::accesslog::{
+use crate::accesslog::parse::{
     Malformed, StatusClass, decode_key, format_time, operation_parts, parse_line, parse_time,
     percent_decode,
 };

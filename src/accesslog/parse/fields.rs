@@ -167,7 +167,7 @@ impl StatusClass {
     }
 
     /// `"1xx"` … `"5xx"`, or `"other"`.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             StatusClass::Informational => "1xx",
             StatusClass::Success => "2xx",
