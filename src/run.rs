@@ -5,7 +5,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 use crate::config::{DEMO_SECRET, ServeArgs, Settings};
-use crate::demo::{DEMO_LOG_BUCKET, DEMO_LOG_PREFIX, DemoStore};
+use crate::demo::{DEMO_LOG_BUCKET, DEMO_LOG_PREFIX, DEMO_METRICS_BUCKET, DemoStore};
 use crate::server::{Limits, Runtime, app, build_state, serve_with};
 
 /// Runs the server with `args` until SIGINT or SIGTERM.
@@ -62,7 +62,7 @@ fn announce_demo(log: &crate::telemetry::log::LogSink, store: &DemoStore, args: 
         "<the value of --demo-secret>"
     };
     eprintln!(
-        "\n  Demo credentials (send as headers):\n    X-Spaces-Key: {}\n    X-Spaces-Secret: {secret}\n    X-Log-Bucket: {DEMO_LOG_BUCKET}\n    X-Log-Prefix: {DEMO_LOG_PREFIX}\n",
+        "\n  Demo credentials (send as headers):\n    X-Spaces-Key: {}\n    X-Spaces-Secret: {secret}\n    X-Log-Bucket: {DEMO_LOG_BUCKET}\n    X-Log-Prefix: {DEMO_LOG_PREFIX}\n    X-Metrics-Bucket: {DEMO_METRICS_BUCKET}\n",
         args.demo_key
     );
 }

@@ -31,6 +31,7 @@ pub mod record;
 pub mod report;
 pub mod scan;
 pub mod search;
+pub mod snapshot;
 pub mod summary;
 pub mod totals;
 

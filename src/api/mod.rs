@@ -5,6 +5,7 @@ mod accesslog;
 mod admin;
 mod gateway;
 mod health;
+mod snapshots;
 mod tools;
 
 use axum::Router;
@@ -82,6 +83,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(admin)
         .merge(tools)
         .merge(log_routes(state))
+        .merge(snapshot_routes(state))
         .merge(gateway_routes(state))
 }
 
@@ -123,6 +125,36 @@ fn log_routes(s: &AppState) -> Router<AppState> {
         .route(
             "/plots/top-ips.png",
             logs(get(accesslog::top_ips_png), "/plots/top-ips.png"),
+        )
+        .route_layer(from_fn_with_state(s.clone(), limit_api))
+}
+
+/// The snapshot endpoints: one `QUERY_METRICS` operation each, rate limited like the tools.
+fn snapshot_routes(s: &AppState) -> Router<AppState> {
+    let m = |mr: MethodRouter<AppState>, route| storage_route(mr, s, Op::QueryMetrics, route);
+    Router::new()
+        .route(
+            "/metrics/snapshot",
+            m(post(snapshots::take), "/metrics/snapshot"),
+        )
+        .route(
+            "/trigger-snapshot-all",
+            m(post(snapshots::take_all), "/trigger-snapshot-all"),
+        )
+        .route(
+            "/metrics/sources",
+            m(get(snapshots::sources), "/metrics/sources"),
+        )
+        .route(
+            "/metrics/series",
+            m(get(snapshots::source_series), "/metrics/series"),
+        )
+        .route(
+            "/metrics/aggregate-series",
+            m(
+                get(snapshots::aggregate_series),
+                "/metrics/aggregate-series",
+            ),
         )
         .route_layer(from_fn_with_state(s.clone(), limit_api))
 }

@@ -137,12 +137,13 @@ pub fn build_state(settings: Settings, rt: Runtime) -> Result<AppState, String> 
             k.gateway_rate_limit_burst,
         ),
         admin_failures: admin_auth::failure_limiter(k.admin_key_failure_burst),
-        logs: Reader {
+        logs: Arc::new(Reader {
             cache: SummaryCache::new(k.access_log_cache_bytes),
             metrics: LogMetrics::register(&registry, k.max_bucket_labels),
             max_bytes: k.max_log_bytes,
             concurrency: k.access_log_concurrency.max(1),
-        },
+        }),
+        snapshot_locks: Arc::default(),
         proxies: client_ip::TrustedProxies::new(proxies),
         started: Instant::now(),
         registry,

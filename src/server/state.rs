@@ -9,6 +9,7 @@ use prometheus::Registry;
 use super::client_ip::TrustedProxies;
 use super::rate_limit::RateLimiter;
 use crate::accesslog::scan::Reader;
+use crate::accesslog::snapshot::store::KeyLocks;
 use crate::config::Settings;
 use crate::storage::gateway::Upstream;
 use crate::telemetry::Recorder;
@@ -40,7 +41,9 @@ pub struct Inner {
     pub admin_failures: RateLimiter,
     pub proxies: TrustedProxies,
     /// Access-log reads: the summary cache, the log-derived metrics, the limits.
-    pub logs: Reader,
+    pub logs: Arc<Reader>,
+    /// One writer at a time per snapshot object.
+    pub snapshot_locks: Arc<KeyLocks>,
     pub started: Instant,
 }
 
