@@ -39,6 +39,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     if state.settings.agent.is_none() {
         log.info("No AI agent configured (DO_AGENT_URL): /chat answers 503 until one is set");
     }
+    let _scheduler = scheduler(&args, &state)?;
     let recorder = Arc::clone(&state.recorder);
     let otel = Arc::clone(&state.otel);
     let limits = Limits::from(&state.settings.knobs);
@@ -87,4 +88,86 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = term => {},
     }
+}
+
+/// Starts the snapshot scheduler when `--snapshot-interval-sec` asks for one. With
+/// `--demo` and no credentials given, it snapshots the demo store as the demo tenant.
+fn scheduler(
+    args: &ServeArgs,
+    state: &crate::server::AppState,
+) -> Result<Option<tokio::task::JoinHandle<()>>, String> {
+    use crate::accesslog::snapshot::scheduler::{Deps, Schedule, spawn};
+    use crate::config::Secret;
+    use crate::storage::BucketName;
+    use crate::tenant::{Credentials, Tenant};
+    let s = &args.snapshots;
+    if s.interval_sec == 0 {
+        return Ok(None);
+    }
+    let demo = args.demo && s.key.is_none();
+    let (key, secret) = match (&s.key, &s.secret) {
+        (Some(k), Some(v)) => (k.clone(), v.clone()),
+        _ if demo => (args.demo_key.clone(), args.demo_secret.clone()),
+        _ => {
+            return Err(
+                "--snapshot-interval-sec needs SNAPSHOT_SPACES_KEY and SNAPSHOT_SPACES_SECRET"
+                    .into(),
+            );
+        }
+    };
+    let bucket = |name: &str, what: &str| {
+        BucketName::parse(name).ok_or_else(|| format!("{what} {name:?} is not a bucket name"))
+    };
+    let pick = |given: &Option<String>, demo_default: &str| {
+        given
+            .clone()
+            .or_else(|| demo.then(|| demo_default.to_string()))
+    };
+    let metrics = pick(&s.metrics_bucket, crate::demo::DEMO_METRICS_BUCKET)
+        .ok_or("--snapshot-interval-sec needs SNAPSHOT_METRICS_BUCKET")?;
+    let metrics_bucket = bucket(&metrics, "SNAPSHOT_METRICS_BUCKET")?;
+    let log_bucket = pick(&s.log_bucket, DEMO_LOG_BUCKET)
+        .map(|b| bucket(&b, "SNAPSHOT_LOG_BUCKET"))
+        .transpose()?;
+    let log_prefix = if demo && s.log_prefix.is_empty() {
+        DEMO_LOG_PREFIX.to_string()
+    } else {
+        s.log_prefix.clone()
+    };
+    let creds = Credentials {
+        key,
+        secret: Secret::new(secret),
+        region: state.tenants.region.clone(),
+        endpoint: state.default_endpoint(),
+        log_bucket,
+        metrics_bucket: Some(metrics_bucket.clone()),
+        log_prefix,
+        metrics_prefix: s.metrics_prefix.clone(),
+    };
+    let buckets = s
+        .buckets
+        .iter()
+        .filter(|b| !b.trim().is_empty())
+        .map(|b| bucket(b.trim(), "SNAPSHOT_BUCKETS"))
+        .collect::<Result<Vec<_>, _>>()?;
+    let schedule = Schedule {
+        interval: std::time::Duration::from_secs(s.interval_sec),
+        buckets,
+        tenant: Tenant::new(creds, &state.clients),
+        metrics_bucket,
+    };
+    state.log.info(&format!(
+        "Snapshot scheduler: every {} s into {}",
+        s.interval_sec, metrics
+    ));
+    Ok(Some(spawn(
+        schedule,
+        Deps {
+            reader: state.logs.clone(),
+            locks: state.snapshot_locks.clone(),
+            counters: state.counters.clone(),
+            log: state.log.clone(),
+            clock: state.recorder.clock().clone(),
+        },
+    )))
 }

@@ -96,7 +96,56 @@ pub struct ServeArgs {
     #[arg(long, env = "SPACES_ENDPOINT")]
     pub endpoint: Option<String>,
     #[command(flatten)]
+    pub snapshots: SnapshotArgs,
+    #[command(flatten)]
     pub knobs: Knobs,
+}
+
+/// The snapshot scheduler: off unless an interval is given.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SnapshotArgs {
+    /// Take snapshots every this many seconds (0: no scheduler).
+    #[arg(
+        long = "snapshot-interval-sec",
+        env = "SNAPSHOT_INTERVAL_SEC",
+        default_value_t = 0
+    )]
+    pub interval_sec: u64,
+    /// Buckets to snapshot (comma-separated); empty: every bucket but the log and metrics buckets.
+    #[arg(
+        long = "snapshot-buckets",
+        env = "SNAPSHOT_BUCKETS",
+        value_delimiter = ','
+    )]
+    pub buckets: Vec<String>,
+    /// Access key the scheduler uses (with --demo: the demo key).
+    #[arg(long = "snapshot-key", env = "SNAPSHOT_SPACES_KEY")]
+    pub key: Option<String>,
+    /// Secret the scheduler uses.
+    #[arg(
+        long = "snapshot-secret",
+        env = "SNAPSHOT_SPACES_SECRET",
+        hide_env_values = true
+    )]
+    pub secret: Option<String>,
+    /// Bucket holding the access logs (request metrics are left out without it).
+    #[arg(long = "snapshot-log-bucket", env = "SNAPSHOT_LOG_BUCKET")]
+    pub log_bucket: Option<String>,
+    #[arg(
+        long = "snapshot-log-prefix",
+        env = "SNAPSHOT_LOG_PREFIX",
+        default_value = ""
+    )]
+    pub log_prefix: String,
+    /// Bucket the snapshots are written to.
+    #[arg(long = "snapshot-metrics-bucket", env = "SNAPSHOT_METRICS_BUCKET")]
+    pub metrics_bucket: Option<String>,
+    #[arg(
+        long = "snapshot-metrics-prefix",
+        env = "SNAPSHOT_METRICS_PREFIX",
+        default_value = "spacewatch-metrics/"
+    )]
+    pub metrics_prefix: String,
 }
 
 /// Who may scrape `/metrics`.

@@ -6,6 +6,7 @@ mod otlp;
 mod support;
 
 mod access_limits;
+mod access_logs;
 mod admin_auth_and_headers;
 mod bad_input;
 mod conservation;
