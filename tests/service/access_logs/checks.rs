@@ -56,7 +56,7 @@ pub async fn files_newest_first(c: &Ctx<'_>) {
     let v = c.get("/logs/access/files").await;
     assert_eq!(v["count"], c.objs.len());
     let mut want: Vec<&Obj> = c.objs.iter().collect();
-    want.sort_by(|a, b| b.delivered.cmp(&a.delivered));
+    want.sort_by_key(|o| std::cmp::Reverse(o.delivered));
     let got: Vec<&str> = v["files"]
         .as_array()
         .unwrap()
@@ -218,7 +218,8 @@ pub async fn top_ips_of_a_day(c: &Ctx<'_>) -> String {
 }
 
 pub async fn search_is_newest_first_and_counts_everything(c: &Ctx<'_>) {
-    let cases: Vec<(&str, Box<dyn Fn(&Req) -> bool>)> = vec![
+    type Case = (&'static str, Box<dyn Fn(&Req) -> bool>);
+    let cases: Vec<Case> = vec![
         ("status_prefix=4", Box::new(|r: &Req| r.status / 100 == 4)),
         ("status_prefix=50", Box::new(|r: &Req| r.status / 10 == 50)),
         (

@@ -162,7 +162,7 @@ pub fn generate(
     per: u64,
     cap: u64,
 ) -> (Vec<Obj>, Vec<Req>) {
-    let mut rng = Rng(0xC0FFEE_1234_5678);
+    let mut rng = Rng(0x00C0_FFEE_1234_5678);
     let span = hours * 3600 / objects;
     let start = current_hour - (hours - 1) * 3600;
     let mut out = Vec::new();
