@@ -28,6 +28,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let shutdown = shutdown_signal()?;
     let log = Arc::clone(&state.log);
     log.info(&format!(
         "SpaceWatch {} listening on http://{local}",
@@ -43,7 +44,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     let recorder = Arc::clone(&state.recorder);
     let otel = Arc::clone(&state.otel);
     let limits = Limits::from(&state.settings.knobs);
-    serve_with(listener, app(state), limits, shutdown_signal())
+    serve_with(listener, app(state), limits, shutdown)
         .await
         .map_err(|e| e.to_string())?;
     // Requests in flight have finished; write out what the export task has not yet.
@@ -68,28 +69,20 @@ fn announce_demo(log: &crate::telemetry::log::LogSink, store: &DemoStore, args: 
     );
 }
 
-/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM. The handlers are installed now, when this is
+/// called — not when the future is first polled — so a signal that arrives right after
+/// start-up (the address is already announced) stops the server instead of killing it.
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()> + Send + 'static, String> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut int = signal(SignalKind::interrupt()).map_err(|e| format!("SIGINT handler: {e}"))?;
+    let mut term = signal(SignalKind::terminate()).map_err(|e| format!("SIGTERM handler: {e}"))?;
+    Ok(async move {
+        tokio::select! {
+            _ = int.recv() => {},
+            _ = term.recv() => {},
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
-    }
+    })
 }
-
 /// Starts the snapshot scheduler when `--snapshot-interval-sec` asks for one. With
 /// `--demo` and no credentials given, it snapshots the demo store as the demo tenant.
 fn scheduler(

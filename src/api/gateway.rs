@@ -53,7 +53,7 @@ fn query(p: &Params, allowed: impl Fn(&str) -> bool) -> ApiResult<Vec<String>> {
 }
 
 fn params(uri: &http::Uri) -> ApiResult<Params> {
-    Params::parse(uri.query().unwrap_or(""))
+    Ok(Params::parse(uri.query().unwrap_or(""))?)
 }
 
 pub async fn list_buckets(

@@ -81,7 +81,7 @@ impl MetricsRequest {
     }
 
     fn hours(&self, default: u64) -> ApiResult<u64> {
-        self.params.int("hours", 1..=MAX_HOURS, default)
+        Ok(self.params.int("hours", 1..=MAX_HOURS, default)?)
     }
 
     fn head(&self) -> Value {

@@ -5,7 +5,7 @@ pub mod calls;
 pub mod client;
 pub mod error;
 pub mod gateway;
-mod names;
+pub mod names;
 pub mod tools;
 
 pub use error::StorageError;

@@ -27,7 +27,8 @@ use http_body_util::BodyExt;
 
 pub use body::BodyStalled;
 pub use sign::Payload;
-pub use upstream::{SendError, Upstream, encode_key, encode_query};
+pub use super::names::{encode_key, encode_query};
+pub use upstream::{SendError, Upstream};
 
 use self::body::{CallBody, CallInFlight};
 use self::progress::{Progress, ProgressBody};

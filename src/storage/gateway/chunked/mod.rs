@@ -12,220 +12,33 @@
 //! body before its last byte leaves: the upstream upload is aborted and nothing is
 //! committed.
 
+mod decoder;
+
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use axum::body::Body;
-use base64::Engine;
-use bytes::{Buf, Bytes, BytesMut};
+use bytes::Bytes;
 use http_body::{Body as HttpBody, Frame, SizeHint};
 
-/// Longest chunk header or trailer line accepted.
-const MAX_LINE: usize = 4096;
-
-/// A malformed or corrupted chunked body (the client's fault: a 400).
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct ChunkError(pub &'static str);
-
-/// The checksum announced in `x-amz-trailer`.
-#[derive(Debug)]
-enum Checksum {
-    Crc32(crc32fast::Hasher),
-    Crc32c(u32),
-    /// An algorithm not checked here (SHA-1, SHA-256, CRC64): framing is still checked.
-    Unchecked,
-}
-
-impl Checksum {
-    fn for_trailer(name: Option<&str>) -> Option<Self> {
-        match name? {
-            "x-amz-checksum-crc32" => Some(Self::Crc32(crc32fast::Hasher::new())),
-            "x-amz-checksum-crc32c" => Some(Self::Crc32c(0)),
-            _ => Some(Self::Unchecked),
-        }
-    }
-
-    fn update(&mut self, data: &[u8]) {
-        match self {
-            Self::Crc32(h) => h.update(data),
-            Self::Crc32c(c) => *c = crc32c::crc32c_append(*c, data),
-            Self::Unchecked => {}
-        }
-    }
-
-    /// The base64 of the big-endian checksum, as the trailer carries it.
-    fn expected(&self) -> Option<String> {
-        let v = match self {
-            Self::Crc32(h) => h.clone().finalize(),
-            Self::Crc32c(c) => *c,
-            Self::Unchecked => return None,
-        };
-        Some(base64::engine::general_purpose::STANDARD.encode(v.to_be_bytes()))
-    }
-}
-
-#[derive(Debug)]
-enum State {
-    Header,
-    Data(u64),
-    DataEnd,
-    Trailers,
-    Done,
-}
+pub use decoder::{ChunkDecoder, ChunkError, Step};
 
 /// The decoded body.
 pub struct Dechunk {
     inner: Body,
-    buf: BytesMut,
-    state: State,
-    trailer: Option<String>,
-    checksum: Option<Checksum>,
+    dec: ChunkDecoder,
     decoded_len: u64,
-    /// Data bytes decoded so far (sent or held).
-    decoded: u64,
-    /// The final data, held until the trailer verifies.
-    held: Option<Bytes>,
 }
 
 impl Dechunk {
     /// `trailer` is the `x-amz-trailer` header (the checksum's header name), if any.
     pub fn new(inner: Body, trailer: Option<&str>, decoded_len: u64) -> Self {
-        let trailer = trailer.map(|t| t.trim().to_ascii_lowercase());
         Self {
             inner,
-            buf: BytesMut::new(),
-            checksum: Checksum::for_trailer(trailer.as_deref()),
-            trailer,
-            state: State::Header,
+            dec: ChunkDecoder::new(trailer, decoded_len),
             decoded_len,
-            decoded: 0,
-            held: None,
         }
     }
-
-    /// Counts decoded data; the piece that completes the declared length is held back.
-    fn accept(&mut self, data: Bytes) -> Result<Option<Bytes>, ChunkError> {
-        self.decoded += data.len() as u64;
-        if self.decoded > self.decoded_len {
-            return Err(ChunkError(
-                "aws-chunked body is longer than x-amz-decoded-content-length",
-            ));
-        }
-        if self.decoded == self.decoded_len {
-            self.held = Some(data);
-            return Ok(None);
-        }
-        Ok(Some(data))
-    }
-
-    /// The end of the chunk stream: the length must match; then the held data goes out.
-    fn end(&mut self) -> Result<Step, ChunkError> {
-        if self.decoded != self.decoded_len {
-            return Err(ChunkError(
-                "aws-chunked body is shorter than x-amz-decoded-content-length",
-            ));
-        }
-        Ok(match self.held.take() {
-            Some(d) => Step::Data(d),
-            None => Step::End,
-        })
-    }
-
-    /// Takes one CRLF-terminated line from the buffer, if complete.
-    fn line(&mut self) -> Result<Option<Bytes>, ChunkError> {
-        match self.buf.windows(2).position(|w| w == b"\r\n") {
-            Some(i) => {
-                let line = self.buf.split_to(i).freeze();
-                self.buf.advance(2);
-                Ok(Some(line))
-            }
-            None if self.buf.len() > MAX_LINE => Err(ChunkError("aws-chunked line too long")),
-            None => Ok(None),
-        }
-    }
-
-    /// Advances the decoder over buffered input: a data frame, the end, or "need more".
-    fn step(&mut self) -> Result<Step, ChunkError> {
-        loop {
-            match self.state {
-                State::Header => {
-                    let Some(line) = self.line()? else {
-                        return Ok(Step::NeedMore);
-                    };
-                    let size = std::str::from_utf8(&line)
-                        .ok()
-                        .and_then(|l| l.split(';').next())
-                        .and_then(|h| u64::from_str_radix(h.trim(), 16).ok())
-                        .ok_or(ChunkError("malformed aws-chunked chunk header"))?;
-                    self.state = if size == 0 {
-                        State::Trailers
-                    } else {
-                        State::Data(size)
-                    };
-                }
-                State::Data(left) => {
-                    if self.buf.is_empty() {
-                        return Ok(Step::NeedMore);
-                    }
-                    let n = left.min(self.buf.len() as u64) as usize;
-                    let data = self.buf.split_to(n).freeze();
-                    self.state = if n as u64 == left {
-                        State::DataEnd
-                    } else {
-                        State::Data(left - n as u64)
-                    };
-                    if let Some(c) = &mut self.checksum {
-                        c.update(&data);
-                    }
-                    if let Some(out) = self.accept(data)? {
-                        return Ok(Step::Data(out));
-                    }
-                }
-                State::DataEnd => {
-                    if self.buf.len() < 2 {
-                        return Ok(Step::NeedMore);
-                    }
-                    if &self.buf[..2] != b"\r\n" {
-                        return Err(ChunkError("malformed aws-chunked framing"));
-                    }
-                    self.buf.advance(2);
-                    self.state = State::Header;
-                }
-                State::Trailers => {
-                    let Some(line) = self.line()? else {
-                        return Ok(Step::NeedMore);
-                    };
-                    if line.is_empty() {
-                        self.state = State::Done;
-                        return self.end();
-                    }
-                    self.check_trailer(&line)?;
-                }
-                State::Done => return Ok(Step::End),
-            }
-        }
-    }
-
-    fn check_trailer(&self, line: &[u8]) -> Result<(), ChunkError> {
-        let text = std::str::from_utf8(line).map_err(|_| ChunkError("malformed trailer"))?;
-        let Some((name, value)) = text.split_once(':') else {
-            return Err(ChunkError("malformed trailer"));
-        };
-        if Some(name.trim().to_ascii_lowercase()) == self.trailer
-            && let Some(expected) = self.checksum.as_ref().and_then(Checksum::expected)
-            && expected != value.trim()
-        {
-            return Err(ChunkError("checksum mismatch: the upload was corrupted"));
-        }
-        Ok(())
-    }
-}
-
-enum Step {
-    Data(Bytes),
-    NeedMore,
-    End,
 }
 
 fn error(e: ChunkError) -> axum::Error {
@@ -242,7 +55,7 @@ impl HttpBody for Dechunk {
     ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
         let this = &mut *self;
         loop {
-            match this.step() {
+            match this.dec.step() {
                 Err(e) => return Poll::Ready(Some(Err(error(e)))),
                 Ok(Step::Data(d)) => return Poll::Ready(Some(Ok(Frame::data(d)))),
                 Ok(Step::End) => return Poll::Ready(None),
@@ -251,14 +64,12 @@ impl HttpBody for Dechunk {
             match Pin::new(&mut this.inner).poll_frame(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(None) => {
-                    return Poll::Ready(Some(Err(error(ChunkError(
-                        "aws-chunked body ended early",
-                    )))));
+                    return Poll::Ready(Some(Err(error(ChunkDecoder::ended_early()))));
                 }
                 Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
                 Poll::Ready(Some(Ok(frame))) => {
                     if let Ok(data) = frame.into_data() {
-                        this.buf.extend_from_slice(&data);
+                        this.dec.push(&data);
                     }
                 }
             }
@@ -266,7 +77,7 @@ impl HttpBody for Dechunk {
     }
 
     fn is_end_stream(&self) -> bool {
-        matches!(self.state, State::Done) && self.held.is_none()
+        self.dec.is_done()
     }
 
     fn size_hint(&self) -> SizeHint {
@@ -277,6 +88,7 @@ impl HttpBody for Dechunk {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine;
     use http_body_util::BodyExt;
 
     fn framed(data: &[u8], chunk: usize, trailer: Option<(&str, String)>) -> Vec<u8> {

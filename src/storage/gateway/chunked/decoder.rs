@@ -1,0 +1,230 @@
+//! The aws-chunked decoder itself, without I/O: bytes in, data and the end out. Pure (no
+//! HTTP types), so the fuzz crate compiles this file on its own.
+
+use base64::Engine;
+use bytes::{Buf, Bytes, BytesMut};
+
+/// Longest chunk header or trailer line accepted.
+const MAX_LINE: usize = 4096;
+
+/// A malformed or corrupted chunked body (the client's fault: a 400).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ChunkError(pub &'static str);
+
+/// The checksum announced in `x-amz-trailer`.
+#[derive(Debug)]
+enum Checksum {
+    Crc32(crc32fast::Hasher),
+    Crc32c(u32),
+    /// An algorithm not checked here (SHA-1, SHA-256, CRC64): framing is still checked.
+    Unchecked,
+}
+
+impl Checksum {
+    fn for_trailer(name: Option<&str>) -> Option<Self> {
+        match name? {
+            "x-amz-checksum-crc32" => Some(Self::Crc32(crc32fast::Hasher::new())),
+            "x-amz-checksum-crc32c" => Some(Self::Crc32c(0)),
+            _ => Some(Self::Unchecked),
+        }
+    }
+
+    fn update(&mut self, data: &[u8]) {
+        match self {
+            Self::Crc32(h) => h.update(data),
+            Self::Crc32c(c) => *c = crc32c::crc32c_append(*c, data),
+            Self::Unchecked => {}
+        }
+    }
+
+    /// The base64 of the big-endian checksum, as the trailer carries it.
+    fn expected(&self) -> Option<String> {
+        let v = match self {
+            Self::Crc32(h) => h.clone().finalize(),
+            Self::Crc32c(c) => *c,
+            Self::Unchecked => return None,
+        };
+        Some(base64::engine::general_purpose::STANDARD.encode(v.to_be_bytes()))
+    }
+}
+
+#[derive(Debug)]
+enum State {
+    Header,
+    Data(u64),
+    DataEnd,
+    Trailers,
+    Done,
+}
+
+/// The decoder state of one body.
+pub struct ChunkDecoder {
+    buf: BytesMut,
+    state: State,
+    trailer: Option<String>,
+    checksum: Option<Checksum>,
+    decoded_len: u64,
+    /// Data bytes decoded so far (sent or held).
+    decoded: u64,
+    /// The final data, held until the trailer verifies.
+    held: Option<Bytes>,
+}
+
+impl ChunkDecoder {
+    /// `trailer` is the `x-amz-trailer` header (the checksum's header name), if any;
+    /// `decoded_len` the `x-amz-decoded-content-length`.
+    pub fn new(trailer: Option<&str>, decoded_len: u64) -> Self {
+        let trailer = trailer.map(|t| t.trim().to_ascii_lowercase());
+        Self {
+            buf: BytesMut::new(),
+            checksum: Checksum::for_trailer(trailer.as_deref()),
+            trailer,
+            state: State::Header,
+            decoded_len,
+            decoded: 0,
+            held: None,
+        }
+    }
+
+    /// Counts decoded data; the piece that completes the declared length is held back.
+    fn accept(&mut self, data: Bytes) -> Result<Option<Bytes>, ChunkError> {
+        self.decoded += data.len() as u64;
+        if self.decoded > self.decoded_len {
+            return Err(ChunkError(
+                "aws-chunked body is longer than x-amz-decoded-content-length",
+            ));
+        }
+        if self.decoded == self.decoded_len {
+            self.held = Some(data);
+            return Ok(None);
+        }
+        Ok(Some(data))
+    }
+
+    /// The end of the chunk stream: the length must match; then the held data goes out.
+    fn end(&mut self) -> Result<Step, ChunkError> {
+        if self.decoded != self.decoded_len {
+            return Err(ChunkError(
+                "aws-chunked body is shorter than x-amz-decoded-content-length",
+            ));
+        }
+        Ok(match self.held.take() {
+            Some(d) => Step::Data(d),
+            None => Step::End,
+        })
+    }
+
+    /// Takes one CRLF-terminated line from the buffer, if complete.
+    fn line(&mut self) -> Result<Option<Bytes>, ChunkError> {
+        match self.buf.windows(2).position(|w| w == b"\r\n") {
+            Some(i) => {
+                let line = self.buf.split_to(i).freeze();
+                self.buf.advance(2);
+                Ok(Some(line))
+            }
+            None if self.buf.len() > MAX_LINE => Err(ChunkError("aws-chunked line too long")),
+            None => Ok(None),
+        }
+    }
+
+    /// Adds input.
+    pub fn push(&mut self, data: &[u8]) {
+        self.buf.extend_from_slice(data);
+    }
+
+    /// Whether the stream ended (the terminating chunk and trailers were read and the held
+    /// data handed out).
+    pub fn is_done(&self) -> bool {
+        matches!(self.state, State::Done) && self.held.is_none()
+    }
+
+    /// The error for input that ends before the body does.
+    pub fn ended_early() -> ChunkError {
+        ChunkError("aws-chunked body ended early")
+    }
+
+    /// Advances the decoder over buffered input: a data frame, the end, or "need more".
+    pub fn step(&mut self) -> Result<Step, ChunkError> {
+        loop {
+            match self.state {
+                State::Header => {
+                    let Some(line) = self.line()? else {
+                        return Ok(Step::NeedMore);
+                    };
+                    let size = std::str::from_utf8(&line)
+                        .ok()
+                        .and_then(|l| l.split(';').next())
+                        .and_then(|h| u64::from_str_radix(h.trim(), 16).ok())
+                        .ok_or(ChunkError("malformed aws-chunked chunk header"))?;
+                    self.state = if size == 0 {
+                        State::Trailers
+                    } else {
+                        State::Data(size)
+                    };
+                }
+                State::Data(left) => {
+                    if self.buf.is_empty() {
+                        return Ok(Step::NeedMore);
+                    }
+                    let n = left.min(self.buf.len() as u64) as usize;
+                    let data = self.buf.split_to(n).freeze();
+                    self.state = if n as u64 == left {
+                        State::DataEnd
+                    } else {
+                        State::Data(left - n as u64)
+                    };
+                    if let Some(c) = &mut self.checksum {
+                        c.update(&data);
+                    }
+                    if let Some(out) = self.accept(data)? {
+                        return Ok(Step::Data(out));
+                    }
+                }
+                State::DataEnd => {
+                    if self.buf.len() < 2 {
+                        return Ok(Step::NeedMore);
+                    }
+                    if &self.buf[..2] != b"\r\n" {
+                        return Err(ChunkError("malformed aws-chunked framing"));
+                    }
+                    self.buf.advance(2);
+                    self.state = State::Header;
+                }
+                State::Trailers => {
+                    let Some(line) = self.line()? else {
+                        return Ok(Step::NeedMore);
+                    };
+                    if line.is_empty() {
+                        self.state = State::Done;
+                        return self.end();
+                    }
+                    self.check_trailer(&line)?;
+                }
+                State::Done => return Ok(Step::End),
+            }
+        }
+    }
+
+    fn check_trailer(&self, line: &[u8]) -> Result<(), ChunkError> {
+        let text = std::str::from_utf8(line).map_err(|_| ChunkError("malformed trailer"))?;
+        let Some((name, value)) = text.split_once(':') else {
+            return Err(ChunkError("malformed trailer"));
+        };
+        if Some(name.trim().to_ascii_lowercase()) == self.trailer
+            && let Some(expected) = self.checksum.as_ref().and_then(Checksum::expected)
+            && expected != value.trim()
+        {
+            return Err(ChunkError("checksum mismatch: the upload was corrupted"));
+        }
+        Ok(())
+    }
+}
+
+/// What one [`ChunkDecoder::step`] gave.
+pub enum Step {
+    Data(Bytes),
+    NeedMore,
+    End,
+}
+
