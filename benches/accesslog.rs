@@ -14,7 +14,7 @@ mod gen_access_log;
 
 use criterion::{Criterion, Throughput, black_box, criterion_group, criterion_main};
 use flate2::bufread::MultiGzDecoder;
-use spacewatch::accesslog::{Compression, End, GZIP_BUFFER, parse_object};
+use spacewatch::accesslog::parse::{Compression, End, GZIP_BUFFER, parse_object};
 use std::io::{Read, Write};
 use std::time::Duration;
 

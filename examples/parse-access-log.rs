@@ -3,7 +3,7 @@
 //!
 //! Usage: `cargo run --release --example parse-access-log -- FILE`
 
-use spacewatch::accesslog::{Compression, End, StatusClass, parse_object};
+use spacewatch::accesslog::parse::{Compression, End, StatusClass, parse_object};
 
 fn main() {
     let path = std::env::args()

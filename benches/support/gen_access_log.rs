@@ -8,7 +8,7 @@
 //! user agents with spaces, 64-hex canonical ids, 76-character host ids. The same seed
 //! always gives the same bytes.
 
-use spacewatch::accesslog::format_time;
+use spacewatch::accesslog::parse::format_time;
 use std::fmt::Write as _;
 
 /// splitmix64: small, fast, and good enough to shape test data.

@@ -6,8 +6,8 @@ use serde_json::{Map, Value, json};
 
 use crate::server::AppState;
 use crate::server::error::ApiResult;
-use crate::server::query::logs::LogQuery;
 use crate::server::query::Params;
+use crate::server::query::logs::LogQuery;
 use crate::telemetry::bucket::BUCKET_WINDOW;
 use crate::telemetry::prom::AppEvent;
 use crate::telemetry::report::{

@@ -25,9 +25,9 @@ use axum::response::Response;
 use http::{HeaderValue, Method, Request, StatusCode};
 use http_body_util::BodyExt;
 
+pub use super::names::{encode_key, encode_query};
 pub use body::BodyStalled;
 pub use sign::Payload;
-pub use super::names::{encode_key, encode_query};
 pub use upstream::{SendError, Upstream};
 
 use self::body::{CallBody, CallInFlight};

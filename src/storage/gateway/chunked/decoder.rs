@@ -227,4 +227,3 @@ pub enum Step {
     NeedMore,
     End,
 }
-
