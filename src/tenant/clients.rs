@@ -5,6 +5,7 @@
 //! secret ([`Credentials::cache_key`]); the least recently used client is evicted.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_s3::config::SharedHttpClient;
@@ -13,9 +14,12 @@ use parking_lot::Mutex;
 use super::credentials::Credentials;
 use crate::storage::calls::RecordCalls;
 use crate::storage::client::build_client;
+use crate::storage::gateway::SigningKeys;
 
 struct Entry {
     client: aws_sdk_s3::Client,
+    /// The gateway's SigV4 signing key of this credential, per UTC day.
+    signing: Arc<SigningKeys>,
     last_used: u64,
 }
 
@@ -56,27 +60,33 @@ impl ClientCache {
 
     /// The client for these credentials (`key` is their [`Credentials::cache_key`]),
     /// built on first use.
-    pub fn get(&self, creds: &Credentials, key: [u8; 32]) -> aws_sdk_s3::Client {
+    pub fn get(
+        &self,
+        creds: &Credentials,
+        key: [u8; 32],
+    ) -> (aws_sdk_s3::Client, Arc<SigningKeys>) {
         let mut guard = self.inner.lock();
         let (map, tick) = &mut *guard;
         *tick += 1;
         if let Some(e) = map.get_mut(&key) {
             e.last_used = *tick;
-            return e.client.clone();
+            return (e.client.clone(), e.signing.clone());
         }
         if map.len() >= self.capacity {
             let oldest = map.iter().min_by_key(|(_, e)| e.last_used).map(|(k, _)| *k);
             oldest.and_then(|k| map.remove(&k));
         }
         let client = build_client(creds, self.http.clone(), self.timeout, self.calls.clone());
+        let signing = Arc::new(SigningKeys::default());
         map.insert(
             key,
             Entry {
                 client: client.clone(),
+                signing: signing.clone(),
                 last_used: *tick,
             },
         );
-        client
+        (client, signing)
     }
 
     pub fn len(&self) -> usize {

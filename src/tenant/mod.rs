@@ -32,18 +32,21 @@ pub struct Tenant {
     /// [`Credentials::cache_key`], computed once per request.
     pub cache_key: [u8; 32],
     pub client: aws_sdk_s3::Client,
+    /// The gateway's signing key of these credentials (their own cache entry's).
+    pub signing: Arc<crate::storage::gateway::SigningKeys>,
 }
 
 impl Tenant {
     /// The tenant of `creds`, with its (cached) client.
     pub fn new(creds: Credentials, clients: &ClientCache) -> Self {
         let cache_key = creds.cache_key();
-        let client = clients.get(&creds, cache_key);
+        let (client, signing) = clients.get(&creds, cache_key);
         Self {
             fingerprint: creds.fingerprint(),
             cache_key,
             creds: Arc::new(creds),
             client,
+            signing,
         }
     }
 }

@@ -27,7 +27,7 @@ use http_body_util::BodyExt;
 
 pub use super::names::{encode_key, encode_query};
 pub use body::BodyStalled;
-pub use sign::Payload;
+pub use sign::{Payload, SigningKeys};
 pub use upstream::{SendError, Upstream};
 
 use self::body::{CallBody, CallInFlight};
@@ -229,8 +229,14 @@ fn build(
         let v = HeaderValue::from_str(&host).map_err(|_| bad_request("bad endpoint host"))?;
         req.headers_mut().insert(http::header::HOST, v);
     }
-    sign::sign_request(&mut req, &tenant.creds, &payload)
-        .map_err(|_| StorageError::new(StatusCode::INTERNAL_SERVER_ERROR, "signing failed"))?;
+    sign::sign_request(
+        &mut req,
+        &tenant.creds,
+        &tenant.signing,
+        &payload,
+        std::time::SystemTime::now(),
+    )
+    .map_err(|_| StorageError::new(StatusCode::INTERNAL_SERVER_ERROR, "signing failed"))?;
     Ok(req)
 }
 
