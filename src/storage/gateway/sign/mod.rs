@@ -102,7 +102,7 @@ pub fn sign_request(
     let scope = format!("{date}/{}/s3/aws4_request", creds.region);
     let to_sign = canonical::string_to_sign(&amz_date, &scope, &buf);
     let key = keys.key(creds.secret.expose(), now, date, &creds.region);
-    let signature = aws_sigv4::sign::v4::calculate_signature(&*key, to_sign.as_bytes());
+    let signature = aws_sigv4::sign::v4::calculate_signature(key.as_slice(), to_sign.as_bytes());
     let auth = format!(
         "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={signed}, Signature={signature}",
         creds.key
