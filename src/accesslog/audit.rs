@@ -5,7 +5,7 @@ use super::LogError;
 use super::keys::{LogObject, Window};
 use super::parse::{Compression, End, parse_object};
 use super::record::LineRecord;
-use super::scan::{Coverage, Logs, Query, Reader, SkippedObject};
+use super::scan::{Coverage, Logs, Matches, Query, Reader};
 
 /// Verbs an audit may ask for.
 pub const VERBS: [&str; 6] = ["GET", "PUT", "HEAD", "DELETE", "COPY", "POST"];
@@ -56,9 +56,7 @@ pub struct Timeline {
 
 /// The matching events of one object (its oldest [`MAX_EVENTS`] at least), how many
 /// matched, and its line counts.
-type Events = (Vec<LineRecord>, u64, u64, u64);
-
-fn audit_object(o: &LogObject, bytes: &[u8], a: &Audit, max: u64) -> Result<Events, &'static str> {
+fn audit_object(o: &LogObject, bytes: &[u8], a: &Audit, max: u64) -> Result<Matches, &'static str> {
     let mut events = Vec::new();
     let (mut n, mut count) = (0u64, 0u64);
     let report = parse_object(bytes, Compression::detect(&o.key, bytes), max, |_, r| {
@@ -87,7 +85,12 @@ fn audit_object(o: &LogObject, bytes: &[u8], a: &Audit, max: u64) -> Result<Even
         }
     });
     match report.end {
-        End::Complete => Ok((events, count, report.stats.lines, report.stats.malformed)),
+        End::Complete => Ok(Matches {
+            records: events,
+            count,
+            lines: report.stats.lines,
+            malformed: report.stats.malformed,
+        }),
         End::TooLarge => Err("decoded text larger than MAX_LOG_BYTES x 16"),
         End::CorruptGzip => Err("damaged gzip"),
     }
@@ -100,35 +103,19 @@ impl Reader {
             source: a.source.clone(),
             window: a.window,
         };
-        let (objects, listed) = self.objects(logs, &q).await?;
-        let mut cov = Coverage {
-            objects_listed: listed,
-            objects_considered: objects.len(),
-            ..Coverage::default()
-        };
-        let max = self.max_bytes.saturating_mul(super::scan::GZIP_RATIO_CAP);
         let audit = a.clone();
-        let read = self
-            .each(logs, objects, move |o: &LogObject, bytes| {
-                audit_object(o, &bytes, &audit, max)
+        let (found, cov) = self
+            .scan_lines(logs, &q, move |o, bytes, max| {
+                audit_object(o, bytes, &audit, max)
             })
             .await?;
-        let mut t = Timeline::default();
-        for (o, r) in read {
-            match r {
-                Ok((events, count, lines, malformed)) => {
-                    cov.objects_read += 1;
-                    cov.lines += lines;
-                    cov.malformed_lines += malformed;
-                    t.count += count;
-                    t.events.extend(events);
-                }
-                Err(reason) => cov.skipped.push(SkippedObject { key: o.key, reason }),
-            }
-        }
+        let mut t = Timeline {
+            events: found.records,
+            count: found.count,
+            coverage: cov,
+        };
         t.events.sort_by(|a, b| a.newer(b));
         t.events.truncate(MAX_EVENTS);
-        t.coverage = cov;
         Ok(t)
     }
 }

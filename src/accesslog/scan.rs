@@ -18,6 +18,7 @@ use super::cache::{ObjectId, SummaryCache};
 use super::fetch;
 use super::keys::{LogObject, Window};
 use super::metrics::LogMetrics;
+use super::record::LineRecord;
 use super::summary::{ObjectSummary, Skipped, summarize};
 use crate::storage::BucketName;
 
@@ -212,6 +213,65 @@ impl Reader {
             Ok(r) => r.map_err(ObjectFailure::Skip),
             Err(_) => Err(ObjectFailure::Skip("could not be processed")),
         }
+    }
+}
+
+/// What a line-level pass over one object found.
+#[derive(Debug, Clone, Default)]
+pub struct Matches {
+    /// The lines kept (a bounded number of the matching ones).
+    pub records: Vec<LineRecord>,
+    /// Every matching line.
+    pub count: u64,
+    pub lines: u64,
+    pub malformed: u64,
+}
+
+impl Reader {
+    /// Runs `work` over the bytes of every object that may hold `q` — uncached: each
+    /// line-level pass asks a new question — and gathers what it kept and counted.
+    /// `work` gets the decoded-text cap to pass on to the parser.
+    pub async fn scan_lines<F>(
+        &self,
+        logs: &Logs<'_>,
+        q: &Query,
+        work: F,
+    ) -> Result<(Matches, Coverage), LogError>
+    where
+        F: Fn(&LogObject, &[u8], u64) -> Result<Matches, &'static str>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+    {
+        let (objects, listed) = self.objects(logs, q).await?;
+        let mut cov = Coverage {
+            objects_listed: listed,
+            objects_considered: objects.len(),
+            ..Coverage::default()
+        };
+        let max = self.max_bytes.saturating_mul(GZIP_RATIO_CAP);
+        let read = self
+            .each(logs, objects, move |o: &LogObject, bytes| {
+                work(o, &bytes, max)
+            })
+            .await?;
+        let mut all = Matches::default();
+        for (o, r) in read {
+            match r {
+                Ok(m) => {
+                    cov.objects_read += 1;
+                    cov.lines += m.lines;
+                    cov.malformed_lines += m.malformed;
+                    all.count += m.count;
+                    all.records.extend(m.records);
+                }
+                Err(reason) => cov.skipped.push(SkippedObject { key: o.key, reason }),
+            }
+        }
+        all.lines = cov.lines;
+        all.malformed = cov.malformed_lines;
+        Ok((all, cov))
     }
 }
 

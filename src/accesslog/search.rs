@@ -12,7 +12,7 @@ use super::LogError;
 use super::keys::{LogObject, Window};
 use super::parse::{Compression, LogLine, parse_object};
 use super::record::LineRecord;
-use super::scan::{Coverage, Logs, Query, Reader, SkippedObject};
+use super::scan::{Coverage, Logs, Matches, Query, Reader};
 
 /// Most results of one search.
 pub const MAX_LIMIT: usize = 1000;
@@ -94,7 +94,7 @@ fn search_object(
     window: Window,
     limit: usize,
     max_decoded: u64,
-) -> Result<(Vec<LineRecord>, u64, u64, u64), &'static str> {
+) -> Result<Matches, &'static str> {
     let mut heap: BinaryHeap<Reverse<Keyed>> = BinaryHeap::new();
     let (mut count, mut n) = (0u64, 0u64);
     let report = parse_object(
@@ -122,8 +122,12 @@ fn search_object(
         super::parse::End::TooLarge => return Err("decoded text larger than MAX_LOG_BYTES x 16"),
         super::parse::End::CorruptGzip => return Err("damaged gzip"),
     }
-    let hits = heap.into_iter().map(|Reverse(k)| k.1).collect();
-    Ok((hits, count, report.stats.lines, report.stats.malformed))
+    Ok(Matches {
+        records: heap.into_iter().map(|Reverse(k)| k.1).collect(),
+        count,
+        lines: report.stats.lines,
+        malformed: report.stats.malformed,
+    })
 }
 
 /// A record ordered by (time, line number) only.
@@ -160,35 +164,19 @@ impl Reader {
             source: filter.source.clone(),
             window,
         };
-        let (objects, listed) = self.objects(logs, &q).await?;
-        let mut cov = Coverage {
-            objects_listed: listed,
-            objects_considered: objects.len(),
-            ..Coverage::default()
-        };
-        let max = self.max_bytes.saturating_mul(super::scan::GZIP_RATIO_CAP);
         let f = filter.clone();
-        let read = self
-            .each(logs, objects, move |o: &LogObject, bytes| {
-                search_object(o, &bytes, &f, window, limit, max)
+        let (m, coverage) = self
+            .scan_lines(logs, &q, move |o, bytes, max| {
+                search_object(o, bytes, &f, window, limit, max)
             })
             .await?;
-        let mut found = Found::default();
-        for (o, r) in read {
-            match r {
-                Ok((hits, count, lines, malformed)) => {
-                    cov.objects_read += 1;
-                    cov.lines += lines;
-                    cov.malformed_lines += malformed;
-                    found.count += count;
-                    found.results.extend(hits);
-                }
-                Err(reason) => cov.skipped.push(SkippedObject { key: o.key, reason }),
-            }
-        }
+        let mut found = Found {
+            results: m.records,
+            count: m.count,
+            coverage,
+        };
         found.results.sort_by(|a, b| b.newer(a));
         found.results.truncate(limit);
-        found.coverage = cov;
         Ok(found)
     }
 
