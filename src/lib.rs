@@ -9,8 +9,10 @@
 pub mod api;
 pub mod config;
 pub mod demo;
+pub mod mission;
 pub mod run;
 pub mod server;
 pub mod storage;
 pub mod telemetry;
 pub mod tenant;
+pub mod web;

@@ -55,6 +55,9 @@ pub struct Knobs {
     /// Storage clients kept (one per tenant credential).
     #[arg(long, env = "CLIENT_CACHE_SIZE", default_value_t = 256)]
     pub client_cache_size: usize,
+    /// Seconds between the dashboard's automatic refreshes (1–3600).
+    #[arg(long, env = "DASHBOARD_REFRESH_SEC", default_value_t = 30)]
+    pub dashboard_refresh_sec: u64,
 }
 
 fn positive(name: &str, v: f64) -> Result<(), ConfigError> {
@@ -86,6 +89,11 @@ impl Knobs {
         {
             return Err(ConfigError(
                 "MAX_STORAGE_METRICS_SAMPLES, MAX_BUCKET_LABELS and CLIENT_CACHE_SIZE must be at least 1".into(),
+            ));
+        }
+        if !(1..=3600).contains(&self.dashboard_refresh_sec) {
+            return Err(ConfigError(
+                "DASHBOARD_REFRESH_SEC must be between 1 and 3600".into(),
             ));
         }
         non_negative("SLOW_OPERATION_MS", self.slow_operation_ms)?;

@@ -1,12 +1,14 @@
 //! The HTTP server: application state, the middleware stack and the serve loop.
 //!
-//! Layers, outermost first: request context (ids, timing headers) → panic guard → body
+//! Layers, outermost first: Mission Control's [`http_stats`] (every response) → request
+//! context (ids, timing headers) → panic guard → body
 //! limit → routes; admin routes add [`admin_auth`], rate-limited routes add
 //! [`rate_limit`], and storage routes add the [`operation`] layer innermost, so a
 //! refused request never becomes an operation.
 
 pub mod admin_auth;
 pub mod error;
+pub mod http_stats;
 pub mod operation;
 pub mod query;
 pub mod rate_limit;
@@ -121,6 +123,7 @@ pub fn build_state(settings: Settings, rt: Runtime) -> Result<AppState, String> 
             k.gateway_rate_limit_burst,
         ),
         started: Instant::now(),
+        http_stats: crate::mission::HttpStats::new(recorder.clock().clone()),
         registry,
         recorder,
         otel,
@@ -137,6 +140,7 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(from_fn_with_state(state.clone(), request_context::layer))
+        .layer(from_fn_with_state(state.clone(), http_stats::layer))
         .with_state(state)
 }
 

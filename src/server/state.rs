@@ -35,6 +35,8 @@ pub struct Inner {
     pub api_limiter: RateLimiter,
     pub gateway_limiter: RateLimiter,
     pub started: Instant,
+    /// Mission Control: HTTP-level figures over every route.
+    pub http_stats: crate::mission::HttpStats,
 }
 
 impl AppState {
