@@ -14,7 +14,7 @@ use crate::server::error::ApiError;
 use crate::web::{self, Asset};
 
 /// Headers of every page and asset: nothing runs or loads from anywhere but this server.
-fn serve(asset: &'static Asset) -> Response {
+fn respond(asset: &'static Asset) -> Response {
     let headers: [(HeaderName, HeaderValue); 6] = [
         (CONTENT_TYPE, HeaderValue::from_static(asset.content_type)),
         (
@@ -40,18 +40,18 @@ fn serve(asset: &'static Asset) -> Response {
 
 /// `GET /`, `/dashboard`, `/config` (the page opens its credentials dialog there).
 pub async fn dashboard() -> Response {
-    serve(&web::DASHBOARD)
+    respond(&web::DASHBOARD)
 }
 
 /// `GET /admin`: Mission Control.
 pub async fn admin() -> Response {
-    serve(&web::ADMIN)
+    respond(&web::ADMIN)
 }
 
 /// `GET /static/{name}`.
 pub async fn asset(Path(name): Path<String>) -> Response {
     match web::asset(&name) {
-        Some(a) => serve(a),
+        Some(a) => respond(a),
         None => ApiError::not_found("Not Found").into_response(),
     }
 }

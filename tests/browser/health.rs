@@ -174,6 +174,45 @@ fn status(b: &mut Browser) -> (String, String) {
     )
 }
 
+/// The page's number formats, as a person writes them.
+fn assert_people_numbers(b: &mut Browser) {
+    let cases: [(&str, &str); 25] = [
+        ("bytes(0)", "0 B"),
+        ("bytes(999)", "999 B"),
+        ("bytes(1000)", "1 KB"),
+        ("bytes(999999)", "1 MB"),
+        ("bytes(1234567)", "1.23 MB"),
+        ("bytes(1.2e9)", "1.2 GB"),
+        ("bytes(4011008)", "4.01 MB"),
+        ("bytesPerSecond(2500)", "2.5 KB/s"),
+        ("ms(0)", "0 ms"),
+        ("ms(0.42)", "420 µs"),
+        ("ms(3.4)", "3.4 ms"),
+        ("ms(12.345)", "12.3 ms"),
+        ("ms(1250)", "1.25 s"),
+        ("ms(150000)", "2.5 min"),
+        ("ms(null)", "–"),
+        ("rate(0)", "0"),
+        ("rate(0.004)", "<0.01"),
+        ("rate(0.3456)", "0.35"),
+        ("rate(1234)", "1.23k"),
+        ("percent(0)", "0 %"),
+        ("percent(0.0000078)", "<0.01 %"),
+        ("percent(4.7619)", "4.76 %"),
+        ("percent(16.6667)", "16.7 %"),
+        ("count(12345)", "12,345"),
+        ("interval(120)", "2 min"),
+    ];
+    let exprs: Vec<String> = cases.iter().map(|(e, _)| format!("f.{e}")).collect();
+    let got = b.eval(&format!(
+        "import('/static/format.js').then(f => [{}])",
+        exprs.join(", ")
+    ));
+    for (i, (expr, want)) in cases.iter().enumerate() {
+        assert_eq!(got[i], *want, "{expr}");
+    }
+}
+
 #[test]
 #[ignore = "needs chromium"]
 fn the_panel_shows_health_follows_the_error_rate_and_refreshes_itself() {
@@ -185,6 +224,7 @@ fn the_panel_shows_health_follows_the_error_rate_and_refreshes_itself() {
     b.open(1280, 800);
     b.goto(&s.url("/"));
     b.wait("Number(document.getElementById('health').dataset.refreshCount) >= 1");
+    assert_people_numbers(&mut b);
     // No operations yet: the empty state, healthy, no table.
     assert!(
         !b.eval("document.getElementById('health-empty').hidden")

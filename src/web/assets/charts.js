@@ -82,7 +82,7 @@ function labelled(times, fit) {
 }
 
 /**
- * A chart over time. `series`: [{name, values: [number|null] }], `times`: [Date]
+ * A chart over time. `series`: [{name, values: [number|null], cls?: 's0'…'s2' (colour)}], `times`: [Date]
  * (one per value), `kind`: 'line' or 'bars' (stacked), `format`: value → text.
  */
 export function timeChart(container, { label, times, series, kind = 'line', format = String }) {
@@ -92,7 +92,7 @@ export function timeChart(container, { label, times, series, kind = 'line', form
     return;
   }
   const legend = series.length > 1
-    ? el('ul', { class: 'legend' }, ...series.map((s, i) => el('li', {}, el('span', { class: `swatch s${i}` }), s.name)))
+    ? el('ul', { class: 'legend' }, ...series.map((s, i) => el('li', {}, el('span', { class: `swatch ${s.cls || `s${i}`}` }), s.name)))
     : null;
   const plot = el('div', { class: 'plot' });
   const readout = el('p', { class: 'readout', 'aria-live': 'polite' });
@@ -125,7 +125,8 @@ function drawTime(plot, o) {
     root.append(svg('line', { x1: left, x2: left + w, y1: y(t), y2: y(t), class: 'grid' }));
     root.append(svg('text', { x: left - 6, y: y(t) + 4, class: 'tick', 'text-anchor': 'end' }, o.format(t)));
   }
-  for (const i of labelled(o.times, Math.max(2, Math.floor(w / 70)))) {
+  const perLabel = o.spanMs > 36 * 3600e3 ? 55 : 50;
+  for (const i of labelled(o.times, Math.max(2, Math.floor(w / perLabel)))) {
     root.append(svg('text', { x: x(i), y: HEIGHT - 6, class: 'tick', 'text-anchor': 'middle' }, timeLabel(o.times[i], o.spanMs)));
   }
   if (o.kind === 'bars') {
@@ -137,7 +138,7 @@ function drawTime(plot, o) {
         const y0 = y(base[i]);
         const y1 = y(base[i] + v);
         base[i] += v;
-        root.append(svg('rect', { x: x(i) - bw / 2, y: y1, width: bw, height: Math.max(0.5, y0 - y1), class: `bar s${si}` }));
+        root.append(svg('rect', { x: x(i) - bw / 2, y: y1, width: bw, height: Math.max(0.5, y0 - y1), class: `bar ${s.cls || `s${si}`}` }));
       });
     });
   } else {
@@ -149,10 +150,11 @@ function drawTime(plot, o) {
         d += `${pen ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)}`;
         pen = true;
       });
-      root.append(svg('path', { d, class: `line s${si}` }));
+      const cls = s.cls || `s${si}`;
+      root.append(svg('path', { d, class: `line ${cls}` }));
       if (n <= 60) {
         s.values.forEach((v, i) => {
-          if (v !== null && v !== undefined) root.append(svg('circle', { cx: x(i), cy: y(v), r: 2.5, class: `dot s${si}` }));
+          if (v !== null && v !== undefined) root.append(svg('circle', { cx: x(i), cy: y(v), r: 2.5, class: `dot ${cls}` }));
         });
       }
     });

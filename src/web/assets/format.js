@@ -61,11 +61,12 @@ export function rate(x) {
   return sig3(v);
 }
 
-/** Percent with two decimals under 10 %, one above: "4.76 %", "12.5 %", "0 %". */
+/** Percent with two decimals under 10 %, one above: "4.76 %", "12.5 %", "0 %", "<0.01 %". */
 export function percent(x) {
   if (missing(x)) return DASH;
   const v = Number(x);
   if (v === 0) return '0 %';
+  if (v > 0 && v < 0.01) return '<0.01 %';
   return `${v.toFixed(v < 10 ? 2 : 1)} %`;
 }
 

@@ -47,8 +47,8 @@ function drawSeries(points) {
     times,
     kind: 'bars',
     series: [
-      { name: '4xx', values: col((p) => classes(p, '4xx')) },
-      { name: '5xx', values: col((p) => classes(p, '5xx')) },
+      { name: '4xx', values: col((p) => classes(p, '4xx')), cls: 's1' },
+      { name: '5xx', values: col((p) => classes(p, '5xx')), cls: 's2' },
     ],
     format: fmt.count,
   });
