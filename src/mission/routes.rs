@@ -35,14 +35,16 @@ pub type RouteId = u16;
 /// The interned keys.
 #[derive(Debug)]
 pub(crate) struct RouteTable {
-    by_template: HashMap<Box<str>, [u16; 6]>,
+    /// foldhash, not SipHash: looked up on every request, keyed by the router's own
+    /// templates (no attacker chooses them).
+    by_template: HashMap<Box<str>, [u16; 6], foldhash::fast::RandomState>,
     keys: Vec<(Box<str>, HttpMethod)>,
 }
 
 impl Default for RouteTable {
     fn default() -> Self {
         Self {
-            by_template: HashMap::new(),
+            by_template: HashMap::default(),
             keys: vec![(OTHER.into(), HttpMethod::Other)],
         }
     }
