@@ -6,6 +6,7 @@
 //! [`telemetry::Recorder`] fan-out (Prometheus, windows, recent log, log lines).
 #![forbid(unsafe_code)]
 
+pub mod accesslog;
 pub mod api;
 pub mod config;
 pub mod demo;

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 use crate::config::{DEMO_SECRET, ServeArgs, Settings};
-use crate::demo::{DEMO_LOG_BUCKET, DEMO_LOG_PREFIX, DemoStore};
-use crate::server::{Runtime, app, build_state, serve as serve_router};
+use crate::demo::{DEMO_LOG_BUCKET, DEMO_LOG_PREFIX, DEMO_METRICS_BUCKET, DemoStore};
+use crate::server::{Limits, Runtime, app, build_state, serve_with};
 
 /// Runs the server with `args` until SIGINT or SIGTERM.
 pub async fn serve(args: ServeArgs) -> Result<(), String> {
@@ -32,6 +32,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let shutdown = shutdown_signal()?;
     let log = Arc::clone(&state.log);
     log.info(&format!(
         "SpaceWatch {} listening on http://{local}",
@@ -43,9 +44,11 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     if state.settings.agent.is_none() {
         log.info("No AI agent configured (DO_AGENT_URL): /chat answers 503 until one is set");
     }
+    let _scheduler = scheduler(&args, &state)?;
     let recorder = Arc::clone(&state.recorder);
     let otel = Arc::clone(&state.otel);
-    serve_router(listener, app(state), shutdown_signal())
+    let limits = Limits::from(&state.settings.knobs);
+    serve_with(listener, app(state), limits, shutdown)
         .await
         .map_err(|e| e.to_string())?;
     // Requests in flight have finished; write out what the export task has not yet.
@@ -65,29 +68,103 @@ fn announce_demo(log: &crate::telemetry::log::LogSink, store: &DemoStore, args: 
         "<the value of --demo-secret>"
     };
     eprintln!(
-        "\n  Demo credentials (send as headers):\n    X-Spaces-Key: {}\n    X-Spaces-Secret: {secret}\n    X-Log-Bucket: {DEMO_LOG_BUCKET}\n    X-Log-Prefix: {DEMO_LOG_PREFIX}\n",
+        "\n  Demo credentials (send as headers):\n    X-Spaces-Key: {}\n    X-Spaces-Secret: {secret}\n    X-Log-Bucket: {DEMO_LOG_BUCKET}\n    X-Log-Prefix: {DEMO_LOG_PREFIX}\n    X-Metrics-Bucket: {DEMO_METRICS_BUCKET}\n",
         args.demo_key
     );
 }
 
-/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM. The handlers are installed now, when this is
+/// called — not when the future is first polled — so a signal that arrives right after
+/// start-up (the address is already announced) stops the server instead of killing it.
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()> + Send + 'static, String> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut int = signal(SignalKind::interrupt()).map_err(|e| format!("SIGINT handler: {e}"))?;
+    let mut term = signal(SignalKind::terminate()).map_err(|e| format!("SIGTERM handler: {e}"))?;
+    Ok(async move {
+        tokio::select! {
+            _ = int.recv() => {},
+            _ = term.recv() => {},
+        }
+    })
+}
+/// Starts the snapshot scheduler when `--snapshot-interval-sec` asks for one. With
+/// `--demo` and no credentials given, it snapshots the demo store as the demo tenant.
+fn scheduler(
+    args: &ServeArgs,
+    state: &crate::server::AppState,
+) -> Result<Option<tokio::task::JoinHandle<()>>, String> {
+    use crate::accesslog::snapshot::scheduler::{Deps, Schedule, spawn};
+    use crate::config::Secret;
+    use crate::storage::BucketName;
+    use crate::tenant::{Credentials, Tenant};
+    let s = &args.snapshots;
+    if s.interval_sec == 0 {
+        return Ok(None);
+    }
+    let demo = args.demo && s.key.is_none();
+    let (key, secret) = match (&s.key, &s.secret) {
+        (Some(k), Some(v)) => (k.clone(), v.clone()),
+        _ if demo => (args.demo_key.clone(), args.demo_secret.clone()),
+        _ => {
+            return Err(
+                "--snapshot-interval-sec needs SNAPSHOT_SPACES_KEY and SNAPSHOT_SPACES_SECRET"
+                    .into(),
+            );
         }
     };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
-    }
+    let bucket = |name: &str, what: &str| {
+        BucketName::parse(name).ok_or_else(|| format!("{what} {name:?} is not a bucket name"))
+    };
+    let pick = |given: &Option<String>, demo_default: &str| {
+        given
+            .clone()
+            .or_else(|| demo.then(|| demo_default.to_string()))
+    };
+    let metrics = pick(&s.metrics_bucket, crate::demo::DEMO_METRICS_BUCKET)
+        .ok_or("--snapshot-interval-sec needs SNAPSHOT_METRICS_BUCKET")?;
+    let metrics_bucket = bucket(&metrics, "SNAPSHOT_METRICS_BUCKET")?;
+    let log_bucket = pick(&s.log_bucket, DEMO_LOG_BUCKET)
+        .map(|b| bucket(&b, "SNAPSHOT_LOG_BUCKET"))
+        .transpose()?;
+    let log_prefix = if demo && s.log_prefix.is_empty() {
+        DEMO_LOG_PREFIX.to_string()
+    } else {
+        s.log_prefix.clone()
+    };
+    let creds = Credentials {
+        key,
+        secret: Secret::new(secret),
+        region: state.tenants.region.clone(),
+        endpoint: state.default_endpoint(),
+        log_bucket,
+        metrics_bucket: Some(metrics_bucket.clone()),
+        log_prefix,
+        metrics_prefix: s.metrics_prefix.clone(),
+    };
+    let buckets = s
+        .buckets
+        .iter()
+        .filter(|b| !b.trim().is_empty())
+        .map(|b| bucket(b.trim(), "SNAPSHOT_BUCKETS"))
+        .collect::<Result<Vec<_>, _>>()?;
+    let schedule = Schedule {
+        interval: std::time::Duration::from_secs(s.interval_sec),
+        buckets,
+        tenant: Tenant::new(creds, &state.clients),
+        metrics_bucket,
+    };
+    state.log.info(&format!(
+        "Snapshot scheduler: every {} s into {}",
+        s.interval_sec, metrics
+    ));
+    Ok(Some(spawn(
+        schedule,
+        Deps {
+            reader: state.logs.clone(),
+            locks: state.snapshot_locks.clone(),
+            counters: state.counters.clone(),
+            log: state.log.clone(),
+            clock: state.recorder.clock().clone(),
+        },
+    )))
 }

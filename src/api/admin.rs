@@ -5,13 +5,11 @@ use axum::extract::State;
 use serde_json::{Map, Value, json};
 
 use crate::server::AppState;
-use crate::server::error::{ApiError, ApiResult};
+use crate::server::error::ApiResult;
 use crate::server::query::Params;
-use crate::storage::BucketName;
-use crate::telemetry::OperationType;
+use crate::server::query::logs::LogQuery;
 use crate::telemetry::bucket::BUCKET_WINDOW;
 use crate::telemetry::prom::AppEvent;
-use crate::telemetry::recent::LogFilter;
 use crate::telemetry::report::{
     bucket_analytics, log_entry, s3_requests, storage_metrics, window_json,
 };
@@ -38,45 +36,9 @@ pub async fn operations(State(state): State<AppState>) -> Json<Value> {
     }))
 }
 
-fn parse_filter(p: &Params) -> ApiResult<LogFilter> {
-    let operation = p
-        .get("operation_type")
-        .map(|t| {
-            OperationType::parse(&t.to_ascii_uppercase()).ok_or_else(|| {
-                let known: Vec<&str> = OperationType::ALL.iter().map(|t| t.as_str()).collect();
-                ApiError::bad_request(format!(
-                    "unknown operation_type; expected one of {}",
-                    known.join(", ")
-                ))
-            })
-        })
-        .transpose()?;
-    let bucket = p
-        .get("bucket")
-        .map(|b| {
-            BucketName::parse(b)
-                .map(|b| b.to_string())
-                .ok_or_else(|| ApiError::bad_request("'bucket' is not a valid bucket name"))
-        })
-        .transpose()?;
-    let errors = match p.get("status") {
-        None => None,
-        Some("error") => Some(true),
-        Some("ok") => Some(false),
-        Some(_) => return Err(ApiError::bad_request("'status' must be 'error' or 'ok'")),
-    };
-    Ok(LogFilter {
-        operation,
-        bucket,
-        min_duration_ms: p.non_negative("min_duration_ms")?,
-        errors,
-    })
-}
-
 pub async fn logs(State(state): State<AppState>, params: Params) -> ApiResult<Json<Value>> {
-    let filter = parse_filter(&params)?;
-    let limit = params.int("limit", 1..=1000, 100)?;
-    let ops = state.recorder.recent(&filter, limit as usize);
+    let LogQuery { filter, limit } = LogQuery::from_params(&params)?;
+    let ops = state.recorder.recent(&filter, limit);
     let logs: Vec<Value> = ops.iter().map(log_entry).collect();
     Ok(Json(json!({
         "count": logs.len(),

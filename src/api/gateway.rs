@@ -1,6 +1,8 @@
 //! `/s3/…`: the gateway routes. `GET /s3/` lists buckets, `GET /s3/{bucket}` lists
 //! objects (ListObjectsV2: `prefix`, `continuation-token`, `max-keys`, …), and
-//! `GET`/`PUT`/`HEAD`/`DELETE /s3/{bucket}/{key…}` move objects.
+//! `GET`/`PUT`/`HEAD`/`DELETE /s3/{bucket}/{key…}` move objects. Credentials are verified
+//! before the path or the query is looked at; a key that a path would normalise (a `.`
+//! or `..` segment) is refused before any upstream call.
 
 use axum::body::Body;
 use axum::extract::{Extension, Path, Request, State};
@@ -11,10 +13,10 @@ use crate::server::AppState;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::operation::OpFields;
 use crate::server::query::Params;
-use crate::storage::BucketName;
+use crate::server::tenant::{Verified, bucket_access};
+use crate::storage::ObjectKey;
 use crate::storage::gateway::{Forward, encode_query, forward};
 use crate::telemetry::s3::S3Api;
-use crate::tenant::Tenant;
 
 /// ListObjectsV2 parameters passed through.
 const LIST_PARAMS: [&str; 8] = [
@@ -33,13 +35,6 @@ fn object_param(name: &str) -> bool {
     name == "versionId" || name.starts_with("response-")
 }
 
-fn bucket_of(raw: &str, fields: &OpFields) -> ApiResult<BucketName> {
-    let b =
-        BucketName::parse(raw).ok_or_else(|| ApiError::bad_request("not a valid bucket name"))?;
-    fields.set_bucket(&b);
-    Ok(b)
-}
-
 /// Keeps the allowed parameters, encoded; anything else (a sub-resource such as `acl`
 /// or `uploads`) is refused rather than forwarded blind. `x-id`, which the AWS SDKs add
 /// to name the operation and S3 ignores, is dropped.
@@ -47,8 +42,9 @@ fn query(p: &Params, allowed: impl Fn(&str) -> bool) -> ApiResult<Vec<String>> {
     let mut out = Vec::new();
     for (k, v) in p.pairs().filter(|(k, _)| *k != "x-id") {
         if !allowed(k) {
+            let shown = crate::telemetry::operation::bounded_text(k, 64);
             return Err(ApiError::bad_request(format!(
-                "unsupported S3 request parameter '{k}'"
+                "unsupported S3 request parameter '{shown}'"
             )));
         }
         out.push(format!("{}={}", encode_query(k), encode_query(v)));
@@ -56,12 +52,15 @@ fn query(p: &Params, allowed: impl Fn(&str) -> bool) -> ApiResult<Vec<String>> {
     Ok(out)
 }
 
+fn params(uri: &http::Uri) -> ApiResult<Params> {
+    Ok(Params::parse(uri.query().unwrap_or(""))?)
+}
+
 pub async fn list_buckets(
+    Verified(tenant): Verified,
     State(state): State<AppState>,
     headers: HeaderMap,
-    tenant: Result<Tenant, ApiError>,
 ) -> ApiResult<Response> {
-    let tenant = tenant?;
     let f = Forward {
         api: S3Api::ListBuckets,
         method: Method::GET,
@@ -71,27 +70,23 @@ pub async fn list_buckets(
         headers,
         body: Body::empty(),
     };
-    forward(&state.upstream, &state.recorder, &tenant, f).await
+    Ok(forward(&state.upstream, &state.recorder, &tenant, f).await?)
 }
 
 pub async fn list_objects(
+    Verified(tenant): Verified,
     State(state): State<AppState>,
-    Path(bucket): Path<String>,
     Extension(fields): Extension<OpFields>,
-    params: Params,
+    Path(bucket): Path<String>,
+    uri: http::Uri,
     headers: HeaderMap,
-    tenant: Result<Tenant, ApiError>,
 ) -> ApiResult<Response> {
-    let bucket = bucket_of(&bucket, &fields)?;
+    let params = params(&uri)?;
     let mut q = query(&params, |k| LIST_PARAMS.contains(&k))?;
     if params.get("list-type").is_none() {
         q.insert(0, "list-type=2".into());
     }
-    let tenant = tenant?;
-    state
-        .access
-        .check(&tenant, &bucket, &state.counters)
-        .await?;
+    let bucket = bucket_access(&state, &fields, &tenant, ("bucket", &bucket)).await?;
     let f = Forward {
         api: S3Api::ListObjectsV2,
         method: Method::GET,
@@ -101,30 +96,22 @@ pub async fn list_objects(
         headers,
         body: Body::empty(),
     };
-    forward(&state.upstream, &state.recorder, &tenant, f).await
+    Ok(forward(&state.upstream, &state.recorder, &tenant, f).await?)
 }
 
 /// GET, PUT, HEAD and DELETE of one object.
 pub async fn object(
+    Verified(tenant): Verified,
     State(state): State<AppState>,
-    Path((bucket, key)): Path<(String, String)>,
     Extension(fields): Extension<OpFields>,
-    params: Params,
-    tenant: Result<Tenant, ApiError>,
+    Path((bucket, key)): Path<(String, String)>,
     req: Request,
 ) -> ApiResult<Response> {
     let (parts, body) = req.into_parts();
     let (method, headers) = (parts.method, parts.headers);
-    let bucket = bucket_of(&bucket, &fields)?;
-    if key.is_empty() || key.len() > 1024 {
-        return Err(ApiError::bad_request("object keys are 1 to 1024 bytes"));
-    }
-    let q = query(&params, object_param)?;
-    let tenant = tenant?;
-    state
-        .access
-        .check(&tenant, &bucket, &state.counters)
-        .await?;
+    let key = ObjectKey::parse(&key).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let q = query(&params(&parts.uri)?, object_param)?;
+    let bucket = bucket_access(&state, &fields, &tenant, ("bucket", &bucket)).await?;
     let api = match method {
         Method::PUT => S3Api::PutObject,
         Method::HEAD => S3Api::HeadObject,
@@ -140,5 +127,5 @@ pub async fn object(
         headers,
         body,
     };
-    forward(&state.upstream, &state.recorder, &tenant, f).await
+    Ok(forward(&state.upstream, &state.recorder, &tenant, f).await?)
 }

@@ -1,11 +1,13 @@
 //! HTTP handlers, grouped by endpoint family. Each is thin: parse the input, call the
 //! storage layer or the recorder, render JSON.
 
+mod accesslog;
 mod admin;
 mod gateway;
 mod health;
 mod mission;
 mod pages;
+mod snapshots;
 mod tools;
 
 use axum::Router;
@@ -13,7 +15,7 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::{MethodRouter, any, delete, get, head, post, put};
 
 use crate::server::AppState;
-use crate::server::admin_auth::require_admin;
+use crate::server::admin_auth::{require_admin, require_metrics_auth};
 use crate::server::error::ApiError;
 use crate::server::operation::storage_route;
 use crate::server::rate_limit::{limit_api, limit_gateway};
@@ -23,7 +25,11 @@ use crate::telemetry::OperationType as Op;
 pub fn routes(state: &AppState) -> Router<AppState> {
     let public = Router::new()
         .route("/health", get(health::health))
-        .route("/metrics", get(health::prometheus))
+        .route(
+            "/metrics",
+            get(health::prometheus)
+                .route_layer(from_fn_with_state(state.clone(), require_metrics_auth)),
+        )
         .merge(page_routes());
     let admin = Router::new()
         .route("/metrics/operations", get(admin::operations))
@@ -84,6 +90,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     public
         .merge(admin)
         .merge(tools)
+        .merge(log_routes(state))
+        .merge(snapshot_routes(state))
         .merge(gateway_routes(state))
 }
 
@@ -96,6 +104,78 @@ fn page_routes() -> Router<AppState> {
         .route("/admin", get(pages::admin))
         .route("/static/{name}", get(pages::asset))
         .route("/api/ui-config", get(pages::ui_config))
+}
+
+/// The access-log endpoints: one `QUERY_LOGS` operation each, rate limited like the tools.
+fn log_routes(s: &AppState) -> Router<AppState> {
+    let logs = |mr: MethodRouter<AppState>, route| storage_route(mr, s, Op::QueryLogs, route);
+    Router::new()
+        .route(
+            "/logs/access/files",
+            logs(get(accesslog::files), "/logs/access/files"),
+        )
+        .route(
+            "/logs/access/read",
+            logs(get(accesslog::read), "/logs/access/read"),
+        )
+        .route(
+            "/logs/access/search",
+            logs(get(accesslog::search), "/logs/access/search"),
+        )
+        .route(
+            "/logs/access/object-audit",
+            logs(get(accesslog::object_audit), "/logs/access/object-audit"),
+        )
+        .route(
+            "/logs/access/hot-prefixes",
+            logs(get(accesslog::hot_prefixes), "/logs/access/hot-prefixes"),
+        )
+        .route(
+            "/logs/access/request-metrics",
+            logs(
+                get(accesslog::request_metrics),
+                "/logs/access/request-metrics",
+            ),
+        )
+        .route(
+            "/metrics/top-ips",
+            logs(get(accesslog::top_ips), "/metrics/top-ips"),
+        )
+        .route(
+            "/plots/top-ips.png",
+            logs(get(accesslog::top_ips_png), "/plots/top-ips.png"),
+        )
+        .route_layer(from_fn_with_state(s.clone(), limit_api))
+}
+
+/// The snapshot endpoints: one `QUERY_METRICS` operation each, rate limited like the tools.
+fn snapshot_routes(s: &AppState) -> Router<AppState> {
+    let m = |mr: MethodRouter<AppState>, route| storage_route(mr, s, Op::QueryMetrics, route);
+    Router::new()
+        .route(
+            "/metrics/snapshot",
+            m(post(snapshots::take), "/metrics/snapshot"),
+        )
+        .route(
+            "/trigger-snapshot-all",
+            m(post(snapshots::take_all), "/trigger-snapshot-all"),
+        )
+        .route(
+            "/metrics/sources",
+            m(get(snapshots::sources), "/metrics/sources"),
+        )
+        .route(
+            "/metrics/series",
+            m(get(snapshots::source_series), "/metrics/series"),
+        )
+        .route(
+            "/metrics/aggregate-series",
+            m(
+                get(snapshots::aggregate_series),
+                "/metrics/aggregate-series",
+            ),
+        )
+        .route_layer(from_fn_with_state(s.clone(), limit_api))
 }
 
 /// `/s3/…`, with the gateway's own rate limit.

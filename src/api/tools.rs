@@ -1,14 +1,17 @@
 //! Tenant tools: buckets, listings and storage analysis, and credential validation.
-//! Every tool that names a bucket checks the tenant may use it first.
+//! Credentials come first (the `Claimed`/`Verified` extractor), then the query string;
+//! every tool that names a bucket checks the tenant may use it before anything else.
 
 use axum::Json;
 use axum::extract::{Extension, State};
+use http::Uri;
 use serde_json::{Value, json};
 
 use crate::server::AppState;
-use crate::server::error::{ApiError, ApiResult};
+use crate::server::error::ApiResult;
 use crate::server::operation::OpFields;
 use crate::server::query::Params;
+use crate::server::tenant::{Claimed, Verified, bucket_access, settle};
 use crate::storage::{BucketName, tools};
 use crate::telemetry::prom::AppEvent;
 use crate::tenant::Tenant;
@@ -16,48 +19,47 @@ use crate::tenant::Tenant;
 /// Objects returned by `/tools/list-all` (the rest are counted).
 const LIST_ALL_KEEP: usize = 200;
 
-/// The bucket named by `?bucket=`, recorded on the operation.
-fn bucket_param(p: &Params, fields: &OpFields) -> ApiResult<BucketName> {
-    let raw = p.require("bucket")?;
-    let bucket = BucketName::parse(raw)
-        .ok_or_else(|| ApiError::bad_request("'bucket' is not a valid bucket name"))?;
-    fields.set_bucket(&bucket);
-    Ok(bucket)
-}
-
-/// A tool request: counted, its bucket parsed and recorded, the tenant's access checked.
+/// A tool request of a verified tenant: counted, its query parsed, its bucket checked.
 async fn tool_request(
     state: &AppState,
-    params: &Params,
     fields: &OpFields,
-    tenant: Result<Tenant, ApiError>,
-) -> ApiResult<(Tenant, BucketName)> {
+    tenant: &Tenant,
+    uri: &Uri,
+) -> ApiResult<(Params, BucketName)> {
     state.counters.inc(AppEvent::ToolRequest);
-    let bucket = bucket_param(params, fields)?;
-    let tenant = tenant?;
-    state
-        .access
-        .check(&tenant, &bucket, &state.counters)
-        .await?;
-    Ok((tenant, bucket))
+    let params = Params::parse(uri.query().unwrap_or(""))?;
+    let raw = params.require("bucket")?;
+    let bucket = bucket_access(state, fields, tenant, ("bucket", raw)).await?;
+    Ok((params, bucket))
+}
+
+/// Lists the tenant's buckets; the listing itself verifies the credentials.
+async fn verified_list(
+    state: &AppState,
+    fields: &OpFields,
+    tenant: &Tenant,
+) -> ApiResult<Vec<tools::BucketInfo>> {
+    let listed = state.access.list(tenant, &state.counters).await;
+    settle(fields, tenant, &listed);
+    Ok(listed?)
 }
 
 pub async fn buckets(
+    Claimed(tenant): Claimed,
     State(state): State<AppState>,
-    tenant: Result<Tenant, ApiError>,
+    Extension(fields): Extension<OpFields>,
 ) -> ApiResult<Json<Value>> {
+    let buckets = verified_list(&state, &fields, &tenant).await?;
     state.counters.inc(AppEvent::ToolRequest);
-    let tenant = tenant?;
-    let buckets = state.access.list(&tenant, &state.counters).await?;
     Ok(Json(json!({ "count": buckets.len(), "buckets": buckets })))
 }
 
 pub async fn validate_credentials(
+    Claimed(tenant): Claimed,
     State(state): State<AppState>,
-    tenant: Result<Tenant, ApiError>,
+    Extension(fields): Extension<OpFields>,
 ) -> ApiResult<Json<Value>> {
-    let tenant = tenant?;
-    let buckets = state.access.list(&tenant, &state.counters).await?;
+    let buckets = verified_list(&state, &fields, &tenant).await?;
     Ok(Json(json!({
         "valid": true,
         "fingerprint": tenant.fingerprint.to_string(),
@@ -68,12 +70,12 @@ pub async fn validate_credentials(
 }
 
 pub async fn list_all(
+    Verified(tenant): Verified,
     State(state): State<AppState>,
     Extension(fields): Extension<OpFields>,
-    params: Params,
-    tenant: Result<Tenant, ApiError>,
+    uri: Uri,
 ) -> ApiResult<Json<Value>> {
-    let (tenant, bucket) = tool_request(&state, &params, &fields, tenant).await?;
+    let (params, bucket) = tool_request(&state, &fields, &tenant, &uri).await?;
     let prefix = params.get("prefix");
     let listing = tools::list_all(&tenant.client, &bucket, prefix, LIST_ALL_KEEP).await?;
     Ok(Json(json!({
@@ -88,12 +90,12 @@ pub async fn list_all(
 }
 
 pub async fn storage_summary(
+    Verified(tenant): Verified,
     State(state): State<AppState>,
     Extension(fields): Extension<OpFields>,
-    params: Params,
-    tenant: Result<Tenant, ApiError>,
+    uri: Uri,
 ) -> ApiResult<Json<Value>> {
-    let (tenant, bucket) = tool_request(&state, &params, &fields, tenant).await?;
+    let (params, bucket) = tool_request(&state, &fields, &tenant, &uri).await?;
     let prefix = params.get("prefix");
     let listing = tools::list_all(&tenant.client, &bucket, prefix, 0).await?;
     let average = listing.total_bytes.checked_div(listing.count).unwrap_or(0);
@@ -108,13 +110,13 @@ pub async fn storage_summary(
 }
 
 pub async fn top_largest(
+    Verified(tenant): Verified,
     State(state): State<AppState>,
     Extension(fields): Extension<OpFields>,
-    params: Params,
-    tenant: Result<Tenant, ApiError>,
+    uri: Uri,
 ) -> ApiResult<Json<Value>> {
+    let (params, bucket) = tool_request(&state, &fields, &tenant, &uri).await?;
     let limit = params.int("limit", 1..=50, 10)? as usize;
-    let (tenant, bucket) = tool_request(&state, &params, &fields, tenant).await?;
     let prefix = params.get("prefix");
     let (objects, seen) = tools::top_largest(&tenant.client, &bucket, prefix, limit).await?;
     Ok(Json(json!({
@@ -127,13 +129,13 @@ pub async fn top_largest(
 }
 
 pub async fn recent_objects(
+    Verified(tenant): Verified,
     State(state): State<AppState>,
     Extension(fields): Extension<OpFields>,
-    params: Params,
-    tenant: Result<Tenant, ApiError>,
+    uri: Uri,
 ) -> ApiResult<Json<Value>> {
+    let (params, bucket) = tool_request(&state, &fields, &tenant, &uri).await?;
     let limit = params.int("limit", 1..=200, 20)? as usize;
-    let (tenant, bucket) = tool_request(&state, &params, &fields, tenant).await?;
     let prefix = params.get("prefix");
     let (objects, seen) = tools::recent_objects(&tenant.client, &bucket, prefix, limit).await?;
     Ok(Json(json!({

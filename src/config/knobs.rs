@@ -43,18 +43,40 @@ pub struct Knobs {
     /// Most bytes read from one access-log object.
     #[arg(long, env = "MAX_LOG_BYTES", default_value_t = 10 * 1024 * 1024)]
     pub max_log_bytes: u64,
+    /// Memory for parsed access-log objects kept between queries, bytes.
+    #[arg(long, env = "ACCESS_LOG_CACHE_BYTES", default_value_t = 256 * 1024 * 1024)]
+    pub access_log_cache_bytes: usize,
+    /// Access-log objects fetched at once by one query.
+    #[arg(long, env = "ACCESS_LOG_CONCURRENCY", default_value_t = 8)]
+    pub access_log_concurrency: usize,
     /// How long a tenant's bucket list is cached, seconds.
     #[arg(long, env = "BUCKET_CACHE_TTL_SEC", default_value_t = 300)]
     pub bucket_cache_ttl_sec: u64,
     /// Timeout of one upstream S3 operation, seconds.
     #[arg(long, env = "S3_TIMEOUT_SEC", default_value_t = 30.0)]
     pub s3_timeout_sec: f64,
-    /// Distinct bucket label values before the rest fold into __other__.
+    /// Distinct bucket label values before the rest fold into __other__ (0: no bucket label).
     #[arg(long, env = "MAX_BUCKET_LABELS", default_value_t = 500)]
     pub max_bucket_labels: usize,
     /// Storage clients kept (one per tenant credential).
     #[arg(long, env = "CLIENT_CACHE_SIZE", default_value_t = 256)]
     pub client_cache_size: usize,
+    /// Wrong admin keys (or /metrics bearer tokens) a client may send before it must wait;
+    /// one more is allowed every 6 seconds.
+    #[arg(long, env = "ADMIN_KEY_FAILURE_BURST", default_value_t = 10)]
+    pub admin_key_failure_burst: u32,
+    /// Open client connections at most; at the cap, new clients wait to be accepted.
+    #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+    /// Seconds a client has to send a whole request head once it started one.
+    #[arg(long, env = "HEADER_READ_TIMEOUT_SEC", default_value_t = 10.0)]
+    pub header_read_timeout_sec: f64,
+    /// Seconds an idle keep-alive connection (or a new one without a request) stays open.
+    #[arg(long, env = "KEEPALIVE_TIMEOUT_SEC", default_value_t = 75.0)]
+    pub keepalive_timeout_sec: f64,
+    /// Seconds open connections get to finish on shutdown before they are dropped.
+    #[arg(long, env = "SHUTDOWN_DRAIN_SEC", default_value_t = 30.0)]
+    pub shutdown_drain_sec: f64,
     /// Seconds between the dashboard's automatic refreshes (1–3600).
     #[arg(long, env = "DASHBOARD_REFRESH_SEC", default_value_t = 30)]
     pub dashboard_refresh_sec: u64,
@@ -83,12 +105,9 @@ impl Knobs {
                 "RECENT_WINDOW_SECONDS must be between 10 and 3600".into(),
             ));
         }
-        if self.max_operations_log == 0
-            || self.max_bucket_labels == 0
-            || self.client_cache_size == 0
-        {
+        if self.max_operations_log == 0 || self.client_cache_size == 0 {
             return Err(ConfigError(
-                "MAX_STORAGE_METRICS_SAMPLES, MAX_BUCKET_LABELS and CLIENT_CACHE_SIZE must be at least 1".into(),
+                "MAX_STORAGE_METRICS_SAMPLES and CLIENT_CACHE_SIZE must be at least 1".into(),
             ));
         }
         if !(1..=3600).contains(&self.dashboard_refresh_sec) {
@@ -100,6 +119,12 @@ impl Knobs {
         non_negative("RATE_LIMIT_RPS", self.rate_limit_rps)?;
         non_negative("GATEWAY_RATE_LIMIT_RPS", self.gateway_rate_limit_rps)?;
         positive("S3_TIMEOUT_SEC", self.s3_timeout_sec)?;
+        positive("HEADER_READ_TIMEOUT_SEC", self.header_read_timeout_sec)?;
+        positive("KEEPALIVE_TIMEOUT_SEC", self.keepalive_timeout_sec)?;
+        non_negative("SHUTDOWN_DRAIN_SEC", self.shutdown_drain_sec)?;
+        if self.max_connections == 0 {
+            return Err(ConfigError("MAX_CONNECTIONS must be at least 1".into()));
+        }
         positive("DO_AGENT_TIMEOUT_SEC", self.agent_timeout_sec)
     }
 

@@ -6,6 +6,7 @@
 //! rest of the program sees; nothing reads the environment after start-up.
 
 mod knobs;
+pub mod redact;
 pub mod secret;
 pub mod setup;
 
@@ -14,10 +15,15 @@ use std::net::SocketAddr;
 use clap::{Parser, Subcommand};
 
 pub use knobs::Knobs;
+pub use redact::redact_url;
 pub use secret::Secret;
 
 use crate::telemetry::log::LogFormat;
 use crate::telemetry::otel::OtelSettings;
+
+/// Shortest admin key accepted (`APP_API_KEY`): a guessable key is worse than none,
+/// because it looks like protection.
+pub const MIN_API_KEY_LEN: usize = 16;
 
 /// Fixed credentials of the `--demo` store, documented in the README.
 pub const DEMO_KEY: &str = "SPACEWATCHDEMOKEY000";
@@ -67,9 +73,16 @@ pub struct ServeArgs {
     /// Log line format.
     #[arg(long, env = "SPACEWATCH_LOG_FORMAT", value_enum, default_value_t = LogFormat::Human)]
     pub log_format: LogFormat,
-    /// Admin key required in X-API-Key on the admin endpoints (unset: open).
+    /// Admin key required in X-API-Key on the admin endpoints (unset or blank: open).
     #[arg(long, env = "APP_API_KEY", hide_env_values = true)]
     pub api_key: Option<String>,
+    /// `bearer`: GET /metrics requires `Authorization: Bearer <APP_API_KEY>`.
+    #[arg(long, env = "METRICS_AUTH", value_enum, default_value_t = MetricsAuth::None)]
+    pub metrics_auth: MetricsAuth,
+    /// Proxies whose X-Forwarded-For / Forwarded headers name the client (IPs or CIDR
+    /// blocks, comma-separated); nobody else's are believed.
+    #[arg(long = "trusted-proxy", env = "TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<String>,
     /// OpenAI-compatible agent endpoint for /chat.
     #[arg(long, env = "DO_AGENT_URL")]
     pub agent_url: Option<String>,
@@ -83,7 +96,66 @@ pub struct ServeArgs {
     #[arg(long, env = "SPACES_ENDPOINT")]
     pub endpoint: Option<String>,
     #[command(flatten)]
+    pub snapshots: SnapshotArgs,
+    #[command(flatten)]
     pub knobs: Knobs,
+}
+
+/// The snapshot scheduler: off unless an interval is given.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SnapshotArgs {
+    /// Take snapshots every this many seconds (0: no scheduler).
+    #[arg(
+        long = "snapshot-interval-sec",
+        env = "SNAPSHOT_INTERVAL_SEC",
+        default_value_t = 0
+    )]
+    pub interval_sec: u64,
+    /// Buckets to snapshot (comma-separated); empty: every bucket but the log and metrics buckets.
+    #[arg(
+        long = "snapshot-buckets",
+        env = "SNAPSHOT_BUCKETS",
+        value_delimiter = ','
+    )]
+    pub buckets: Vec<String>,
+    /// Access key the scheduler uses (with --demo: the demo key).
+    #[arg(long = "snapshot-key", env = "SNAPSHOT_SPACES_KEY")]
+    pub key: Option<String>,
+    /// Secret the scheduler uses.
+    #[arg(
+        long = "snapshot-secret",
+        env = "SNAPSHOT_SPACES_SECRET",
+        hide_env_values = true
+    )]
+    pub secret: Option<String>,
+    /// Bucket holding the access logs (request metrics are left out without it).
+    #[arg(long = "snapshot-log-bucket", env = "SNAPSHOT_LOG_BUCKET")]
+    pub log_bucket: Option<String>,
+    #[arg(
+        long = "snapshot-log-prefix",
+        env = "SNAPSHOT_LOG_PREFIX",
+        default_value = ""
+    )]
+    pub log_prefix: String,
+    /// Bucket the snapshots are written to.
+    #[arg(long = "snapshot-metrics-bucket", env = "SNAPSHOT_METRICS_BUCKET")]
+    pub metrics_bucket: Option<String>,
+    #[arg(
+        long = "snapshot-metrics-prefix",
+        env = "SNAPSHOT_METRICS_PREFIX",
+        default_value = "spacewatch-metrics/"
+    )]
+    pub metrics_prefix: String,
+}
+
+/// Who may scrape `/metrics`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum MetricsAuth {
+    /// Anyone (Prometheus' default scrape config works as is).
+    #[default]
+    None,
+    /// `Authorization: Bearer <APP_API_KEY>`.
+    Bearer,
 }
 
 /// The agent, when configured.
@@ -122,6 +194,8 @@ pub struct Settings {
     pub endpoint: Option<String>,
     pub allow_endpoints: Vec<String>,
     pub log_format: LogFormat,
+    pub metrics_auth: MetricsAuth,
+    pub trusted_proxies: Vec<String>,
     pub knobs: Knobs,
     /// OTLP export, from the standard `OTEL_*` variables.
     pub otel: OtelSettings,
@@ -155,13 +229,27 @@ impl Settings {
             )));
         }
         a.knobs.validate()?;
+        let api_key = non_empty(&a.api_key).map(Secret::new);
+        if api_key
+            .as_ref()
+            .is_some_and(|k| k.expose().len() < MIN_API_KEY_LEN)
+        {
+            return Err(ConfigError(format!(
+                "APP_API_KEY must be at least {MIN_API_KEY_LEN} characters (`spacewatch setup` generates one)"
+            )));
+        }
+        if a.metrics_auth == MetricsAuth::Bearer && api_key.is_none() {
+            return Err(ConfigError(
+                "METRICS_AUTH=bearer needs APP_API_KEY (the bearer token Prometheus sends)".into(),
+            ));
+        }
         let agent = non_empty(&a.agent_url).map(|url| AgentSettings {
             url,
             key: non_empty(&a.agent_key).map(Secret::new),
         });
         Ok(Self {
             bind,
-            api_key: non_empty(&a.api_key).map(Secret::new),
+            api_key,
             agent,
             region: a.region.clone(),
             endpoint: non_empty(&a.endpoint),
@@ -172,10 +260,32 @@ impl Settings {
                 .cloned()
                 .collect(),
             log_format: a.log_format,
+            metrics_auth: a.metrics_auth,
+            trusted_proxies: a
+                .trusted_proxies
+                .iter()
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect(),
             knobs: a.knobs.clone(),
             otel: OtelSettings::from_env(),
             demo: None,
         })
+    }
+
+    /// What an operator should hear about at start-up.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.api_key.is_none() && !self.bind.ip().is_loopback() {
+            out.push(format!(
+                "WARNING: APP_API_KEY is not set and SpaceWatch listens on {}: the admin endpoints \
+                 (/metrics/operations, /logs/operations, /stats, /admin) are open to anyone who can \
+                 reach this address. Set APP_API_KEY (at least {MIN_API_KEY_LEN} characters) or \
+                 listen on 127.0.0.1.",
+                self.bind
+            ));
+        }
+        out
     }
 
     /// Settings for tests and embedding: defaults of every knob, loopback, no keys.

@@ -5,6 +5,7 @@
 //! signing, error mapping) runs exactly as against Spaces. Keys own the buckets they
 //! create ([`accounts`]), and the store counts what it served ([`Served`]).
 
+pub mod access_logs;
 mod accounts;
 mod counting;
 mod seed;
@@ -25,7 +26,7 @@ use tokio::task::JoinHandle;
 
 pub use accounts::{AccountFs, Accounts};
 pub use counting::Served;
-pub use seed::{DEMO_BUCKETS, DEMO_LOG_BUCKET, DEMO_LOG_PREFIX, seed};
+pub use seed::{DEMO_BUCKETS, DEMO_LOG_BUCKET, DEMO_LOG_PREFIX, DEMO_METRICS_BUCKET, seed};
 
 /// How to run a store.
 #[derive(Debug, Clone)]

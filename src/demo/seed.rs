@@ -14,6 +14,8 @@ use crate::tenant::Credentials;
 
 /// Buckets of the demo store.
 pub const DEMO_BUCKETS: [&str; 3] = ["demo-assets", "demo-logs", "demo-metrics"];
+/// Bucket holding the snapshots.
+pub const DEMO_METRICS_BUCKET: &str = "demo-metrics";
 /// Bucket holding the access logs of `demo-assets`.
 pub const DEMO_LOG_BUCKET: &str = "demo-logs";
 /// Prefix of the access-log objects.
@@ -55,21 +57,12 @@ pub async fn seed(endpoint: &str, key: &str, secret: &str, now: UnixTime) -> Res
         let body: Vec<u8> = (0..*size).map(|j| ((i * 31 + j * 7) % 251) as u8).collect();
         put(&client, "demo-assets", k, body).await?;
     }
-    for hour in 0..6u64 {
-        let at = UnixTime::from_secs(now.as_micros() / 1_000_000 - (6 - hour) * 3600);
-        let key = format!(
-            "{DEMO_LOG_PREFIX}{}-{:016X}.log",
-            log_stamp(at),
-            0x5EED_0000 + hour
-        );
-        put(
-            &client,
-            DEMO_LOG_BUCKET,
-            &key,
-            access_log(at, hour).into_bytes(),
-        )
-        .await?;
+    let now_secs = (now.as_micros() / 1_000_000) as i64;
+    let logs = super::access_logs::generate(now_secs, LOG_HOURS);
+    for o in &logs {
+        put(&client, DEMO_LOG_BUCKET, &o.key, o.body.clone()).await?;
     }
+    seed_snapshots(&client, endpoint, &logs, now_secs).await?;
     Ok(())
 }
 
@@ -90,43 +83,63 @@ async fn put(
         .map_err(|e| format!("put {bucket}/{key}: {e}"))
 }
 
-fn log_stamp(t: UnixTime) -> String {
-    chrono::DateTime::from_timestamp_micros(t.as_micros() as i64)
-        .unwrap_or_default()
-        .format("%Y-%m-%d-%H-%M-%S")
-        .to_string()
-}
+/// Hours of access logs the demo store holds (three days).
+const LOG_HOURS: u32 = 72;
 
-/// Forty S3 server-access-log lines, deterministic, spread over one hour.
-fn access_log(start: UnixTime, hour: u64) -> String {
-    const IPS: [&str; 5] = [
-        "203.0.113.10",
-        "198.51.100.7",
-        "192.0.2.44",
-        "203.0.113.99",
-        "198.51.100.23",
-    ];
-    let mut out = String::new();
-    for i in 0..40u64 {
-        let n = hour * 40 + i;
-        let (key, size) = OBJECTS[(n % OBJECTS.len() as u64) as usize];
-        let t =
-            chrono::DateTime::from_timestamp_micros((start.as_micros() + i * 90_000_000) as i64)
-                .unwrap_or_default()
-                .format("%d/%b/%Y:%H:%M:%S +0000");
-        let (method, op, status, err, sent) = match n % 10 {
-            0 => ("PUT", "REST.PUT.OBJECT", 200, "-", 0),
-            1 => ("GET", "REST.GET.OBJECT", 404, "NoSuchKey", 243),
-            2 => ("DELETE", "REST.DELETE.OBJECT", 204, "-", 0),
-            3 => ("HEAD", "REST.HEAD.OBJECT", 200, "-", 0),
-            _ => ("GET", "REST.GET.OBJECT", 200, "-", size),
+/// A snapshot of `demo-assets` at the end of each of the last [`LOG_HOURS`] hours, as the
+/// scheduler would have taken them: the request metrics come from the logs delivered by
+/// then, aggregated by the same code the endpoints use.
+async fn seed_snapshots(
+    client: &aws_sdk_s3::Client,
+    endpoint: &str,
+    logs: &[super::access_logs::LogObject],
+    now: i64,
+) -> Result<(), String> {
+    use crate::accesslog::keys::Window;
+    use crate::accesslog::report::{CoverageJson, RequestMetrics};
+    use crate::accesslog::scan::Coverage;
+    use crate::accesslog::snapshot::{Stored, line, store};
+    use crate::accesslog::totals::Totals;
+    let summaries: Vec<_> = logs
+        .iter()
+        .filter_map(|o| {
+            let s = crate::accesslog::summary::summarize(&o.key, &o.body, u64::MAX).ok()?;
+            let delivered =
+                crate::accesslog::keys::LogObject::new(o.key.clone(), 0, String::new(), None)
+                    .delivered?;
+            Some((delivered, std::sync::Arc::new(s)))
+        })
+        .collect();
+    let stored = Stored {
+        source: "demo-assets",
+        prefix: "",
+        objects: OBJECTS.len() as u64,
+        bytes: OBJECTS.iter().map(|(_, n)| *n as u64).sum(),
+    };
+    let metrics_bucket =
+        crate::storage::BucketName::parse(DEMO_METRICS_BUCKET).ok_or("demo metrics bucket name")?;
+    let locks = store::KeyLocks::default();
+    let current = now.div_euclid(3600) * 3600;
+    for h in (1..=i64::from(LOG_HOURS)).rev() {
+        let at = current - h * 3600 + 3540;
+        let known: Vec<_> = summaries
+            .iter()
+            .filter(|(d, _)| *d <= at)
+            .map(|(_, s)| s.clone())
+            .collect();
+        let window = Window::hours(24, at);
+        let totals = Totals::of(&known, Some("demo-assets"), window);
+        let cov = Coverage {
+            objects_considered: known.len(),
+            objects_read: known.len(),
+            ..Coverage::default()
         };
-        let ip = IPS[(n * 7 % 5) as usize];
-        out.push_str(&format!(
-            "5e3c5d9a7f0b demo-assets [{t}] {ip} 5e3c5d9a7f0b {n:016X} {op} {key} \"{method} /demo-assets/{key} HTTP/1.1\" {status} {err} {sent} {size} {} {} \"-\" \"aws-cli/2.15.0\" - demohostid{n} SigV4 ECDHE-RSA-AES128-GCM-SHA256 AuthHeader sgp1.digitaloceanspaces.com TLSv1.2 - -\n",
-            12 + n % 90,
-            8 + n % 40,
-        ));
+        let requests = Some((RequestMetrics::of(&totals, 10), CoverageJson::from(&cov)));
+        let text = line(&stored, window, 24, requests, at).to_string();
+        let key = store::object_key(crate::tenant::DEFAULT_METRICS_PREFIX, at);
+        store::append(client, endpoint, &metrics_bucket, &key, &text, &locks)
+            .await
+            .map_err(|e| format!("seed snapshot {key}: {e}"))?;
     }
-    out
+    Ok(())
 }

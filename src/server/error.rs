@@ -1,15 +1,22 @@
 //! The one error type of the HTTP API: a status and a readable `detail`, rendered as
 //! `{"detail": "..."}`. The detail is also attached to the response as [`ErrorText`] so
-//! the operation layer can record it without parsing the body.
+//! the operation layer can record it without parsing the body. Domain errors (storage,
+//! tenant access) become `ApiError`s here, at the top, so the layers below never know
+//! about HTTP answers.
 
 use axum::Json;
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use serde_json::json;
 
-/// The failure text of a response, for the operation record and the log line.
-#[derive(Debug, Clone)]
-pub struct ErrorText(pub String);
+use crate::storage::StorageError;
+pub use crate::telemetry::operation::ErrorText;
+use crate::telemetry::operation::bounded_text;
+use crate::tenant::{AccessError, CredentialError};
+
+/// Longest `detail` answered: enough for any message of ours, and a bound on what an
+/// error can echo of the request.
+const MAX_DETAIL: usize = 512;
 
 /// An error answered to the client.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,10 +27,13 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, detail: impl Into<String>) -> Self {
-        Self {
-            status,
-            detail: detail.into(),
-        }
+        let detail: String = detail.into();
+        let detail = if detail.len() > MAX_DETAIL {
+            bounded_text(&detail, MAX_DETAIL)
+        } else {
+            detail
+        };
+        Self { status, detail }
     }
 
     pub fn bad_request(detail: impl Into<String>) -> Self {
@@ -68,6 +78,41 @@ impl IntoResponse for ApiError {
         let mut resp = (self.status, Json(json!({ "detail": self.detail }))).into_response();
         resp.extensions_mut().insert(ErrorText(self.detail));
         resp
+    }
+}
+
+impl From<StorageError> for ApiError {
+    fn from(e: StorageError) -> Self {
+        ApiError::new(e.status, e.message)
+    }
+}
+
+impl From<AccessError> for ApiError {
+    fn from(e: AccessError) -> Self {
+        match e {
+            AccessError::Credentials(e) | AccessError::Storage(e) => e.into(),
+            AccessError::BucketNotFound => ApiError::not_found(e.to_string()),
+            AccessError::BucketForbidden => ApiError::forbidden(e.to_string()),
+        }
+    }
+}
+
+impl From<CredentialError> for ApiError {
+    fn from(e: CredentialError) -> Self {
+        ApiError::bad_request(e.to_string())
+    }
+}
+
+impl From<crate::accesslog::LogError> for ApiError {
+    fn from(e: crate::accesslog::LogError) -> Self {
+        use crate::accesslog::LogError as L;
+        match e {
+            L::NotConfigured(m) => ApiError::bad_request(m),
+            L::BadInput(m) => ApiError::bad_request(m),
+            L::TooLarge { .. } => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, e.to_string()),
+            L::NotFound => ApiError::not_found(e.to_string()),
+            L::Storage(s) => s.into(),
+        }
     }
 }
 

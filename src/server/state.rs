@@ -6,7 +6,10 @@ use std::time::Instant;
 
 use prometheus::Registry;
 
+use super::client_ip::TrustedProxies;
 use super::rate_limit::RateLimiter;
+use crate::accesslog::scan::Reader;
+use crate::accesslog::snapshot::store::KeyLocks;
 use crate::config::Settings;
 use crate::storage::gateway::Upstream;
 use crate::telemetry::Recorder;
@@ -34,6 +37,13 @@ pub struct Inner {
     pub upstream: Upstream,
     pub api_limiter: RateLimiter,
     pub gateway_limiter: RateLimiter,
+    /// Failed admin-key (and metrics bearer) attempts per client.
+    pub admin_failures: RateLimiter,
+    pub proxies: TrustedProxies,
+    /// Access-log reads: the summary cache, the log-derived metrics, the limits.
+    pub logs: Arc<Reader>,
+    /// One writer at a time per snapshot object.
+    pub snapshot_locks: Arc<KeyLocks>,
     pub started: Instant,
     /// Mission Control: HTTP-level figures over every route.
     pub http_stats: crate::mission::HttpStats,

@@ -17,8 +17,6 @@
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use http::StatusCode;
 
-use crate::server::error::ApiError;
-
 /// A failed storage call, ready to answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StorageError {
@@ -27,7 +25,7 @@ pub struct StorageError {
 }
 
 impl StorageError {
-    fn new(status: StatusCode, message: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
         Self {
             status,
             message: message.into(),
@@ -141,8 +139,10 @@ fn safe_code(code: &str) -> &str {
     }
 }
 
-impl From<StorageError> for ApiError {
-    fn from(e: StorageError) -> Self {
-        ApiError::new(e.status, e.message)
+impl std::fmt::Display for StorageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
     }
 }
+
+impl std::error::Error for StorageError {}

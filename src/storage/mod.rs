@@ -5,8 +5,8 @@ pub mod calls;
 pub mod client;
 pub mod error;
 pub mod gateway;
-mod names;
+pub mod names;
 pub mod tools;
 
 pub use error::StorageError;
-pub use names::BucketName;
+pub use names::{BucketName, KeyError, ObjectKey};

@@ -1,4 +1,5 @@
-//! Bucket names, validated before they reach a request, a log line or a label.
+//! Bucket names and object keys, validated before they reach a request, a log line or a
+//! label.
 
 use std::fmt;
 use std::sync::Arc;
@@ -44,9 +45,84 @@ impl fmt::Debug for BucketName {
     }
 }
 
+/// Why an object key was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    #[error("object keys are 1 to 1024 bytes")]
+    Length,
+    /// A `.` or `..` segment: the storage (or a proxy before it) would normalise the path,
+    /// and the request would reach another key, or another bucket, than the one checked.
+    #[error("object keys may not contain '.' or '..' path segments")]
+    DotSegment,
+}
+
+/// An object key that addresses exactly the object it names once put in a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectKey(String);
+
+impl ObjectKey {
+    pub fn parse(key: &str) -> Result<Self, KeyError> {
+        if key.is_empty() || key.len() > 1024 {
+            return Err(KeyError::Length);
+        }
+        if key.split('/').any(|seg| seg == "." || seg == "..") {
+            return Err(KeyError::DotSegment);
+        }
+        Ok(Self(key.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Encodes an object key for a path: every byte but unreserved characters and `/`.
+pub fn encode_key(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 8);
+    for b in key.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Encodes a query component (RFC 3986 unreserved characters stay).
+pub fn encode_query(s: &str) -> String {
+    encode_key(s).replace('/', "%2F")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::BucketName;
+    use super::{BucketName, KeyError, ObjectKey, encode_key, encode_query};
+
+    #[test]
+    fn keys_are_encoded_once_keeping_slashes() {
+        assert_eq!(encode_key("dir/a b+c%.txt"), "dir/a%20b%2Bc%25.txt");
+        assert_eq!(encode_key("ünï/ç"), "%C3%BCn%C3%AF/%C3%A7");
+        assert_eq!(encode_query("a/b c"), "a%2Fb%20c");
+    }
+
+    #[test]
+    fn keys_that_a_path_would_normalise_are_refused() {
+        for ok in [
+            "a",
+            "dir/a.txt",
+            "a..b",
+            "./x".trim_start_matches("./"),
+            "..a/b",
+            "a/.b",
+        ] {
+            assert!(ObjectKey::parse(ok).is_ok(), "{ok}");
+        }
+        for bad in ["..", ".", "../other/k", "a/../b", "a/./b", "a/..", "a/."] {
+            assert_eq!(ObjectKey::parse(bad), Err(KeyError::DotSegment), "{bad}");
+        }
+        assert_eq!(ObjectKey::parse(""), Err(KeyError::Length));
+        assert_eq!(ObjectKey::parse(&"k".repeat(1025)), Err(KeyError::Length));
+    }
 
     #[test]
     fn s3_naming_rules() {

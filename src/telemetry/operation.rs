@@ -298,3 +298,47 @@ impl Operation {
         self.duration.as_secs_f64() * 1000.0
     }
 }
+
+/// Status recorded for a request whose client went away (nginx's convention).
+pub const CLIENT_CLOSED: u16 = 499;
+
+/// Longest error text kept on an operation, a span or a log line: outside text (a query
+/// parameter named in an error, say) must not grow memory or logs with its size.
+pub const MAX_ERROR_TEXT: usize = 256;
+
+/// A response extension: the failure text of the response, for the operation record.
+#[derive(Debug, Clone)]
+pub struct ErrorText(pub String);
+
+/// A response extension: the body streams, so record the operation when it ends.
+#[derive(Debug, Clone, Copy)]
+pub struct Streamed;
+
+/// `text` cut to at most `max` bytes (on a character boundary, marked with `…`), with
+/// control characters replaced so it stays one line.
+pub fn bounded_text(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max + 3));
+    for c in text.chars() {
+        if out.len() + c.len_utf8() > max {
+            out.push('…');
+            break;
+        }
+        out.push(if c.is_control() { ' ' } else { c });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bounded_text;
+
+    #[test]
+    fn outside_text_is_bounded_and_one_line() {
+        assert_eq!(bounded_text("a\nb", 10), "a b");
+        let long = "é".repeat(1000);
+        let cut = bounded_text(&long, 256);
+        assert!(cut.len() <= 256 + '…'.len_utf8(), "{}", cut.len());
+        assert!(cut.ends_with('…'));
+        assert_eq!(bounded_text("short", 256), "short");
+    }
+}

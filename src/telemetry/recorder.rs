@@ -32,6 +32,9 @@ pub struct RecorderConfig {
     pub slow_ms: f64,
     /// Cap of the bucket label and of the per-bucket analytics (`MAX_BUCKET_LABELS`).
     pub max_buckets: usize,
+    /// Whether `/metrics` carries the per-bucket families (`MAX_BUCKET_LABELS=0` drops
+    /// the bucket label; the admin-only analytics keep their own cap).
+    pub bucket_labels: bool,
 }
 
 impl Default for RecorderConfig {
@@ -41,6 +44,7 @@ impl Default for RecorderConfig {
             recent_capacity: 10_000,
             slow_ms: 5000.0,
             max_buckets: 500,
+            bucket_labels: true,
         }
     }
 }
@@ -114,7 +118,7 @@ impl Recorder {
         let weak: Weak<Mutex<Core>> = Arc::downgrade(&core);
         let source: export::Source =
             Box::new(move |n| weak.upgrade().map(|c| c.lock().journal.take_unexported(n)));
-        register_collector(registry, &core);
+        register_collector(registry, &core, config.bucket_labels);
         Self {
             flusher: export::spawn(source, exporters.clone()),
             clock,
@@ -223,7 +227,7 @@ impl Recorder {
 
 /// Exposes the operation counters to the registry; they are copied out under the lock
 /// and encoded outside it.
-fn register_collector(registry: &Registry, core: &Arc<Mutex<Core>>) {
+fn register_collector(registry: &Registry, core: &Arc<Mutex<Core>>, bucket_labels: bool) {
     let weak = Arc::downgrade(core);
     let gather = Box::new(move || match weak.upgrade() {
         Some(core) => {
@@ -233,14 +237,18 @@ fn register_collector(registry: &Registry, core: &Arc<Mutex<Core>>) {
             };
             let mut families = counters.families();
             families.extend(s3.families());
-            families.extend(buckets.families());
+            if bucket_labels {
+                families.extend(buckets.families());
+            }
             families
         }
         None => Vec::new(),
     });
     let mut descs = OperationCounters::descs();
     descs.extend(S3Counters::descs());
-    descs.extend(BucketCountsSnapshot::descs());
+    if bucket_labels {
+        descs.extend(BucketCountsSnapshot::descs());
+    }
     let collector = FnCollector::new(descs, gather);
     if let Err(e) = registry.register(Box::new(collector)) {
         panic!("operation families registered twice: {e}");

@@ -6,6 +6,9 @@
 //! metrics buckets are allowed. A bucket not allowed is probed once with HeadBucket, with
 //! the tenant's own credentials, only to answer truthfully: 404 "Bucket not found" when it
 //! does not exist, 403 otherwise.
+//!
+//! The same cache answers [`BucketAccess::verify`]: credentials the storage accepted
+//! (ListBuckets succeeded, or was denied for a restricted but valid key) within the TTL.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -15,7 +18,6 @@ use http::StatusCode;
 use parking_lot::Mutex;
 
 use super::Tenant;
-use crate::server::error::ApiError;
 use crate::storage::tools::{BucketInfo, list_buckets};
 use crate::storage::{BucketName, StorageError};
 use crate::telemetry::prom::{AppCounters, AppEvent};
@@ -36,6 +38,32 @@ struct Entry {
     fetched: Instant,
 }
 
+/// Why a tenant may not go on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccessError {
+    /// The storage refused the credentials (unknown key, signature mismatch).
+    #[error("{}", .0.message)]
+    Credentials(StorageError),
+    /// The storage could not be asked (down, slow, failing).
+    #[error("{}", .0.message)]
+    Storage(StorageError),
+    #[error("Bucket not found")]
+    BucketNotFound,
+    #[error("Bucket not allowed for these credentials")]
+    BucketForbidden,
+}
+
+impl AccessError {
+    /// Sorts a failed ListBuckets: 401 means the credentials were refused.
+    pub fn from_storage(e: StorageError) -> Self {
+        if e.status == StatusCode::UNAUTHORIZED {
+            Self::Credentials(e)
+        } else {
+            Self::Storage(e)
+        }
+    }
+}
+
 /// The per-tenant bucket lists.
 #[derive(Debug)]
 pub struct BucketAccess {
@@ -53,19 +81,30 @@ impl BucketAccess {
         }
     }
 
-    /// Ok when `tenant` may use `bucket`; else the 403/404 to answer.
+    /// Ok when the storage accepted `t`'s credentials within the TTL (asked now if not).
+    pub async fn verify(&self, t: &Tenant, c: &AppCounters) -> Result<(), AccessError> {
+        if self.fresh(t).is_some() {
+            return Ok(());
+        }
+        self.refresh(t, c).await.map(|_| ())
+    }
+
+    fn fresh(&self, t: &Tenant) -> Option<Entry> {
+        let cache = self.cache.lock();
+        let e = cache.get(&t.cache_key)?;
+        (e.fetched.elapsed() < self.ttl).then(|| e.clone())
+    }
+
+    /// Ok when `tenant` may use `bucket`; else why not.
     pub async fn check(
         &self,
         t: &Tenant,
         bucket: &BucketName,
         c: &AppCounters,
-    ) -> Result<(), ApiError> {
-        let key = t.creds.cache_key();
-        let cached = self.cache.lock().get(&key).cloned();
-        let fresh = cached.as_ref().filter(|e| e.fetched.elapsed() < self.ttl);
-        let entry = match fresh {
+    ) -> Result<(), AccessError> {
+        let entry = match self.fresh(t) {
             Some(e) if allows(&e.listing, t, bucket) => return Ok(()),
-            Some(e) if e.fetched.elapsed() < MIN_REFRESH => e.clone(),
+            Some(e) if e.fetched.elapsed() < MIN_REFRESH => e,
             _ => self.refresh(t, c).await?,
         };
         if allows(&entry.listing, t, bucket) {
@@ -83,20 +122,21 @@ impl BucketAccess {
         Ok(buckets)
     }
 
-    async fn refresh(&self, t: &Tenant, c: &AppCounters) -> Result<Entry, ApiError> {
-        match self.list(t, c).await {
-            Ok(_) => {}
-            Err(e) if e.status == StatusCode::FORBIDDEN => self.store(t, Listing::Denied),
-            Err(e) => return Err(e.into()),
-        }
-        let key = t.creds.cache_key();
-        let entry = self.cache.lock().get(&key).cloned();
-        entry.ok_or_else(|| ApiError::internal("bucket cache lost an entry"))
+    async fn refresh(&self, t: &Tenant, c: &AppCounters) -> Result<Entry, AccessError> {
+        let listing = match list_buckets(&t.client).await {
+            Ok(buckets) => {
+                c.inc(AppEvent::CacheRefresh);
+                Listing::Buckets(Arc::new(buckets.into_iter().map(|b| b.name).collect()))
+            }
+            Err(e) if e.status == StatusCode::FORBIDDEN => Listing::Denied,
+            Err(e) => return Err(AccessError::from_storage(e)),
+        };
+        Ok(self.store(t, listing))
     }
 
-    fn store(&self, t: &Tenant, listing: Listing) {
+    fn store(&self, t: &Tenant, listing: Listing) -> Entry {
         let mut cache = self.cache.lock();
-        if cache.len() >= self.capacity {
+        if cache.len() >= self.capacity && !cache.contains_key(&t.cache_key) {
             let oldest = cache.iter().min_by_key(|(_, e)| e.fetched).map(|(k, _)| *k);
             oldest.and_then(|k| cache.remove(&k));
         }
@@ -104,7 +144,8 @@ impl BucketAccess {
             listing,
             fetched: Instant::now(),
         };
-        cache.insert(t.creds.cache_key(), entry);
+        cache.insert(t.cache_key, entry.clone());
+        entry
     }
 }
 
@@ -118,10 +159,10 @@ fn allows(listing: &Listing, t: &Tenant, bucket: &BucketName) -> bool {
 }
 
 /// 404 when the bucket does not exist (as the tenant's own HeadBucket says), else 403.
-async fn probe(t: &Tenant, bucket: &BucketName) -> ApiError {
+async fn probe(t: &Tenant, bucket: &BucketName) -> AccessError {
     let head = t.client.head_bucket().bucket(bucket.as_str()).send().await;
     match head.map_err(|e| StorageError::from_sdk(&e)) {
-        Err(e) if e.status == StatusCode::NOT_FOUND => ApiError::not_found("Bucket not found"),
-        _ => ApiError::forbidden("Bucket not allowed for these credentials"),
+        Err(e) if e.status == StatusCode::NOT_FOUND => AccessError::BucketNotFound,
+        _ => AccessError::BucketForbidden,
     }
 }

@@ -5,6 +5,7 @@
 //! secret ([`Credentials::cache_key`]); the least recently used client is evicted.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_s3::config::SharedHttpClient;
@@ -13,9 +14,12 @@ use parking_lot::Mutex;
 use super::credentials::Credentials;
 use crate::storage::calls::RecordCalls;
 use crate::storage::client::build_client;
+use crate::storage::gateway::SigningKeys;
 
 struct Entry {
     client: aws_sdk_s3::Client,
+    /// The gateway's SigV4 signing key of this credential, per UTC day.
+    signing: Arc<SigningKeys>,
     last_used: u64,
 }
 
@@ -54,29 +58,35 @@ impl ClientCache {
         }
     }
 
-    /// The client for these credentials, built on first use.
-    pub fn get(&self, creds: &Credentials) -> aws_sdk_s3::Client {
-        let key = creds.cache_key();
+    /// The client for these credentials (`key` is their [`Credentials::cache_key`]),
+    /// built on first use.
+    pub fn get(
+        &self,
+        creds: &Credentials,
+        key: [u8; 32],
+    ) -> (aws_sdk_s3::Client, Arc<SigningKeys>) {
         let mut guard = self.inner.lock();
         let (map, tick) = &mut *guard;
         *tick += 1;
         if let Some(e) = map.get_mut(&key) {
             e.last_used = *tick;
-            return e.client.clone();
+            return (e.client.clone(), e.signing.clone());
         }
         if map.len() >= self.capacity {
             let oldest = map.iter().min_by_key(|(_, e)| e.last_used).map(|(k, _)| *k);
             oldest.and_then(|k| map.remove(&k));
         }
         let client = build_client(creds, self.http.clone(), self.timeout, self.calls.clone());
+        let signing = Arc::new(SigningKeys::default());
         map.insert(
             key,
             Entry {
                 client: client.clone(),
+                signing: signing.clone(),
                 last_used: *tick,
             },
         );
-        client
+        (client, signing)
     }
 
     pub fn len(&self) -> usize {
@@ -106,6 +116,11 @@ mod tests {
         }
     }
 
+    fn get(cache: &ClientCache, key: &str, secret: &str) {
+        let c = creds(key, secret);
+        cache.get(&c, c.cache_key());
+    }
+
     #[test]
     fn bounded_and_least_recently_used_goes_first() {
         let cache = ClientCache::new(
@@ -114,16 +129,16 @@ mod tests {
             Duration::from_secs(5),
             None,
         );
-        cache.get(&creds("a", "s"));
-        cache.get(&creds("b", "s"));
-        cache.get(&creds("a", "s")); // a is now the most recent
-        cache.get(&creds("c", "s")); // evicts b
+        get(&cache, "a", "s");
+        get(&cache, "b", "s");
+        get(&cache, "a", "s"); // a is now the most recent
+        get(&cache, "c", "s"); // evicts b
         assert_eq!(cache.len(), 2);
         let keys: Vec<[u8; 32]> = cache.inner.lock().0.keys().copied().collect();
         assert!(keys.contains(&creds("a", "s").cache_key()));
         assert!(!keys.contains(&creds("b", "s").cache_key()));
         // Same key, another secret: another client, never the cached one.
-        cache.get(&creds("a", "other"));
+        get(&cache, "a", "other");
         assert!(
             cache
                 .inner

@@ -41,6 +41,19 @@ pub fn normalize(raw: &str) -> Result<String, EndpointError> {
     })
 }
 
+/// An entry as it may be printed: any `user:password@` masked.
+fn shown(raw: &str) -> String {
+    match Url::parse(raw.trim()) {
+        Ok(mut u) if !u.username().is_empty() || u.password().is_some() => {
+            let _ = u.set_password(None);
+            let _ = u.set_username("***");
+            u.to_string()
+        }
+        Ok(u) => u.to_string(),
+        Err(_) => "<not a URL>".into(),
+    }
+}
+
 /// The set of endpoints tenants may use.
 #[derive(Debug, Clone, Default)]
 pub struct Allowlist {
@@ -52,7 +65,7 @@ impl Allowlist {
     pub fn new<'a>(entries: impl IntoIterator<Item = &'a str>) -> Result<Self, String> {
         let mut exact = HashSet::new();
         for e in entries {
-            exact.insert(normalize(e).map_err(|err| format!("{e:?}: {err}"))?);
+            exact.insert(normalize(e).map_err(|err| format!("{:?}: {err}", shown(e)))?);
         }
         Ok(Self { exact })
     }

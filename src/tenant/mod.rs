@@ -1,9 +1,11 @@
 //! Tenancy: who is asking, with which storage credentials, against which endpoint.
 //!
 //! Every tenant request carries its own Spaces credentials (`X-Spaces-Key`,
-//! `X-Spaces-Secret`, …); there are no server-side storage credentials. The [`Tenant`]
-//! extractor validates them, allow-lists the endpoint, records the tenant fingerprint on
-//! the operation and hands the handler a cached SDK client.
+//! `X-Spaces-Secret`, …); there are no server-side storage credentials. This module
+//! validates them ([`Credentials`]), allow-lists the endpoint ([`Allowlist`]), keeps a
+//! storage client per credential ([`ClientCache`]) and decides which buckets a tenant may
+//! use ([`BucketAccess`]). The HTTP layer (`server::tenant`) turns request headers into a
+//! [`Tenant`] with these parts.
 
 mod access;
 mod clients;
@@ -12,44 +14,39 @@ pub mod endpoint;
 
 use std::sync::Arc;
 
-use axum::extract::FromRequestParts;
-use http::request::Parts;
-
-pub use access::BucketAccess;
+pub use access::{AccessError, BucketAccess};
 pub use clients::ClientCache;
 pub use credentials::{
     CredentialError, Credentials, DEFAULT_METRICS_PREFIX, TenantDefaults, valid_region,
 };
 pub use endpoint::Allowlist;
 
-use crate::server::AppState;
-use crate::server::error::ApiError;
-use crate::server::operation::OpFields;
 use crate::telemetry::Fingerprint;
 
-/// A validated tenant with its storage client.
+/// A tenant with well-formed credentials and its storage client. Whether the storage
+/// accepts the credentials is [`BucketAccess::verify`]'s question.
 #[derive(Clone, Debug)]
 pub struct Tenant {
     pub creds: Arc<Credentials>,
     pub fingerprint: Fingerprint,
+    /// [`Credentials::cache_key`], computed once per request.
+    pub cache_key: [u8; 32],
     pub client: aws_sdk_s3::Client,
+    /// The gateway's signing key of these credentials (their own cache entry's).
+    pub signing: Arc<crate::storage::gateway::SigningKeys>,
 }
 
-impl FromRequestParts<AppState> for Tenant {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let creds = Credentials::from_headers(&parts.headers, &state.tenants)
-            .map_err(|e| ApiError::bad_request(e.to_string()))?;
-        let fingerprint = creds.fingerprint();
-        if let Some(fields) = parts.extensions.get::<OpFields>() {
-            fields.set_tenant(fingerprint);
-        }
-        let client = state.clients.get(&creds);
-        Ok(Self {
+impl Tenant {
+    /// The tenant of `creds`, with its (cached) client.
+    pub fn new(creds: Credentials, clients: &ClientCache) -> Self {
+        let cache_key = creds.cache_key();
+        let (client, signing) = clients.get(&creds, cache_key);
+        Self {
+            fingerprint: creds.fingerprint(),
+            cache_key,
             creds: Arc::new(creds),
-            fingerprint,
             client,
-        })
+            signing,
+        }
     }
 }

@@ -31,8 +31,12 @@ fn every_readme_curl_example_works_against_the_demo() {
         let cmd = line
             .replace("http://localhost:8000", &server.base)
             .replace("curl ", "curl -sSf ");
+        // One after another, as a person would run them: under the demo's rate limit
+        // (2 requests/s per client, burst 10).
+        std::thread::sleep(std::time::Duration::from_millis(500));
         let out = Command::new("bash")
             .args(["-o", "pipefail", "-c", &cmd])
+            .current_dir(dir.path())
             .output()
             .expect("bash runs");
         let stdout = String::from_utf8_lossy(&out.stdout);

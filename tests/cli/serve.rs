@@ -81,3 +81,63 @@ fn bad_configuration_is_refused_with_a_message() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("allow-endpoint"));
 }
+
+#[test]
+fn short_admin_keys_and_bad_proxies_are_refused_and_urls_print_without_userinfo() {
+    let refused = |args: &[&str], env: &[(&str, &str)]| {
+        let mut cmd = crate::process::bin();
+        cmd.arg("serve").args(args).env("SPACEWATCH_PORT", "0");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        assert!(!out.status.success(), "{args:?} started");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let e = refused(&[], &[("APP_API_KEY", "short-key")]);
+    assert!(e.contains("at least 16 characters"), "{e}");
+    assert!(!e.contains("short-key"), "the key was printed: {e}");
+    let e = refused(&["--metrics-auth", "bearer"], &[]);
+    assert!(e.contains("METRICS_AUTH=bearer needs APP_API_KEY"), "{e}");
+    let e = refused(&["--trusted-proxy", "10.0.0.0/99"], &[]);
+    assert!(e.contains("TRUSTED_PROXIES"), "{e}");
+    for (flag, url) in [
+        ("--endpoint", "https://alice:hunter2@nyc3.example.com/path"),
+        (
+            "--allow-endpoint",
+            "https://bob:s3cr3t@storage.example.com/x",
+        ),
+    ] {
+        let e = refused(&[flag, url], &[]);
+        assert!(e.contains("***@"), "{flag}: {e}");
+        for secret in ["alice", "hunter2", "bob", "s3cr3t"] {
+            assert!(!e.contains(secret), "{flag}: {secret} printed: {e}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_open_admin_surface_beyond_loopback_is_announced_loudly() {
+    let dir = tempfile::tempdir().unwrap();
+    // Blank is unset; 0.0.0.0 is beyond loopback.
+    let mut cmd = crate::process::bin();
+    cmd.args(["serve", "--host", "0.0.0.0", "--port", "0"])
+        .env("APP_API_KEY", "  ")
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.contains("WARNING: APP_API_KEY is not set") && text.contains("open to anyone"),
+        "{text}"
+    );
+    // On loopback, no warning.
+    let server = crate::process::serve(&[], dir.path(), &[("APP_API_KEY", "")]);
+    let (_, out) = server.stop("-TERM");
+    assert!(!out.contains("APP_API_KEY is not set"), "{out}");
+}

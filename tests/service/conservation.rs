@@ -1,5 +1,7 @@
 //! Conservation: N mixed operations, some failing, are counted exactly N times in
 //! /metrics, /metrics/operations, /logs/operations and the log lines — per type and status.
+//! Requests refused before they became operations (no credentials, credentials the storage
+//! rejected) are counted once as refused, and nowhere else.
 
 use std::collections::BTreeMap;
 
@@ -13,6 +15,8 @@ struct Call {
     headers: HeaderMap,
     op: &'static str,
     status: u16,
+    /// The refusal reason of a request that is no operation.
+    refused: Option<&'static str>,
 }
 
 fn plan() -> Vec<Call> {
@@ -25,6 +29,11 @@ fn plan() -> Vec<Call> {
         headers: headers.clone(),
         op,
         status,
+        refused: match status {
+            401 => Some("credentials_invalid"),
+            400 if headers.get("X-Spaces-Secret").is_none() => Some("credentials_missing"),
+            _ => None,
+        },
     };
     vec![
         c("/tools/buckets", &ok, "LIST_BUCKETS", 200),
@@ -54,12 +63,22 @@ async fn every_operation_is_counted_once_everywhere() {
     let h = Harness::start().await;
     put_many(&h.store, "beta", 250).await;
     let mut truth: BTreeMap<(&str, u16), u64> = BTreeMap::new();
+    let mut refused: BTreeMap<&str, u64> = BTreeMap::new();
     let rounds = 7;
     for _ in 0..rounds {
         for call in plan() {
             let resp = h.get(call.path, call.headers.clone()).await;
             assert_eq!(resp.status().as_u16(), call.status, "{}", call.path);
-            *truth.entry((call.op, call.status)).or_default() += 1;
+            assert_eq!(
+                resp.headers().contains_key("x-operation-type"),
+                call.refused.is_none(),
+                "{}: only operations carry X-Operation-Type",
+                call.path
+            );
+            match call.refused {
+                Some(why) => *refused.entry(why).or_default() += 1,
+                None => *truth.entry((call.op, call.status)).or_default() += 1,
+            }
         }
     }
     let n: u64 = truth.values().sum();
@@ -68,10 +87,12 @@ async fn every_operation_is_counted_once_everywhere() {
         .filter(|((_, s), _)| *s >= 400)
         .map(|(_, c)| c)
         .sum();
-    assert_eq!(n, rounds * 9);
+    assert_eq!(n, rounds * 6);
+    assert_eq!(refused.values().sum::<u64>(), rounds * 3);
     let log_text = h.flush_logs().await;
 
     check_prometheus(&h, &truth).await;
+    check_refused(&h, &refused).await;
     check_operations(&h, &truth, n, errors).await;
     check_logs(&h, &truth, n, errors).await;
     let lines = log_text
@@ -138,19 +159,40 @@ async fn check_prometheus(h: &Harness, truth: &BTreeMap<(&str, u16), u64>) {
         &[("bucket", "alpha")],
     );
     assert_eq!(
-        alpha as u64, 14,
-        "7 ok + 7 with a wrong secret, after alpha claimed its label"
+        alpha as u64, 7,
+        "7 ok; the 7 with a wrong secret never reached alpha"
     );
     let other = metric_sum(
         &samples,
         "spacewatch_bucket_operations_total",
         &[("bucket", "__other__")],
     );
-    assert_eq!(other as u64, 7, "the unknown bucket");
+    assert_eq!(
+        other as u64, 0,
+        "a bucket that failed access is not attributed"
+    );
     assert!(
         !text.contains("no-such-bucket"),
         "a failing bucket name became a label"
     );
+}
+
+async fn check_refused(h: &Harness, refused: &BTreeMap<&str, u64>) {
+    let text = h
+        .get("/metrics", HeaderMap::new())
+        .await
+        .text()
+        .await
+        .unwrap();
+    let samples = parse_metrics(&text);
+    for why in ["credentials_missing", "credentials_invalid", "admin_key"] {
+        let got = metric_sum(
+            &samples,
+            "spacewatch_refused_requests_total",
+            &[("reason", why)],
+        );
+        assert_eq!(got as u64, refused.get(why).copied().unwrap_or(0), "{why}");
+    }
 }
 
 async fn check_operations(h: &Harness, truth: &BTreeMap<(&str, u16), u64>, n: u64, errors: u64) {
@@ -217,7 +259,7 @@ async fn check_logs(h: &Harness, truth: &BTreeMap<(&str, u16), u64>, n: u64, err
         .sum();
     assert_eq!(lb["count"], want_lb);
     let alpha = h.json("/logs/operations?bucket=alpha&limit=1000").await;
-    assert_eq!(alpha["count"], 14, "7 ok + 7 with a wrong secret");
+    assert_eq!(alpha["count"], 7, "7 ok; wrong secrets are no operations");
     let newest: Vec<&Value> = logs.iter().take(2).collect();
     assert!(
         newest[0]["timestamp"].as_str() >= newest[1]["timestamp"].as_str(),
@@ -225,7 +267,11 @@ async fn check_logs(h: &Harness, truth: &BTreeMap<(&str, u16), u64>, n: u64, err
     );
     let nf = logs.iter().find(|e| e["status_code"] == 404).unwrap();
     assert_eq!(nf["error"], "Bucket not found");
-    assert_eq!(nf["bucket"], "no-such-bucket");
+    assert_eq!(
+        nf["bucket"],
+        Value::Null,
+        "access failed: no bucket attributed"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,7 +1,8 @@
 //! Every upstream error mapping, produced for real — wrong secret, unknown key, unknown
 //! bucket, access denied, a stopped server, a server that never answers — through the
 //! tools and the gateway. Each is one failed operation whose error text reaches
-//! /logs/operations and the STORAGE_OP_ERROR line.
+//! /logs/operations and the STORAGE_OP_ERROR line — except credentials the storage
+//! rejects: those requests are refused (a 401 that says why) and are no operation.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -47,37 +48,47 @@ fn with(mut h: HeaderMap, name: &'static str, value: &str) -> HeaderMap {
     h
 }
 
+/// Calls `path` with credentials the storage rejects: a JSON 401 that says why, no
+/// operation, no log line — only the refused counter moves.
+async fn expect_refused(h: &Harness, path: &str, headers: HeaderMap, text: &str) {
+    use spacewatch::telemetry::prom::Refusal;
+    let before = h.state.recorder.total_recorded();
+    let refused = h.state.counters.refused_count(Refusal::CredentialsInvalid);
+    let logged = h.flush_logs().await.lines().count();
+    let r = h.get(path, headers).await;
+    assert_eq!(r.status().as_u16(), 401, "{path}");
+    assert!(!r.headers().contains_key("x-operation-type"), "{path}");
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["detail"], text, "{path}");
+    let logs = h.flush_logs().await;
+    assert_eq!(
+        h.state.recorder.total_recorded(),
+        before,
+        "{path}: no operation"
+    );
+    assert_eq!(logs.lines().count(), logged, "{path}: no log line");
+    assert_eq!(
+        h.state.counters.refused_count(Refusal::CredentialsInvalid),
+        refused + 1,
+        "{path}: counted as refused"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn credential_errors_are_401() {
     let h = Harness::start().await;
     let sig = "Invalid storage credentials: signature does not match (check X-Spaces-Secret)";
-    expect_error(&h, "/tools/buckets", tenant_with(KEY, "wrong"), 401, sig).await;
-    expect_error(
-        &h,
-        "/tools/list-all?bucket=alpha",
-        tenant_with(KEY, "wrong"),
-        401,
-        sig,
-    )
-    .await;
-    expect_error(&h, "/s3/", tenant_with(KEY, "wrong"), 401, sig).await;
     let unknown = "Invalid storage credentials: unknown access key";
-    expect_error(
-        &h,
+    let nobody = || tenant_with("NOSUCHKEY00000000000", "x");
+    for path in [
         "/tools/buckets",
-        tenant_with("NOSUCHKEY00000000000", "x"),
-        401,
-        unknown,
-    )
-    .await;
-    expect_error(
-        &h,
+        "/tools/list-all?bucket=alpha",
         "/s3/",
-        tenant_with("NOSUCHKEY00000000000", "x"),
-        401,
-        unknown,
-    )
-    .await;
+        "/s3/alpha/dir/obj-0000",
+    ] {
+        expect_refused(&h, path, tenant_with(KEY, "wrong"), sig).await;
+        expect_refused(&h, path, nobody(), unknown).await;
+    }
 }
 
 async fn accounts() -> Harness {

@@ -5,12 +5,15 @@
 mod otlp;
 mod support;
 
+mod access_limits;
+mod access_logs;
 mod admin_auth_and_headers;
 mod bad_input;
 mod conservation;
 mod disconnects;
 mod errors;
 mod gateway;
+mod hardening;
 mod isolation;
 mod mission;
 mod moto;

@@ -14,13 +14,13 @@ use crate::gateway::{data, gateway_client};
 use crate::support::{Server, metric_sum, parse_metrics, tenant_with};
 
 /// A `moto_server` on a free port, killed when dropped.
-struct Moto {
+pub struct Moto {
     child: Child,
-    endpoint: String,
+    pub endpoint: String,
 }
 
 impl Moto {
-    fn start() -> Self {
+    pub fn start() -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -54,7 +54,7 @@ impl Drop for Moto {
     }
 }
 
-fn direct(endpoint: &str) -> aws_sdk_s3::Client {
+pub fn direct(endpoint: &str) -> aws_sdk_s3::Client {
     use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
     let conf = aws_sdk_s3::Config::builder()
         .behavior_version(BehaviorVersion::latest())

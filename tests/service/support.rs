@@ -259,3 +259,36 @@ pub fn s3_client_as(store: &DemoStore, key: &str, secret: &str) -> aws_sdk_s3::C
         .build();
     aws_sdk_s3::Client::from_conf(conf)
 }
+
+impl Server {
+    /// Sends a request exactly as written: the path is not normalised on the way (reqwest
+    /// resolves `%2E%2E` segments itself, as a browser would; an attacker's client does not).
+    pub async fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &HeaderMap,
+        body: Vec<u8>,
+    ) -> (u16, String) {
+        use http_body_util::BodyExt;
+        let addr = self.base.trim_start_matches("http://");
+        let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let io = hyper_util::rt::TokioIo::new(stream);
+        let (mut send, conn) = hyper::client::conn::http1::handshake(io).await.unwrap();
+        tokio::spawn(conn);
+        let mut req = http::Request::builder()
+            .method(method)
+            .uri(path)
+            .header("host", addr);
+        for (k, v) in headers {
+            req = req.header(k.as_str(), v.as_bytes());
+        }
+        let req = req
+            .body(http_body_util::Full::new(bytes::Bytes::from(body)))
+            .unwrap();
+        let resp = send.send_request(req).await.unwrap();
+        let status = resp.status().as_u16();
+        let body = resp.into_body().collect().await.unwrap().to_bytes();
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+}

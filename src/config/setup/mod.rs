@@ -27,7 +27,7 @@ const MANAGED_KEYS: [&str; 4] = [KEY_AGENT_URL, KEY_AGENT_KEY, KEY_API_KEY, KEY_
 const DEFAULT_REGION: &str = "sgp1";
 const MAX_TRIES: usize = 3;
 /// The admin key guards the admin endpoints, so a short guessable one is refused.
-const MIN_API_KEY_LEN: usize = 16;
+use super::MIN_API_KEY_LEN;
 /// Marks the block the wizard owns; dropped and rewritten on every run so it never piles up.
 const HEADER: &str = "# Managed by `spacewatch setup`; re-run it to change these keys.";
 

@@ -7,16 +7,17 @@
 //! for a request no route matched). The latency is from the request entering the layer
 //! to the response head leaving it — for a streamed gateway body, the time to the head.
 //! A request whose client went away before the head was ready is not counted. The
-//! client is the peer address of the connection (no forwarding header is trusted).
+//! client is who the rate limits see ([`client_ip`](super::client_ip)): the peer, or the
+//! address a trusted proxy forwarded, IPv6 by its /64.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Instant;
 
-use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 
 use super::AppState;
+use super::client_ip::{limit_key, peer};
 use crate::mission::Exchange;
 use crate::telemetry::HttpMethod;
 
@@ -24,10 +25,7 @@ use crate::telemetry::HttpMethod;
 pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let route = req.extensions().get::<MatchedPath>().cloned();
     let method = HttpMethod::from(req.method());
-    let client = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+    let client = limit_key(state.proxies.client(peer(req.extensions()), req.headers()));
     let start = Instant::now();
     let resp = next.run(req).await;
     state.http_stats.record(&Exchange {

@@ -79,6 +79,7 @@ impl RecordOut {
         };
         let (status, error) = match failed {
             // The status line already went out; the operation still failed.
+            Some(e) if stalled(e) => (504, Some(Arc::from("upstream body stalled mid-stream"))),
             Some(_) => (502, Some(Arc::from("upstream body failed mid-stream"))),
             None => (self.status, self.error.take()),
         };
@@ -89,6 +90,18 @@ impl RecordOut {
             first_byte: self.first_byte,
         });
     }
+}
+
+/// Whether a body error is the storage going quiet (a timeout: 504), not failing.
+fn stalled(e: &axum::Error) -> bool {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if s.is::<crate::storage::gateway::BodyStalled>() {
+            return true;
+        }
+        source = s.source();
+    }
+    false
 }
 
 impl HttpBody for RecordOut {

@@ -1,4 +1,10 @@
 //! What the handler tells the operation layer about the operation.
+//!
+//! A request becomes an operation only once it is *admitted*: the storage accepted its
+//! credentials, or could not be asked (an outage is an outcome worth counting). A request
+//! refused before that — no or malformed credentials, credentials the storage rejected —
+//! is counted as refused and nothing else, so an anonymous client moves no figure. The
+//! tenant is attributed only once verified, and the bucket only once access passed.
 
 use std::sync::Arc;
 
@@ -6,23 +12,61 @@ use parking_lot::Mutex;
 
 use crate::storage::BucketName;
 use crate::telemetry::Fingerprint;
+use crate::telemetry::prom::Refusal;
 
-/// Bucket and tenant of the operation, filled in by the handler and the tenant extractor.
+/// Bucket, tenant and admission of the operation, filled in as the request is authorised.
 #[derive(Debug, Clone, Default)]
 pub struct OpFields(Arc<Mutex<Filled>>);
 
-type Filled = (Option<Arc<str>>, Option<Fingerprint>);
+#[derive(Debug, Default)]
+struct Filled {
+    admitted: bool,
+    refusal: Refusal,
+    bucket: Option<Arc<str>>,
+    tenant: Option<Fingerprint>,
+}
+
+/// How the request ended up, for the operation layer.
+#[derive(Debug)]
+pub(crate) enum Admission {
+    Admitted {
+        bucket: Option<Arc<str>>,
+        tenant: Option<Fingerprint>,
+    },
+    Refused(Refusal),
+}
 
 impl OpFields {
+    /// The request is an operation; `tenant` when its credentials were verified.
+    pub fn admit(&self, tenant: Option<Fingerprint>) {
+        let mut f = self.0.lock();
+        f.admitted = true;
+        f.tenant = tenant;
+    }
+
+    /// Why the request, if it ends unadmitted, was refused.
+    pub fn refuse(&self, why: Refusal) {
+        self.0.lock().refusal = why;
+    }
+
+    /// The bucket, once the tenant's access to it passed.
     pub fn set_bucket(&self, bucket: &BucketName) {
-        self.0.lock().0 = Some(bucket.as_arc());
+        self.0.lock().bucket = Some(bucket.as_arc());
     }
 
-    pub fn set_tenant(&self, fingerprint: Fingerprint) {
-        self.0.lock().1 = Some(fingerprint);
+    pub(crate) fn is_admitted(&self) -> bool {
+        self.0.lock().admitted
     }
 
-    pub(crate) fn take(&self) -> (Option<Arc<str>>, Option<Fingerprint>) {
-        std::mem::take(&mut *self.0.lock())
+    pub(crate) fn take(&self) -> Admission {
+        let f = std::mem::take(&mut *self.0.lock());
+        if f.admitted {
+            Admission::Admitted {
+                bucket: f.bucket,
+                tenant: f.tenant,
+            }
+        } else {
+            Admission::Refused(f.refusal)
+        }
     }
 }

@@ -6,7 +6,8 @@
 //! and its `X-Request-Duration-Ms` is the recorded duration. A response marked
 //! [`Streamed`] is recorded when its body ends — or is dropped, because a client that
 //! goes away mid-body is an outcome (status 499), not a lost sample. A handler future
-//! dropped before it answered is recorded the same way.
+//! dropped before it answered is recorded the same way. A request never admitted (see
+//! [`OpFields`]) is counted as refused instead, and is no operation.
 
 mod body;
 mod fields;
@@ -23,22 +24,19 @@ use axum::routing::MethodRouter;
 use http::HeaderValue;
 use http_body::Body as _;
 
+use fields::Admission;
 pub use fields::OpFields;
 
 use super::AppState;
-use super::error::ErrorText;
 use super::request_context::{DURATION, RequestContext, duration_header};
+pub use crate::telemetry::operation::{CLIENT_CLOSED, Streamed};
+use crate::telemetry::operation::{ErrorText, MAX_ERROR_TEXT, bounded_text};
 use crate::telemetry::otel::spans::{Ended, Incoming, ServerSpan};
+use crate::telemetry::prom::AppCounters;
 use crate::telemetry::{HttpMethod, Operation, OperationType, Recorder};
 use tracing::Instrument;
 
 pub const OPERATION_TYPE: &str = "x-operation-type";
-/// Status recorded for a request whose client went away (nginx's convention).
-pub const CLIENT_CLOSED: u16 = 499;
-
-/// Marks a response whose body streams: record it when the body ends, not before.
-#[derive(Debug, Clone, Copy)]
-pub struct Streamed;
 
 /// Which operation a route is, and its template for logs.
 #[derive(Debug, Clone, Copy)]
@@ -65,6 +63,7 @@ pub fn storage_route(
 /// Everything but the outcome; finishing it records the operation exactly once.
 pub(crate) struct Draft {
     recorder: Arc<Recorder>,
+    counters: AppCounters,
     ctx: RequestContext,
     route: OpRoute,
     method: HttpMethod,
@@ -82,10 +81,18 @@ pub(crate) struct Outcome {
 }
 
 impl Draft {
-    /// Records the operation; returns its duration.
-    pub(crate) fn finish(self, o: Outcome) -> Duration {
+    /// Records the operation and returns its duration — or, for a request never
+    /// admitted, counts the refusal and returns `None`.
+    pub(crate) fn finish(self, o: Outcome) -> Option<Duration> {
         let duration = self.ctx.start.elapsed();
-        let (bucket, tenant) = self.fields.take();
+        let (bucket, tenant) = match self.fields.take() {
+            Admission::Admitted { bucket, tenant } => (bucket, tenant),
+            Admission::Refused(why) => {
+                self.counters.refused(why);
+                self.span.refused(o.status);
+                return None;
+            }
+        };
         let bytes_in = self.bytes_in.load(Ordering::Relaxed);
         self.span.end(&Ended {
             status: o.status,
@@ -111,7 +118,7 @@ impl Draft {
             request_id: self.ctx.request_id,
             trace_id: self.ctx.trace_id,
         });
-        duration
+        Some(duration)
     }
 
     pub(crate) fn cancelled(self, bytes_out: u64, first_byte: Option<Duration>) {
@@ -161,6 +168,7 @@ async fn record(State((state, route)): State<LayerState>, req: Request, next: Ne
     let body = Body::new(body::CountIn::new(body, bytes_in.clone()));
     let mut pending = Pending(Some(Draft {
         recorder: state.recorder.clone(),
+        counters: state.counters.clone(),
         ctx,
         route,
         method,
@@ -183,16 +191,17 @@ fn complete(draft: Draft, mut resp: Response) -> Response {
     let error = resp
         .extensions()
         .get::<ErrorText>()
-        .map(|e| Arc::from(e.0.as_str()))
+        .map(|e| Arc::from(bounded_text(&e.0, MAX_ERROR_TEXT)))
         .or_else(|| {
             (status.as_u16() >= 400)
                 .then(|| Arc::from(status.canonical_reason().unwrap_or("error")))
         });
-    let h = resp.headers_mut();
-    h.insert(
-        OPERATION_TYPE,
-        HeaderValue::from_static(draft.route.operation.as_str()),
-    );
+    if draft.fields.is_admitted() {
+        resp.headers_mut().insert(
+            OPERATION_TYPE,
+            HeaderValue::from_static(draft.route.operation.as_str()),
+        );
+    }
     if resp.extensions().get::<Streamed>().is_some() {
         return resp.map(|b| Body::new(body::RecordOut::new(b, draft, status.as_u16(), error)));
     }
@@ -202,8 +211,9 @@ fn complete(draft: Draft, mut resp: Response) -> Response {
         bytes_out: resp.body().size_hint().exact().unwrap_or(0),
         first_byte: None,
     };
-    let duration = draft.finish(outcome);
-    resp.headers_mut()
-        .insert(DURATION, duration_header(duration));
+    if let Some(duration) = draft.finish(outcome) {
+        resp.headers_mut()
+            .insert(DURATION, duration_header(duration));
+    }
     resp
 }

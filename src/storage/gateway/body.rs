@@ -1,6 +1,11 @@
 //! The upstream response body, streamed to the client; its S3 call is recorded when the
-//! body ends, fails, or is dropped (the client went away).
+//! body ends, fails, stalls, or is dropped (the client went away).
+//!
+//! A body that delivers nothing for the no-progress timeout fails with [`BodyStalled`]:
+//! a storage that sent its headers and then went quiet must not hold the client (and a
+//! connection) forever.
 
+use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -9,6 +14,14 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use http_body::{Body as HttpBody, Frame, SizeHint};
 use hyper::body::Incoming;
+use tokio::time::Sleep;
+
+/// The upstream body delivered nothing for the no-progress timeout.
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+#[error("the storage stopped sending the body")]
+pub struct BodyStalled;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 use crate::telemetry::Recorder;
 use crate::telemetry::otel::spans::CallSpan;
@@ -61,14 +74,19 @@ pub struct CallBody {
     inner: Incoming,
     call: Option<CallInFlight>,
     received: u64,
+    idle: Duration,
+    /// Fires when nothing arrived for `idle`; re-armed by every frame.
+    stall: Pin<Box<Sleep>>,
 }
 
 impl CallBody {
-    pub fn new(inner: Incoming, call: CallInFlight) -> Self {
+    pub fn new(inner: Incoming, call: CallInFlight, idle: Duration) -> Self {
         Self {
             inner,
             call: Some(call),
             received: 0,
+            idle,
+            stall: Box::pin(tokio::time::sleep(idle)),
         }
     }
 
@@ -81,27 +99,45 @@ impl CallBody {
 
 impl HttpBody for CallBody {
     type Data = Bytes;
-    type Error = hyper::Error;
+    type Error = BoxError;
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, hyper::Error>>> {
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
         let this = &mut *self;
-        let polled = Pin::new(&mut this.inner).poll_frame(cx);
-        match &polled {
+        match Pin::new(&mut this.inner).poll_frame(cx) {
             Poll::Ready(Some(Ok(frame))) => {
                 if let Some(d) = frame.data_ref() {
                     this.received += d.len() as u64;
                 }
                 if this.inner.is_end_stream() {
                     this.finish();
+                } else {
+                    let next = tokio::time::Instant::now() + this.idle;
+                    this.stall.as_mut().reset(next);
                 }
+                Poll::Ready(Some(Ok(frame)))
             }
-            Poll::Ready(Some(Err(_)) | None) => this.finish(),
-            Poll::Pending => {}
+            Poll::Ready(Some(Err(e))) => {
+                this.finish();
+                Poll::Ready(Some(Err(e.into())))
+            }
+            Poll::Ready(None) => {
+                this.finish();
+                Poll::Ready(None)
+            }
+            Poll::Pending => match this.stall.as_mut().poll(cx) {
+                Poll::Ready(()) => {
+                    if let Some(call) = &mut this.call {
+                        call.error = Some(BodyStalled.to_string());
+                    }
+                    this.finish();
+                    Poll::Ready(Some(Err(Box::new(BodyStalled))))
+                }
+                Poll::Pending => Poll::Pending,
+            },
         }
-        polled
     }
 
     fn is_end_stream(&self) -> bool {

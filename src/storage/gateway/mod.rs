@@ -4,7 +4,12 @@
 //! Bodies stream both ways (nothing buffers a whole object; memory stays flat for a
 //! multi-GiB transfer). S3 headers cross, hop-by-hop headers do not. The S3 call is
 //! recorded when its response body ends or is dropped; error responses (small) are read
-//! to name the error, and their XML is passed on for S3 clients to parse.
+//! to name the error, and their XML is passed on for S3 clients to parse. Every upstream
+//! wait — for response headers, for the next piece of a body — gives up after
+//! `S3_TIMEOUT_SEC` without progress.
+//!
+//! Failures are [`StorageError`]s (a status and a secret-free text); the HTTP layer turns
+//! them into JSON answers.
 
 mod body;
 mod chunked;
@@ -20,15 +25,16 @@ use axum::response::Response;
 use http::{HeaderValue, Method, Request, StatusCode};
 use http_body_util::BodyExt;
 
-pub use sign::Payload;
-pub use upstream::{SendError, Upstream, encode_key, encode_query};
+pub use super::names::{encode_key, encode_query};
+pub use body::BodyStalled;
+pub use sign::{Payload, SigningKeys};
+pub use upstream::{SendError, Upstream};
 
 use self::body::{CallBody, CallInFlight};
 use self::progress::{Progress, ProgressBody};
-use super::{BucketName, StorageError};
-use crate::server::error::{ApiError, ErrorText};
-use crate::server::operation::Streamed;
+use super::{BucketName, ObjectKey, StorageError};
 use crate::telemetry::Recorder;
+use crate::telemetry::operation::{CLIENT_CLOSED, ErrorText, Streamed};
 use crate::telemetry::otel::spans::{Call, CallSpan};
 use crate::telemetry::s3::S3Api;
 use crate::tenant::Tenant;
@@ -41,7 +47,7 @@ pub struct Forward {
     pub api: S3Api,
     pub method: Method,
     pub bucket: Option<BucketName>,
-    pub key: Option<String>,
+    pub key: Option<ObjectKey>,
     /// Already encoded `name=value` pairs.
     pub query: Vec<String>,
     pub headers: http::HeaderMap,
@@ -56,7 +62,7 @@ impl Forward {
             uri.push_str(b.as_str());
             if let Some(k) = &self.key {
                 uri.push('/');
-                uri.push_str(&encode_key(k));
+                uri.push_str(&encode_key(k.as_str()));
             }
         }
         if !self.query.is_empty() {
@@ -67,27 +73,31 @@ impl Forward {
     }
 }
 
+fn bad_request(why: &str) -> StorageError {
+    StorageError::new(StatusCode::BAD_REQUEST, why)
+}
+
 /// Forwards `f` for `tenant` and returns the response to stream back.
 pub async fn forward(
     upstream: &Upstream,
     recorder: &Arc<Recorder>,
     tenant: &Tenant,
     f: Forward,
-) -> Result<Response, ApiError> {
+) -> Result<Response, StorageError> {
     let sha = f
         .headers
         .get("x-amz-content-sha256")
         .and_then(|v| v.to_str().ok());
-    let payload = Payload::from_header(sha)
-        .ok_or_else(|| ApiError::bad_request("unknown x-amz-content-sha256"))?;
+    let payload =
+        Payload::from_header(sha).ok_or_else(|| bad_request("unknown x-amz-content-sha256"))?;
     let mut out_headers = headers::upstream_request(&f.headers);
     let uri = f.uri(&tenant.creds.endpoint);
     let body = match payload {
-        Payload::Chunked => dechunked(f.body, &mut out_headers)?,
+        Payload::Chunked => dechunked(f.body, &mut out_headers).await?,
         _ => f.body,
     };
     if f.method == Method::PUT && !out_headers.contains_key(http::header::CONTENT_LENGTH) {
-        return Err(ApiError::new(
+        return Err(StorageError::new(
             StatusCode::LENGTH_REQUIRED,
             "PUT needs a Content-Length",
         ));
@@ -131,19 +141,23 @@ pub async fn forward(
     // CloudWatch FirstByteLatency: from the complete request to the response.
     call.first_byte = Some(progress.complete_at().elapsed());
     if resp.status().is_client_error() || resp.status().is_server_error() {
-        return Ok(error_response(resp, call).await);
+        return Ok(error_response(resp, call, upstream.timeout()).await);
     }
-    Ok(stream_response(resp, call))
+    Ok(stream_response(resp, call, upstream.timeout()))
 }
 
+/// Largest aws-chunked body of an empty object (a zero chunk and its trailers), read
+/// whole to check it before anything is sent.
+const MAX_EMPTY_CHUNKED: usize = 16 * 1024;
+
 /// An `aws-chunked` body, decoded: the headers describe the plain bytes that go upstream.
-fn dechunked(body: Body, h: &mut http::HeaderMap) -> Result<Body, ApiError> {
+async fn dechunked(body: Body, h: &mut http::HeaderMap) -> Result<Body, StorageError> {
     let header =
         |h: &http::HeaderMap, n: &str| h.get(n).and_then(|v| v.to_str().ok()).map(str::to_string);
     let decoded: u64 = header(h, "x-amz-decoded-content-length")
         .and_then(|v| v.parse().ok())
         .ok_or_else(|| {
-            ApiError::new(
+            StorageError::new(
                 StatusCode::LENGTH_REQUIRED,
                 "aws-chunked upload needs x-amz-decoded-content-length",
             )
@@ -164,15 +178,30 @@ fn dechunked(body: Body, h: &mut http::HeaderMap) -> Result<Body, ApiError> {
     }
     if !encodings.is_empty() {
         let v = HeaderValue::from_str(&encodings.join(","))
-            .map_err(|_| ApiError::bad_request("bad Content-Encoding"))?;
+            .map_err(|_| bad_request("bad Content-Encoding"))?;
         h.insert(http::header::CONTENT_ENCODING, v);
     }
     h.insert(http::header::CONTENT_LENGTH, HeaderValue::from(decoded));
-    Ok(Body::new(chunked::Dechunk::new(
-        body,
-        trailer.as_deref(),
-        decoded,
-    )))
+    let body = chunked::Dechunk::new(body, trailer.as_deref(), decoded);
+    if decoded > 0 {
+        return Ok(Body::new(body));
+    }
+    // With `Content-Length: 0` the upstream request may never poll its body, so the
+    // trailer of an empty object is checked here, before anything is sent.
+    http_body_util::Limited::new(body, MAX_EMPTY_CHUNKED)
+        .collect()
+        .await
+        .map_err(
+            |e| match e.downcast_ref::<axum::Error>().and_then(chunk_error) {
+                Some(c) => bad_request(c.0),
+                None => bad_request("aws-chunked body of an empty object is malformed"),
+            },
+        )?;
+    Ok(Body::empty())
+}
+
+fn chunk_error(e: &axum::Error) -> Option<&chunked::ChunkError> {
+    std::error::Error::source(e)?.downcast_ref::<chunked::ChunkError>()
 }
 
 fn content_length(h: &http::HeaderMap) -> u64 {
@@ -189,42 +218,50 @@ fn build(
     tenant: &Tenant,
     headers: http::HeaderMap,
     payload: Payload,
-) -> Result<Request<Body>, ApiError> {
+) -> Result<Request<Body>, StorageError> {
     let mut req = Request::builder()
         .method(method)
         .uri(uri)
         .body(body)
-        .map_err(|_| ApiError::bad_request("cannot build the storage request"))?;
+        .map_err(|_| bad_request("cannot build the storage request"))?;
     *req.headers_mut() = headers;
     if let Some(host) = req.uri().authority().map(|a| a.as_str().to_string()) {
-        let v =
-            HeaderValue::from_str(&host).map_err(|_| ApiError::bad_request("bad endpoint host"))?;
+        let v = HeaderValue::from_str(&host).map_err(|_| bad_request("bad endpoint host"))?;
         req.headers_mut().insert(http::header::HOST, v);
     }
-    sign::sign_request(&mut req, &tenant.creds, &payload)
-        .map_err(|_| ApiError::internal("signing failed"))?;
+    sign::sign_request(
+        &mut req,
+        &tenant.creds,
+        &tenant.signing,
+        &payload,
+        std::time::SystemTime::now(),
+    )
+    .map_err(|_| StorageError::new(StatusCode::INTERNAL_SERVER_ERROR, "signing failed"))?;
     Ok(req)
 }
 
 /// No response: record the call and answer 502/504 (or 499 when the client left).
-fn failed(mut call: CallInFlight, e: SendError) -> ApiError {
+fn failed(mut call: CallInFlight, e: SendError) -> StorageError {
     call.error = Some(e.as_str().to_string());
     call.finish(0);
     match e {
-        SendError::BadBody(why) => ApiError::bad_request(why),
-        SendError::ClientBody => ApiError::new(
-            StatusCode::from_u16(crate::server::operation::CLIENT_CLOSED)
-                .unwrap_or(StatusCode::BAD_REQUEST),
+        SendError::BadBody(why) => bad_request(why),
+        SendError::ClientBody => StorageError::new(
+            StatusCode::from_u16(CLIENT_CLOSED).unwrap_or(StatusCode::BAD_REQUEST),
             "client closed the connection mid-upload",
         ),
-        other => StorageError::from(other).into(),
+        other => StorageError::from(other),
     }
 }
 
 /// A success (or 304): headers across, body streamed, recorded at its end.
-fn stream_response(resp: http::Response<hyper::body::Incoming>, call: CallInFlight) -> Response {
+fn stream_response(
+    resp: http::Response<hyper::body::Incoming>,
+    call: CallInFlight,
+    idle: std::time::Duration,
+) -> Response {
     let (parts, incoming) = resp.into_parts();
-    let mut out = Response::new(Body::new(CallBody::new(incoming, call)));
+    let mut out = Response::new(Body::new(CallBody::new(incoming, call, idle)));
     *out.status_mut() = parts.status;
     *out.headers_mut() = headers::downstream_response(&parts.headers);
     out.extensions_mut().insert(Streamed);
@@ -232,15 +269,19 @@ fn stream_response(resp: http::Response<hyper::body::Incoming>, call: CallInFlig
 }
 
 /// An S3 error: read its small XML body for the code, map the status, pass the body on.
+/// The body is at most [`MAX_ERROR_BODY`] and read within `timeout`; whatever replaces
+/// it, the length headers are the new body's (hyper sets them), never the upstream's.
 async fn error_response(
     resp: http::Response<hyper::body::Incoming>,
     call: CallInFlight,
+    timeout: std::time::Duration,
 ) -> Response {
     let (parts, incoming) = resp.into_parts();
     let limited = http_body_util::Limited::new(incoming, MAX_ERROR_BODY);
-    let body = limited
-        .collect()
+    let body = tokio::time::timeout(timeout, limited.collect())
         .await
+        .ok()
+        .and_then(Result::ok)
         .map(|c| c.to_bytes())
         .unwrap_or_default();
     call.finish(body.len() as u64);
@@ -248,7 +289,9 @@ async fn error_response(
     let mapped = StorageError::from_response(code.as_deref(), parts.status.as_u16());
     let mut out = Response::new(Body::from(body));
     *out.status_mut() = mapped.status;
-    *out.headers_mut() = headers::downstream_response(&parts.headers);
+    let mut h = headers::downstream_response(&parts.headers);
+    h.remove(http::header::CONTENT_LENGTH);
+    *out.headers_mut() = h;
     out.extensions_mut().insert(ErrorText(mapped.message));
     out
 }

@@ -89,6 +89,11 @@ impl Upstream {
         Self { client, timeout }
     }
 
+    /// The no-progress timeout (`S3_TIMEOUT_SEC`).
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
     /// Sends the (signed) request and waits for the response headers, giving up after
     /// `timeout` without progress. `progress` must be the one of the request's body.
     pub async fn send(
@@ -131,34 +136,4 @@ fn classify(e: &hyper_util::client::legacy::Error) -> SendError {
         source = s.source();
     }
     found
-}
-
-/// Encodes an object key for a path: every byte but unreserved characters and `/`.
-pub fn encode_key(key: &str) -> String {
-    let mut out = String::with_capacity(key.len() + 8);
-    for b in key.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// Encodes a query component (RFC 3986 unreserved characters stay).
-pub fn encode_query(s: &str) -> String {
-    encode_key(s).replace('/', "%2F")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keys_are_encoded_once_keeping_slashes() {
-        assert_eq!(encode_key("dir/a b+c%.txt"), "dir/a%20b%2Bc%25.txt");
-        assert_eq!(encode_key("ünï/ç"), "%C3%BCn%C3%AF/%C3%A7");
-        assert_eq!(encode_query("a/b c"), "a%2Fb%20c");
-    }
 }

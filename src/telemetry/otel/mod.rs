@@ -93,7 +93,13 @@ impl Otel {
                 .with_endpoint(endpoint)
                 .build(),
         }
-        .map_err(|e| format!("OTLP span exporter for {endpoint}: {e}"))?;
+        .map_err(|e| {
+            format!(
+                "OTLP span exporter for {}: {}",
+                crate::config::redact_url(endpoint),
+                crate::config::redact::scrub(&e.to_string(), endpoint)
+            )
+        })?;
         exporter.set_resource(&resource);
         let batching = queue::Batching {
             max_queue: settings.max_queue,
@@ -137,7 +143,13 @@ impl Otel {
                 .with_endpoint(endpoint)
                 .build(),
         }
-        .map_err(|e| format!("OTLP metric exporter for {endpoint}: {e}"))?;
+        .map_err(|e| {
+            format!(
+                "OTLP metric exporter for {}: {}",
+                crate::config::redact_url(endpoint),
+                crate::config::redact::scrub(&e.to_string(), endpoint)
+            )
+        })?;
         // The reader runs on our runtime: the gRPC and HTTP clients need tokio.
         let reader = opentelemetry_sdk::metrics::periodic_reader_with_async_runtime::PeriodicReader::builder(
             exporter,

@@ -85,6 +85,16 @@ impl ServerSpan {
         &self.0
     }
 
+    /// Ends the span of a request refused before it became an operation (no or rejected
+    /// credentials): its status only, no tenant or bucket.
+    pub fn refused(self, status: u16) {
+        let span = self.0;
+        if !span.is_disabled() {
+            span.set_attribute("http.response.status_code", i64::from(status));
+            span.set_attribute("spacewatch.refused", true);
+        }
+    }
+
     /// Sets the outcome; the span ends when the last handle to it is dropped.
     pub fn end(self, e: &Ended<'_>) {
         let span = self.0;

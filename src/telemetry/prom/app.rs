@@ -41,20 +41,54 @@ impl AppEvent {
     }
 }
 
-/// Counters of [`AppEvent`]s and of rate-limited requests.
+/// Why a request was refused before it could become an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Refusal {
+    /// No credential headers, malformed ones, or an endpoint not allowed.
+    #[default]
+    CredentialsMissing,
+    /// The storage rejected the credentials (unknown key, wrong secret).
+    CredentialsInvalid,
+    /// A wrong or missing admin key.
+    AdminKey,
+}
+
+impl Refusal {
+    pub const ALL: [Refusal; 3] = [
+        Self::CredentialsMissing,
+        Self::CredentialsInvalid,
+        Self::AdminKey,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CredentialsMissing => "credentials_missing",
+            Self::CredentialsInvalid => "credentials_invalid",
+            Self::AdminKey => "admin_key",
+        }
+    }
+}
+
+/// Counters of [`AppEvent`]s, rate-limited and refused requests.
 #[derive(Debug, Clone)]
 pub struct AppCounters {
     counters: [IntCounter; AppEvent::ALL.len()],
     rate_limited: [IntCounter; 2],
+    refused: [IntCounter; Refusal::ALL.len()],
 }
 
 impl AppCounters {
     pub fn register(registry: &Registry) -> Self {
-        let (events, limited) = match (
+        let (events, limited, refused) = match (
             IntCounterVec::new(MetricName::AppEventsTotal.opts(), &["event"]),
             IntCounterVec::new(MetricName::RateLimitedRequestsTotal.opts(), &["scope"]),
+            IntCounterVec::new(MetricName::RefusedRequestsTotal.opts(), &["reason"]),
         ) {
-            (Ok(a), Ok(b)) => (register(registry, &a), register(registry, &b)),
+            (Ok(a), Ok(b), Ok(c)) => (
+                register(registry, &a),
+                register(registry, &b),
+                register(registry, &c),
+            ),
             _ => panic!("static metric definitions are valid"),
         };
         Self {
@@ -65,6 +99,7 @@ impl AppCounters {
                 limited.with_label_values(&["api"]),
                 limited.with_label_values(&["gateway"]),
             ],
+            refused: Refusal::ALL.map(|r| refused.with_label_values(&[r.as_str()])),
         }
     }
 
@@ -79,5 +114,14 @@ impl AppCounters {
     /// Counts a 429; `gateway` picks the scope label.
     pub fn rate_limited(&self, gateway: bool) {
         self.rate_limited[usize::from(gateway)].inc();
+    }
+
+    /// Counts a request refused before it became an operation.
+    pub fn refused(&self, why: Refusal) {
+        self.refused[why as usize].inc();
+    }
+
+    pub fn refused_count(&self, why: Refusal) -> u64 {
+        self.refused[why as usize].get()
     }
 }

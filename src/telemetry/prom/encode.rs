@@ -28,6 +28,16 @@ impl Hist {
         self.sum += seconds;
     }
 
+    /// Counts `n` observations of `seconds` at once.
+    pub fn observe_n(&mut self, seconds: f64, n: u64) {
+        let i = LATENCY_BUCKETS.partition_point(|b| *b < seconds);
+        if let Some(c) = self.counts.get_mut(i) {
+            *c += n;
+        }
+        self.count += n;
+        self.sum += seconds * n as f64;
+    }
+
     pub fn count(&self) -> u64 {
         self.count
     }
@@ -88,6 +98,21 @@ pub fn counters(name: MetricName, series: Vec<(Vec<LabelPair>, u64)>) -> MetricF
         })
         .collect();
     family(name, MetricType::COUNTER, metrics)
+}
+
+/// A gauge family from `(labels, value)`s.
+pub fn gauges(name: MetricName, series: Vec<(Vec<LabelPair>, f64)>) -> MetricFamily {
+    let metrics = series
+        .into_iter()
+        .map(|(l, v)| {
+            let mut g = prometheus::proto::Gauge::default();
+            g.set_value(v);
+            let mut m = Metric::from_label(l);
+            m.set_gauge(g);
+            m
+        })
+        .collect();
+    family(name, MetricType::GAUGE, metrics)
 }
 
 /// A histogram family from `(labels, histogram)`s.

@@ -11,7 +11,7 @@ pub mod encode;
 mod names;
 mod operations;
 
-pub use app::{AppCounters, AppEvent};
+pub use app::{AppCounters, AppEvent, Refusal};
 pub use names::MetricName;
 pub use operations::OperationCounters;
 

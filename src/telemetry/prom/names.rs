@@ -25,6 +25,15 @@ pub enum MetricName {
     S3BucketDownloadedBytesTotal,
     S3BucketUploadedBytesTotal,
     RateLimitedRequestsTotal,
+    RefusedRequestsTotal,
+    AccessLogRequestsTotal,
+    AccessLogSentBytesTotal,
+    AccessLogTotalTimeSeconds,
+    AccessLogTurnAroundTimeSeconds,
+    AccessLogObjectsTotal,
+    AccessLogLinesTotal,
+    BucketObjects,
+    BucketSizeBytes,
     AppEventsTotal,
     OtelSpansDroppedTotal,
     OtelSpansExportedTotal,
@@ -52,6 +61,17 @@ impl MetricName {
             Self::S3BucketDownloadedBytesTotal => "spacewatch_s3_bucket_downloaded_bytes_total",
             Self::S3BucketUploadedBytesTotal => "spacewatch_s3_bucket_uploaded_bytes_total",
             Self::RateLimitedRequestsTotal => "spacewatch_rate_limited_requests_total",
+            Self::RefusedRequestsTotal => "spacewatch_refused_requests_total",
+            Self::AccessLogRequestsTotal => "spacewatch_access_log_requests_total",
+            Self::AccessLogSentBytesTotal => "spacewatch_access_log_sent_bytes_total",
+            Self::AccessLogTotalTimeSeconds => "spacewatch_access_log_total_time_seconds",
+            Self::AccessLogTurnAroundTimeSeconds => {
+                "spacewatch_access_log_turn_around_time_seconds"
+            }
+            Self::AccessLogObjectsTotal => "spacewatch_access_log_objects_total",
+            Self::AccessLogLinesTotal => "spacewatch_access_log_lines_total",
+            Self::BucketObjects => "spacewatch_bucket_objects",
+            Self::BucketSizeBytes => "spacewatch_bucket_size_bytes",
             Self::AppEventsTotal => "spacewatch_app_events_total",
             Self::OtelSpansDroppedTotal => "spacewatch_otel_spans_dropped_total",
             Self::OtelSpansExportedTotal => "spacewatch_otel_spans_exported_total",
@@ -106,6 +126,33 @@ impl MetricName {
             }
             Self::RateLimitedRequestsTotal => {
                 "Requests refused with 429 by the per-client rate limit (never operations)."
+            }
+            Self::RefusedRequestsTotal => {
+                "Requests refused before they could become operations: credentials missing or malformed, credentials the storage rejected, a wrong admin key."
+            }
+            Self::AccessLogRequestsTotal => {
+                "Requests in the buckets' own access logs, by source bucket, S3 operation and status class; each log object counted once."
+            }
+            Self::AccessLogSentBytesTotal => {
+                "Response bytes in the buckets' own access logs, by source bucket."
+            }
+            Self::AccessLogTotalTimeSeconds => {
+                "Access-log total time (request received to last byte sent), by source bucket."
+            }
+            Self::AccessLogTurnAroundTimeSeconds => {
+                "Access-log turn-around time (last request byte to first response byte), by source bucket."
+            }
+            Self::AccessLogObjectsTotal => {
+                "Access-log objects counted into the access-log families (each once, by bucket, key and ETag)."
+            }
+            Self::AccessLogLinesTotal => {
+                "Lines of the counted access-log objects, by result (parsed or malformed)."
+            }
+            Self::BucketObjects => {
+                "Objects in a bucket at its latest snapshot (CloudWatch NumberOfObjects)."
+            }
+            Self::BucketSizeBytes => {
+                "Bytes stored in a bucket at its latest snapshot (CloudWatch BucketSizeBytes)."
             }
             Self::AppEventsTotal => {
                 "Application events (tool requests, chats, agent calls, snapshots)."

@@ -1,29 +1,29 @@
-//! Query-string parameters, parsed by hand so every bad value gets a 400 that names it.
+//! Query-string parameters, parsed by hand so every bad value gets an error that names
+//! it. Pure (no HTTP types): the fuzz crate compiles this file on its own.
 
 use std::ops::RangeInclusive;
 
-use axum::extract::FromRequestParts;
-use http::request::Parts;
+/// A parameter that is missing or out of range (a 400 to the client).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParamError(pub String);
 
-use super::error::ApiError;
+impl std::fmt::Display for ParamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ParamError {}
 
 /// The decoded query string (last value wins for repeated names).
 #[derive(Debug, Clone, Default)]
 pub struct Params(Vec<(String, String)>);
 
-impl<S: Send + Sync> FromRequestParts<S> for Params {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        Params::parse(parts.uri.query().unwrap_or(""))
-    }
-}
-
 impl Params {
-    pub fn parse(query: &str) -> Result<Self, ApiError> {
+    pub fn parse(query: &str) -> Result<Self, ParamError> {
         serde_urlencoded::from_str::<Vec<(String, String)>>(query)
             .map(Params)
-            .map_err(|_| ApiError::bad_request("malformed query string"))
+            .map_err(|_| ParamError("malformed query string".into()))
     }
 
     /// Every pair, in order.
@@ -42,9 +42,9 @@ impl Params {
     }
 
     /// A required value.
-    pub fn require(&self, name: &str) -> Result<&str, ApiError> {
+    pub fn require(&self, name: &str) -> Result<&str, ParamError> {
         self.get(name)
-            .ok_or_else(|| ApiError::bad_request(format!("missing query parameter '{name}'")))
+            .ok_or_else(|| ParamError(format!("missing query parameter '{name}'")))
     }
 
     /// An integer in `range`, or `default` when absent.
@@ -53,13 +53,13 @@ impl Params {
         name: &str,
         range: RangeInclusive<u64>,
         default: u64,
-    ) -> Result<u64, ApiError> {
+    ) -> Result<u64, ParamError> {
         let Some(raw) = self.get(name) else {
             return Ok(default);
         };
         match raw.parse::<u64>() {
             Ok(v) if range.contains(&v) => Ok(v),
-            _ => Err(ApiError::bad_request(format!(
+            _ => Err(ParamError(format!(
                 "'{name}' must be an integer between {} and {}",
                 range.start(),
                 range.end()
@@ -68,13 +68,13 @@ impl Params {
     }
 
     /// A finite, non-negative number, if present.
-    pub fn non_negative(&self, name: &str) -> Result<Option<f64>, ApiError> {
+    pub fn non_negative(&self, name: &str) -> Result<Option<f64>, ParamError> {
         let Some(raw) = self.get(name) else {
             return Ok(None);
         };
         match raw.parse::<f64>() {
             Ok(v) if v.is_finite() && v >= 0.0 => Ok(Some(v)),
-            _ => Err(ApiError::bad_request(format!(
+            _ => Err(ParamError(format!(
                 "'{name}' must be a non-negative number"
             ))),
         }
@@ -91,11 +91,11 @@ mod tests {
         assert!(
             p.int("limit", 1..=1000, 100)
                 .unwrap_err()
-                .detail
+                .0
                 .contains("'limit'")
         );
         let e = p.non_negative("min_duration_ms").unwrap_err();
-        assert!(e.detail.contains("'min_duration_ms'"));
+        assert!(e.0.contains("'min_duration_ms'"));
         assert_eq!(p.get("x"), Some(" y"));
         assert_eq!(p.int("absent", 1..=5, 3).unwrap(), 3);
         assert!(

@@ -1,18 +1,8 @@
-//! `aws-chunked` request bodies, decoded as they stream.
-//!
-//! An AWS SDK uploading over plain HTTP frames the body in chunks, each signed with the
-//! client's key, and may append a checksum trailer. Those signatures cannot be re-signed
-//! for the tenant, so the gateway forwards the plain bytes (with the decoded length) and
-//! checks the trailing checksum itself: CRC32 and CRC32C, the SDKs' defaults. A mismatch
-//! fails the body, which aborts the upstream upload — nothing is committed.
+//! The aws-chunked decoder itself, without I/O: bytes in, data and the end out. Pure (no
+//! HTTP types), so the fuzz crate compiles this file on its own.
 
-use std::pin::Pin;
-use std::task::{Context, Poll};
-
-use axum::body::Body;
 use base64::Engine;
 use bytes::{Buf, Bytes, BytesMut};
-use http_body::{Body as HttpBody, Frame, SizeHint};
 
 /// Longest chunk header or trailer line accepted.
 const MAX_LINE: usize = 4096;
@@ -68,28 +58,61 @@ enum State {
     Done,
 }
 
-/// The decoded body.
-pub struct Dechunk {
-    inner: Body,
+/// The decoder state of one body.
+pub struct ChunkDecoder {
     buf: BytesMut,
     state: State,
     trailer: Option<String>,
     checksum: Option<Checksum>,
     decoded_len: u64,
+    /// Data bytes decoded so far (sent or held).
+    decoded: u64,
+    /// The final data, held until the trailer verifies.
+    held: Option<Bytes>,
 }
 
-impl Dechunk {
-    /// `trailer` is the `x-amz-trailer` header (the checksum's header name), if any.
-    pub fn new(inner: Body, trailer: Option<&str>, decoded_len: u64) -> Self {
+impl ChunkDecoder {
+    /// `trailer` is the `x-amz-trailer` header (the checksum's header name), if any;
+    /// `decoded_len` the `x-amz-decoded-content-length`.
+    pub fn new(trailer: Option<&str>, decoded_len: u64) -> Self {
         let trailer = trailer.map(|t| t.trim().to_ascii_lowercase());
         Self {
-            inner,
             buf: BytesMut::new(),
             checksum: Checksum::for_trailer(trailer.as_deref()),
             trailer,
             state: State::Header,
             decoded_len,
+            decoded: 0,
+            held: None,
         }
+    }
+
+    /// Counts decoded data; the piece that completes the declared length is held back.
+    fn accept(&mut self, data: Bytes) -> Result<Option<Bytes>, ChunkError> {
+        self.decoded += data.len() as u64;
+        if self.decoded > self.decoded_len {
+            return Err(ChunkError(
+                "aws-chunked body is longer than x-amz-decoded-content-length",
+            ));
+        }
+        if self.decoded == self.decoded_len {
+            self.held = Some(data);
+            return Ok(None);
+        }
+        Ok(Some(data))
+    }
+
+    /// The end of the chunk stream: the length must match; then the held data goes out.
+    fn end(&mut self) -> Result<Step, ChunkError> {
+        if self.decoded != self.decoded_len {
+            return Err(ChunkError(
+                "aws-chunked body is shorter than x-amz-decoded-content-length",
+            ));
+        }
+        Ok(match self.held.take() {
+            Some(d) => Step::Data(d),
+            None => Step::End,
+        })
     }
 
     /// Takes one CRLF-terminated line from the buffer, if complete.
@@ -105,8 +128,24 @@ impl Dechunk {
         }
     }
 
+    /// Adds input.
+    pub fn push(&mut self, data: &[u8]) {
+        self.buf.extend_from_slice(data);
+    }
+
+    /// Whether the stream ended (the terminating chunk and trailers were read and the held
+    /// data handed out).
+    pub fn is_done(&self) -> bool {
+        matches!(self.state, State::Done) && self.held.is_none()
+    }
+
+    /// The error for input that ends before the body does.
+    pub fn ended_early() -> ChunkError {
+        ChunkError("aws-chunked body ended early")
+    }
+
     /// Advances the decoder over buffered input: a data frame, the end, or "need more".
-    fn step(&mut self) -> Result<Step, ChunkError> {
+    pub fn step(&mut self) -> Result<Step, ChunkError> {
         loop {
             match self.state {
                 State::Header => {
@@ -138,7 +177,9 @@ impl Dechunk {
                     if let Some(c) = &mut self.checksum {
                         c.update(&data);
                     }
-                    return Ok(Step::Data(data));
+                    if let Some(out) = self.accept(data)? {
+                        return Ok(Step::Data(out));
+                    }
                 }
                 State::DataEnd => {
                     if self.buf.len() < 2 {
@@ -156,7 +197,7 @@ impl Dechunk {
                     };
                     if line.is_empty() {
                         self.state = State::Done;
-                        return Ok(Step::End);
+                        return self.end();
                     }
                     self.check_trailer(&line)?;
                 }
@@ -180,140 +221,9 @@ impl Dechunk {
     }
 }
 
-enum Step {
+/// What one [`ChunkDecoder::step`] gave.
+pub enum Step {
     Data(Bytes),
     NeedMore,
     End,
-}
-
-fn error(e: ChunkError) -> axum::Error {
-    axum::Error::new(e)
-}
-
-impl HttpBody for Dechunk {
-    type Data = Bytes;
-    type Error = axum::Error;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
-        let this = &mut *self;
-        loop {
-            match this.step() {
-                Err(e) => return Poll::Ready(Some(Err(error(e)))),
-                Ok(Step::Data(d)) => return Poll::Ready(Some(Ok(Frame::data(d)))),
-                Ok(Step::End) => return Poll::Ready(None),
-                Ok(Step::NeedMore) => {}
-            }
-            match Pin::new(&mut this.inner).poll_frame(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(None) => {
-                    return Poll::Ready(Some(Err(error(ChunkError(
-                        "aws-chunked body ended early",
-                    )))));
-                }
-                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
-                Poll::Ready(Some(Ok(frame))) => {
-                    if let Ok(data) = frame.into_data() {
-                        this.buf.extend_from_slice(&data);
-                    }
-                }
-            }
-        }
-    }
-
-    fn is_end_stream(&self) -> bool {
-        matches!(self.state, State::Done)
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        SizeHint::with_exact(self.decoded_len)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use http_body_util::BodyExt;
-
-    fn framed(data: &[u8], chunk: usize, trailer: Option<(&str, String)>) -> Vec<u8> {
-        let mut out = Vec::new();
-        for c in data.chunks(chunk) {
-            out.extend(format!("{:x};chunk-signature=abcd\r\n", c.len()).as_bytes());
-            out.extend(c);
-            out.extend(b"\r\n");
-        }
-        out.extend(b"0;chunk-signature=ef01\r\n");
-        if let Some((name, value)) = trailer {
-            out.extend(format!("{name}:{value}\r\nx-amz-trailer-signature:1234\r\n").as_bytes());
-        }
-        out.extend(b"\r\n");
-        out
-    }
-
-    fn crc32_b64(data: &[u8]) -> String {
-        base64::engine::general_purpose::STANDARD.encode(crc32fast::hash(data).to_be_bytes())
-    }
-
-    async fn decode(raw: Vec<u8>, trailer: Option<&str>, len: u64) -> Result<Vec<u8>, String> {
-        // Feed it in awkward pieces to cross every boundary.
-        let pieces: Vec<Result<Bytes, std::io::Error>> = raw
-            .chunks(7)
-            .map(|c| Ok(Bytes::copy_from_slice(c)))
-            .collect();
-        let body = Body::from_stream(futures_util::stream::iter(pieces));
-        let out = Dechunk::new(body, trailer, len)
-            .collect()
-            .await
-            .map_err(|e| e.to_string())?;
-        Ok(out.to_bytes().to_vec())
-    }
-
-    #[tokio::test]
-    async fn decodes_and_checks_the_crc32_trailer() {
-        let data: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
-        let good = framed(
-            &data,
-            8192,
-            Some(("x-amz-checksum-crc32", crc32_b64(&data))),
-        );
-        assert_eq!(
-            decode(good, Some("x-amz-checksum-crc32"), 100_000)
-                .await
-                .unwrap(),
-            data
-        );
-        let bad = framed(
-            &data,
-            8192,
-            Some(("x-amz-checksum-crc32", crc32_b64(b"other"))),
-        );
-        let err = decode(bad, Some("x-amz-checksum-crc32"), 100_000)
-            .await
-            .unwrap_err();
-        assert!(err.contains("checksum mismatch"), "{err}");
-    }
-
-    #[tokio::test]
-    async fn unsigned_chunks_and_truncation() {
-        let data = b"hello world".to_vec();
-        let mut raw = format!("{:x}\r\n", data.len()).into_bytes();
-        raw.extend(&data);
-        raw.extend(b"\r\n0\r\n\r\n");
-        assert_eq!(decode(raw.clone(), None, 11).await.unwrap(), data);
-        raw.truncate(raw.len() - 6);
-        assert!(
-            decode(raw, None, 11)
-                .await
-                .unwrap_err()
-                .contains("ended early")
-        );
-        assert!(
-            decode(b"zz\r\n".to_vec(), None, 0)
-                .await
-                .unwrap_err()
-                .contains("chunk header")
-        );
-    }
 }

@@ -1,0 +1,84 @@
+//! Access-log parser throughput on one core (issue 8, "Benchmark"), over a ≥ 100 MB log of
+//! generated 27-field lines (`benches/support/gen_access_log.rs`, seed 1):
+//!
+//! - `plain_parse`: every line of the plain object split and every field parsed.
+//! - `gzip_decompress`: the same text as `gzip -1`, only decompressed into the same fixed
+//!   buffer the line reader uses (the ceiling for the next one).
+//! - `gzip_parse`: decompress + split + parse. Target: ≥ 0.8 × `gzip_decompress`.
+//!
+//! All three report throughput in bytes of *text* (decompressed), so their MB/s compare.
+//! `scripts/bench-accesslog.sh` times the same parse against goaccess as whole processes.
+
+#[path = "support/gen_access_log.rs"]
+mod gen_access_log;
+
+use criterion::{Criterion, Throughput, black_box, criterion_group, criterion_main};
+use flate2::bufread::MultiGzDecoder;
+use spacewatch::accesslog::parse::{Compression, End, GZIP_BUFFER, parse_object};
+use std::io::{Read, Write};
+use std::time::Duration;
+
+const LOG_BYTES: usize = 100_000_000;
+
+fn data() -> (String, Vec<u8>) {
+    let mut text = String::new();
+    gen_access_log::Generator::new(1).fill(&mut text, LOG_BYTES);
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(text.as_bytes()).expect("gzip in memory");
+    let gz = enc.finish().expect("gzip in memory");
+    (text, gz)
+}
+
+/// Parses everything and checks that every line was well-formed (a bench over lines that
+/// fail early would measure nothing).
+fn parse_all(data: &[u8], c: Compression, lines: u64) -> u64 {
+    let mut sum = 0u64;
+    let r = parse_object(data, c, u64::MAX, |_, parsed| {
+        let l = parsed.expect("generated lines are well-formed");
+        sum = sum.wrapping_add(l.bytes_sent ^ l.time as u64);
+        black_box(&l);
+    });
+    assert_eq!(
+        (r.end, r.stats.lines, r.stats.malformed),
+        (End::Complete, lines, 0)
+    );
+    sum
+}
+
+fn bench(c: &mut Criterion) {
+    let (text, gz) = data();
+    let lines = text.bytes().filter(|&b| b == b'\n').count() as u64;
+    eprintln!(
+        "access log: {} bytes, {lines} lines ({:.0} bytes/line), gzip -1: {} bytes",
+        text.len(),
+        text.len() as f64 / lines as f64,
+        gz.len()
+    );
+    let mut g = c.benchmark_group("accesslog");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(2))
+        .measurement_time(Duration::from_secs(10))
+        .throughput(Throughput::BytesDecimal(text.len() as u64));
+    g.bench_function("plain_parse", |b| {
+        b.iter(|| parse_all(text.as_bytes(), Compression::Plain, lines))
+    });
+    g.bench_function("gzip_decompress", |b| {
+        let mut buf = vec![0u8; GZIP_BUFFER];
+        b.iter(|| {
+            let mut dec = MultiGzDecoder::new(&gz[..]);
+            let mut total = 0;
+            while let Ok(n @ 1..) = dec.read(&mut buf) {
+                total += n;
+            }
+            assert_eq!(total, text.len());
+            black_box(&buf);
+        })
+    });
+    g.bench_function("gzip_parse", |b| {
+        b.iter(|| parse_all(&gz, Compression::Gzip, lines))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

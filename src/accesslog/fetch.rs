@@ -1,0 +1,62 @@
+//! Reading the log bucket: the list of log objects, and one object's bytes under the
+//! `MAX_LOG_BYTES` cap (checked against the listed size before reading, and again while
+//! reading, since a listing can be stale).
+
+use aws_sdk_s3::Client;
+use bytes::{Bytes, BytesMut};
+
+use super::LogError;
+use super::keys::LogObject;
+use crate::storage::tools::walk;
+use crate::storage::{BucketName, StorageError};
+
+/// Every object under `prefix` of the log bucket, newest delivery first (objects without
+/// a time in their name last, by key).
+pub async fn list(
+    client: &Client,
+    bucket: &BucketName,
+    prefix: &str,
+) -> Result<Vec<LogObject>, LogError> {
+    let mut out = Vec::new();
+    let prefix = (!prefix.is_empty()).then_some(prefix);
+    walk(client, bucket, prefix, |o| {
+        let etag = o.etag.unwrap_or_default();
+        out.push(LogObject::new(o.key, o.size, etag, o.last_modified));
+    })
+    .await?;
+    out.sort_by(|a, b| {
+        b.delivered
+            .cmp(&a.delivered)
+            .then_with(|| b.key.cmp(&a.key))
+    });
+    Ok(out)
+}
+
+/// The bytes of `key`, at most `max`.
+pub async fn get(
+    client: &Client,
+    bucket: &BucketName,
+    key: &str,
+    max: u64,
+) -> Result<Bytes, LogError> {
+    let resp = client
+        .get_object()
+        .bucket(bucket.as_str())
+        .key(key)
+        .send()
+        .await
+        .map_err(|e| StorageError::from_sdk(&e))?;
+    if resp.content_length().is_some_and(|n| n.max(0) as u64 > max) {
+        return Err(LogError::TooLarge { max });
+    }
+    let mut body = resp.body;
+    let mut out = BytesMut::new();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|_| StorageError::failed())?;
+        if (out.len() + chunk.len()) as u64 > max {
+            return Err(LogError::TooLarge { max });
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out.freeze())
+}

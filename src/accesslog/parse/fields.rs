@@ -1,0 +1,180 @@
+//! Field value types of a parsed line and the decoders behind them: quoted fields with
+//! their escapes, percent-decoding of keys, the parts of an operation name, status classes.
+//! All borrow from the line; they allocate only when asked to decode something that needs it.
+
+use std::borrow::Cow;
+
+/// The text between the quotes of a quoted field (request-URI, referer, user-agent), as
+/// written in the log.
+///
+/// `raw()` is that text byte for byte. `unescaped()` undoes the two escapes a writer may use,
+/// `\"` → `"` and `\\` → `\`; any other backslash is kept. AWS itself writes embedded quotes
+/// unescaped (`"GET /a"b HTTP/1.1"`); those are already literal in `raw()`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Quoted<'a> {
+    raw: &'a str,
+}
+
+impl<'a> Quoted<'a> {
+    pub(crate) fn new(raw: &'a str) -> Self {
+        Quoted { raw }
+    }
+
+    /// The field's text as written, without the surrounding quotes.
+    pub fn raw(&self) -> &'a str {
+        self.raw
+    }
+
+    /// The text with `\"` and `\\` unescaped; borrowed when there is no backslash.
+    pub fn unescaped(&self) -> Cow<'a, str> {
+        if !self.raw.contains('\\') {
+            return Cow::Borrowed(self.raw);
+        }
+        let mut out = String::with_capacity(self.raw.len());
+        let mut chars = self.raw.chars();
+        while let Some(c) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            match chars.clone().next() {
+                Some(e @ ('"' | '\\')) => {
+                    out.push(e);
+                    chars.next();
+                }
+                _ => out.push('\\'),
+            }
+        }
+        Cow::Owned(out)
+    }
+}
+
+/// One pass of percent-decoding (`%41` → `A`). `+` stays `+`: object keys are URL paths,
+/// not form data. `None` when an escape is not `%` + two hex digits or the decoded bytes
+/// are not UTF-8; borrowed when there is no `%`.
+pub fn percent_decode(s: &str) -> Option<Cow<'_, str>> {
+    let bytes = s.as_bytes();
+    let Some(first) = memchr::memchr(b'%', bytes) else {
+        return Some(Cow::Borrowed(s));
+    };
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(&bytes[..first]);
+    let mut i = first;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hi = hex(*bytes.get(i + 1)?)?;
+            let lo = hex(*bytes.get(i + 2)?)?;
+            out.push(hi << 4 | lo);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok().map(Cow::Owned)
+}
+
+fn hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// How many times S3 URL-encoded the key field of a line with this operation.
+///
+/// S3 writes the key of a request it served (`REST.*`, `WEBSITE.*`, `SOAP.*`) URL-encoded
+/// twice — AWS's own format page shows a `"` in a key as `%2522` — and the key of an
+/// operation it ran itself (`BATCH.DELETE.OBJECT`, lifecycle `S3.*` such as
+/// `S3.EXPIRE.OBJECT`) once, as operators who decode these logs at scale report.
+pub fn key_encoding_passes(operation: Option<&str>) -> u8 {
+    match operation {
+        Some(op) if op.starts_with("BATCH.") || op.starts_with("S3.") => 1,
+        _ => 2,
+    }
+}
+
+/// Decodes a raw key field `passes` times (see [`key_encoding_passes`]). When a pass fails
+/// (an invalid escape, or bytes that are not UTF-8) the result of the passes before it is
+/// kept: a key is never lost, and never panics, over a stray `%`.
+pub fn decode_key(raw: &str, passes: u8) -> Cow<'_, str> {
+    let mut key = Cow::Borrowed(raw);
+    for _ in 0..passes {
+        let next = match percent_decode(&key) {
+            Some(Cow::Borrowed(_)) => return key, // no `%` left: further passes are no-ops
+            Some(Cow::Owned(s)) => s,
+            None => return key,
+        };
+        key = Cow::Owned(next);
+    }
+    key
+}
+
+/// An operation name split at its dots: `REST.GET.OBJECT` → kind `REST`, verb `GET`,
+/// resource `OBJECT`; `REST.COPY.OBJECT_GET` → `REST`, `COPY`, `OBJECT_GET`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OperationParts<'a> {
+    /// `REST`, `WEBSITE`, `BATCH`, `S3`, …
+    pub kind: &'a str,
+    /// The HTTP method or action: `GET`, `PUT`, `DELETE`, `COPY`, `EXPIRE`, …
+    pub verb: &'a str,
+    /// The resource type, possibly with underscores: `OBJECT`, `BUCKET`, `OBJECT_GET`.
+    pub resource: &'a str,
+}
+
+/// Splits `KIND.VERB.RESOURCE`; `None` for names of another shape (e.g. `SOAP.CreateBucket`).
+pub fn operation_parts(op: &str) -> Option<OperationParts<'_>> {
+    let (kind, rest) = op.split_once('.')?;
+    let (verb, resource) = rest.split_once('.')?;
+    let ok = |s: &str| !s.is_empty() && !s.contains('.');
+    (ok(kind) && ok(verb) && !resource.is_empty()).then_some(OperationParts {
+        kind,
+        verb,
+        resource,
+    })
+}
+
+/// The class of an HTTP status, a closed set fit for a metric label.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StatusClass {
+    /// 100–199
+    Informational,
+    /// 200–299
+    Success,
+    /// 300–399
+    Redirection,
+    /// 400–499
+    ClientError,
+    /// 500–599
+    ServerError,
+    /// Anything else, including an absent status.
+    Other,
+}
+
+impl StatusClass {
+    /// The class of a status code.
+    pub fn of(status: Option<u16>) -> Self {
+        match status {
+            Some(100..=199) => StatusClass::Informational,
+            Some(200..=299) => StatusClass::Success,
+            Some(300..=399) => StatusClass::Redirection,
+            Some(400..=499) => StatusClass::ClientError,
+            Some(500..=599) => StatusClass::ServerError,
+            _ => StatusClass::Other,
+        }
+    }
+
+    /// `"1xx"` … `"5xx"`, or `"other"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            StatusClass::Informational => "1xx",
+            StatusClass::Success => "2xx",
+            StatusClass::Redirection => "3xx",
+            StatusClass::ClientError => "4xx",
+            StatusClass::ServerError => "5xx",
+            StatusClass::Other => "other",
+        }
+    }
+}

@@ -1,0 +1,362 @@
+//! `/logs/access/…`, `/metrics/top-ips` and `/plots/top-ips.png`: the tenant's access logs
+//! (in its `X-Log-Bucket` under `X-Log-Prefix`), each request one `QUERY_LOGS` operation
+//! attributed to the log bucket once the tenant's access to it passed.
+
+use axum::Json;
+use axum::extract::{Extension, State};
+use axum::response::{IntoResponse, Response};
+use http::Uri;
+use serde_json::{Value, json};
+
+use crate::accesslog::audit::Audit;
+use crate::accesslog::keys::Window;
+use crate::accesslog::report::{CoverageJson, RequestMetrics};
+use crate::accesslog::scan::{Logs, Query};
+use crate::accesslog::search::{Filter, MAX_LIMIT};
+use crate::accesslog::summary::MAX_DEPTH;
+use crate::accesslog::totals::{Totals, prefixes};
+use crate::accesslog::{LogError, plot};
+use crate::server::AppState;
+use crate::server::error::{ApiError, ApiResult};
+use crate::server::operation::OpFields;
+use crate::server::query::Params;
+use crate::server::tenant::{Verified, bucket_access};
+use crate::storage::BucketName;
+use crate::tenant::Tenant;
+
+/// A verified tenant's log request: its parameters and where its logs are.
+pub(crate) struct LogRequest {
+    pub params: Params,
+    pub tenant: Tenant,
+    pub log_bucket: BucketName,
+}
+
+impl LogRequest {
+    pub(crate) async fn new(
+        state: &AppState,
+        fields: &OpFields,
+        tenant: Tenant,
+        uri: &Uri,
+    ) -> ApiResult<Self> {
+        let params = Params::parse(uri.query().unwrap_or(""))?;
+        let Some(b) = tenant.creds.log_bucket.clone() else {
+            return Err(LogError::NotConfigured(
+                "the access-log endpoints read the bucket named in the X-Log-Bucket header (and X-Log-Prefix)",
+            )
+            .into());
+        };
+        let log_bucket =
+            bucket_access(state, fields, &tenant, ("X-Log-Bucket", b.as_str())).await?;
+        Ok(Self {
+            params,
+            tenant,
+            log_bucket,
+        })
+    }
+
+    pub(crate) fn logs(&self) -> Logs<'_> {
+        Logs {
+            client: &self.tenant.client,
+            endpoint: &self.tenant.creds.endpoint,
+            bucket: &self.log_bucket,
+            prefix: &self.tenant.creds.log_prefix,
+        }
+    }
+
+    /// `source_bucket`, checked as a bucket name.
+    pub(crate) fn source(&self) -> ApiResult<Option<String>> {
+        self.params
+            .get("source_bucket")
+            .map(|b| {
+                BucketName::parse(b).map(|b| b.to_string()).ok_or_else(|| {
+                    ApiError::bad_request("'source_bucket' is not a valid bucket name")
+                })
+            })
+            .transpose()
+    }
+
+    pub(crate) fn window(&self, now: i64) -> ApiResult<Window> {
+        Ok(Window::parse(
+            self.params.get("date"),
+            self.params.get("hours"),
+            now,
+        )?)
+    }
+
+    fn query(&self, now: i64) -> ApiResult<Query> {
+        Ok(Query {
+            source: self.source()?,
+            window: self.window(now)?,
+        })
+    }
+
+    fn head(&self, q: &Query) -> Value {
+        let (from, to) = q.window.bounds();
+        json!({
+            "log_bucket": self.log_bucket.as_str(),
+            "log_prefix": self.tenant.creds.log_prefix,
+            "source_bucket": q.source,
+            "window": { "from": from, "to": to },
+        })
+    }
+}
+
+fn now(state: &AppState) -> i64 {
+    (state.recorder.now().as_micros() / 1_000_000) as i64
+}
+
+fn merged(mut head: Value, body: Value) -> Value {
+    if let (Value::Object(h), Value::Object(b)) = (&mut head, body) {
+        h.extend(b);
+    }
+    head
+}
+
+pub async fn files(
+    Verified(tenant): Verified,
+    State(state): State<AppState>,
+    Extension(fields): Extension<OpFields>,
+    uri: Uri,
+) -> ApiResult<Json<Value>> {
+    let r = LogRequest::new(&state, &fields, tenant, &uri).await?;
+    let q = r.query(now(&state))?;
+    let (objects, listed) = state.logs.objects(&r.logs(), &q).await?;
+    let total: u64 = objects.iter().map(|o| o.size).sum();
+    let files: Vec<Value> = objects
+        .iter()
+        .map(|o| {
+            json!({
+                "key": o.key,
+                "size": o.size,
+                "last_modified": o.last_modified,
+                "delivered": o.delivered.map(crate::accesslog::record::iso),
+                "source_bucket": o.source,
+                "compressed": o.key.ends_with(".gz"),
+                "too_large": o.size > state.logs.max_bytes,
+            })
+        })
+        .collect();
+    Ok(Json(merged(
+        r.head(&q),
+        json!({ "count": files.len(), "objects_listed": listed, "total_bytes": total, "files": files }),
+    )))
+}
+
+pub async fn read(
+    Verified(tenant): Verified,
+    State(state): State<AppState>,
+    Extension(fields): Extension<OpFields>,
+    uri: Uri,
+) -> ApiResult<Json<Value>> {
+    let r = LogRequest::new(&state, &fields, tenant, &uri).await?;
+    let key = r.params.require("key")?.to_string();
+    if key.len() > 1024 {
+        return Err(ApiError::bad_request("'key' is longer than 1024 bytes"));
+    }
+    let offset = r.params.int("offset", 0..=u64::MAX / 2, 0)?;
+    let limit = r.params.int("limit", 1..=MAX_LIMIT as u64, 100)? as usize;
+    let page = state.logs.read(&r.logs(), &key, offset, limit).await?;
+    Ok(Json(json!({
+        "log_bucket": r.log_bucket.as_str(),
+        "key": key,
+        "offset": offset,
+        "limit": limit,
+        "returned": page.lines.len(),
+        "total_lines": page.total_lines,
+        "malformed_lines": page.malformed,
+        "has_more": offset + (page.lines.len() as u64) < page.total_lines,
+        "lines": page.lines,
+    })))
+}
+
+pub async fn search(
+    Verified(tenant): Verified,
+    State(state): State<AppState>,
+    Extension(fields): Extension<OpFields>,
+    uri: Uri,
+) -> ApiResult<Json<Value>> {
+    let r = LogRequest::new(&state, &fields, tenant, &uri).await?;
+    let q = r.query(now(&state))?;
+    let p = &r.params;
+    let limit = p.int("limit", 1..=MAX_LIMIT as u64, 100)? as usize;
+    let own = |n: &str| p.get(n).map(str::to_string);
+    let filter = Filter {
+        source: q.source.clone(),
+        method: own("method").map(|m| m.to_ascii_uppercase()),
+        object_key: own("object_key"),
+        status_prefix: own("status_prefix"),
+        contains: own("contains"),
+        ip: own("ip"),
+    };
+    let found = state
+        .logs
+        .search(&r.logs(), &filter, q.window, limit)
+        .await?;
+    Ok(Json(merged(
+        r.head(&q),
+        json!({
+            "filters": {
+                "method": filter.method, "object_key": filter.object_key,
+                "status_prefix": filter.status_prefix, "contains": filter.contains, "ip": filter.ip,
+            },
+            "limit": limit,
+            "count": found.count,
+            "returned": found.results.len(),
+            "truncated": found.count > found.results.len() as u64,
+            "results": found.results,
+            "coverage": CoverageJson::from(&found.coverage),
+        }),
+    )))
+}
+
+pub async fn object_audit(
+    Verified(tenant): Verified,
+    State(state): State<AppState>,
+    Extension(fields): Extension<OpFields>,
+    uri: Uri,
+) -> ApiResult<Json<Value>> {
+    let r = LogRequest::new(&state, &fields, tenant, &uri).await?;
+    let q = r.query(now(&state))?;
+    let key = r.params.require("object_key")?.to_string();
+    let audit = Audit {
+        source: q.source.clone(),
+        key: key.clone(),
+        verbs: Audit::verbs(r.params.get("methods"))?,
+        window: q.window,
+    };
+    let t = state.logs.audit(&r.logs(), &audit).await?;
+    Ok(Json(merged(
+        r.head(&q),
+        json!({
+            "object_key": key,
+            "methods": audit.verbs,
+            "count": t.count,
+            "returned": t.events.len(),
+            "truncated": t.count > t.events.len() as u64,
+            "events": t.events,
+            "coverage": CoverageJson::from(&t.coverage),
+        }),
+    )))
+}
+
+/// The merged figures of a query (summaries from the cache where possible).
+async fn figures(
+    state: &AppState,
+    r: &LogRequest,
+    q: &Query,
+    top: usize,
+) -> ApiResult<(RequestMetrics, CoverageJson)> {
+    let (summaries, cov) = state.logs.summaries(&r.logs(), q).await?;
+    let totals = Totals::of(&summaries, q.source.as_deref(), q.window);
+    Ok((RequestMetrics::of(&totals, top), CoverageJson::from(&cov)))
+}
+
+pub async fn request_metrics(
+    Verified(tenant): Verified,
+    State(state): State<AppState>,
+    Extension(fields): Extension<OpFields>,
+    uri: Uri,
+) -> ApiResult<Json<Value>> {
+    let r = LogRequest::new(&state, &fields, tenant, &uri).await?;
+    let q = r.query(now(&state))?;
+    let top = r.params.int("top", 1..=100, 10)? as usize;
+    let (m, cov) = figures(&state, &r, &q, top).await?;
+    Ok(Json(merged(
+        r.head(&q),
+        json!({ "metrics": m, "coverage": cov }),
+    )))
+}
+
+pub async fn top_ips(
+    Verified(tenant): Verified,
+    State(state): State<AppState>,
+    Extension(fields): Extension<OpFields>,
+    uri: Uri,
+) -> ApiResult<Json<Value>> {
+    let r = LogRequest::new(&state, &fields, tenant, &uri).await?;
+    let q = r.query(now(&state))?;
+    let limit = r.params.int("limit", 1..=100, 10)? as usize;
+    let (m, cov) = figures(&state, &r, &q, limit).await?;
+    Ok(Json(merged(
+        r.head(&q),
+        json!({
+            "limit": limit,
+            "requests_total": m.requests_total,
+            "bytes_sent": m.bytes_sent,
+            "unique_ips": m.unique_ips,
+            "top_ips": m.top_ips,
+            "coverage": cov,
+        }),
+    )))
+}
+
+pub async fn top_ips_png(
+    Verified(tenant): Verified,
+    State(state): State<AppState>,
+    Extension(fields): Extension<OpFields>,
+    uri: Uri,
+) -> ApiResult<Response> {
+    let r = LogRequest::new(&state, &fields, tenant, &uri).await?;
+    let q = r.query(now(&state))?;
+    let limit = r.params.int("limit", 1..=30, 10)? as usize;
+    let (m, _) = figures(&state, &r, &q, limit).await?;
+    let title = match &q.source {
+        Some(b) => format!("Top IPs by requests: {b}"),
+        None => "Top IPs by requests".to_string(),
+    };
+    let bars: Vec<(String, u64)> = m
+        .top_ips
+        .iter()
+        .map(|t| (t.ip.clone(), t.requests))
+        .collect();
+    let png = tokio::task::spawn_blocking(move || plot::bar_chart(&title, &bars))
+        .await
+        .map_err(|_| ApiError::internal("the chart could not be drawn"))?
+        .map_err(|e| ApiError::internal(format!("the chart could not be drawn: {e}")))?;
+    Ok(([(http::header::CONTENT_TYPE, "image/png")], png).into_response())
+}
+
+pub async fn hot_prefixes(
+    Verified(tenant): Verified,
+    State(state): State<AppState>,
+    Extension(fields): Extension<OpFields>,
+    uri: Uri,
+) -> ApiResult<Json<Value>> {
+    let r = LogRequest::new(&state, &fields, tenant, &uri).await?;
+    let q = r.query(now(&state))?;
+    let depth = r.params.int("depth", 1..=MAX_DEPTH as u64, 1)? as usize;
+    let limit = r.params.int("limit", 1..=100, 10)? as usize;
+    let (summaries, cov) = state.logs.summaries(&r.logs(), &q).await?;
+    let (all, capped) = prefixes(&summaries, q.source.as_deref(), q.window, depth);
+    let mut rows: Vec<(&str, crate::accesslog::summary::PrefixStats)> = all.into_iter().collect();
+    let top = |rows: &mut Vec<(&str, crate::accesslog::summary::PrefixStats)>,
+               key: fn(&crate::accesslog::summary::PrefixStats) -> u64| {
+        rows.sort_by(|a, b| key(&b.1).cmp(&key(&a.1)).then(a.0.cmp(b.0)));
+        rows.iter()
+            .filter(|(_, s)| key(s) > 0)
+            .take(limit)
+            .map(|(p, s)| {
+                json!({
+                    "prefix": p, "requests": s.requests, "errors_4xx": s.errors_4xx,
+                    "errors_5xx": s.errors_5xx, "slowdowns": s.slowdowns,
+                })
+            })
+            .collect::<Vec<_>>()
+    };
+    let by_requests = top(&mut rows, |s| s.requests);
+    let by_errors = top(&mut rows, |s| s.errors_4xx + s.errors_5xx);
+    let by_slowdowns = top(&mut rows, |s| s.slowdowns);
+    Ok(Json(merged(
+        r.head(&q),
+        json!({
+            "depth": depth,
+            "limit": limit,
+            "prefixes": rows.len(),
+            "prefixes_capped": capped,
+            "by_requests": by_requests,
+            "by_errors": by_errors,
+            "by_slowdowns": by_slowdowns,
+            "coverage": CoverageJson::from(&cov),
+        }),
+    )))
+}

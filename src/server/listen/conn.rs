@@ -1,0 +1,204 @@
+//! One connection's request state, for the header-read timeout.
+//!
+//! hyper knows when it waits for a request head but does not say; the service knows when
+//! a head is complete (it is called) and when a response ends (its body is dropped). So
+//! the connection keeps a count of requests in flight: bytes that arrive while none is in
+//! flight are the start of a head, and from then the head must be complete within the
+//! header-read timeout, or reads fail with `TimedOut` and hyper closes the connection.
+
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::response::Response;
+use bytes::Bytes;
+use http_body::{Frame, SizeHint};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::time::Sleep;
+
+const NO_HEAD: u64 = u64::MAX;
+
+/// Shared by a connection's IO and its service.
+#[derive(Debug)]
+pub struct ConnState {
+    header_timeout: Duration,
+    epoch: Instant,
+    in_flight: AtomicUsize,
+    /// Microseconds after `epoch` when the current head's first byte arrived.
+    head_started: AtomicU64,
+}
+
+impl ConnState {
+    pub fn new(header_timeout: Duration) -> Arc<Self> {
+        Arc::new(Self {
+            header_timeout,
+            epoch: Instant::now(),
+            in_flight: AtomicUsize::new(0),
+            head_started: AtomicU64::new(NO_HEAD),
+        })
+    }
+
+    /// A head was complete: the service was called.
+    pub fn request_started(&self) {
+        self.in_flight.fetch_add(1, Ordering::AcqRel);
+        self.head_started.store(NO_HEAD, Ordering::Release);
+    }
+
+    fn request_finished(&self) {
+        self.in_flight.fetch_sub(1, Ordering::AcqRel);
+    }
+
+    fn bytes_arrived(&self) {
+        if self.in_flight.load(Ordering::Acquire) == 0 {
+            let now = self.epoch.elapsed().as_micros() as u64;
+            let _ = self.head_started.compare_exchange(
+                NO_HEAD,
+                now,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            );
+        }
+    }
+
+    /// When the head being read must be complete, if one is being read.
+    fn head_deadline(&self) -> Option<Instant> {
+        if self.in_flight.load(Ordering::Acquire) > 0 {
+            return None;
+        }
+        match self.head_started.load(Ordering::Acquire) {
+            NO_HEAD => None,
+            us => Some(self.epoch + Duration::from_micros(us) + self.header_timeout),
+        }
+    }
+}
+
+/// The connection's IO, failing reads once a started head is overdue.
+pub struct Guarded<S> {
+    inner: S,
+    state: Arc<ConnState>,
+    timer: Option<Pin<Box<Sleep>>>,
+}
+
+impl<S> Guarded<S> {
+    pub fn new(inner: S, state: Arc<ConnState>) -> Self {
+        Self {
+            inner,
+            state,
+            timer: None,
+        }
+    }
+}
+
+fn overdue() -> io::Error {
+    io::Error::new(io::ErrorKind::TimedOut, "request head not complete in time")
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for Guarded<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = &mut *self;
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut this.inner).poll_read(cx, buf);
+        if matches!(polled, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            this.state.bytes_arrived();
+        }
+        let Some(deadline) = this.state.head_deadline() else {
+            return polled;
+        };
+        if Instant::now() >= deadline {
+            return Poll::Ready(Err(overdue()));
+        }
+        if polled.is_pending() {
+            let deadline = tokio::time::Instant::from_std(deadline);
+            let timer = this
+                .timer
+                .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+            timer.as_mut().reset(deadline);
+            if timer.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(Err(overdue()));
+            }
+        }
+        polled
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Guarded<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// The response, whose body marks the request finished when it is dropped (fully sent,
+/// or abandoned).
+pub fn finish_with(resp: Response, state: Arc<ConnState>) -> Response {
+    resp.map(|inner| {
+        Body::new(Finishing {
+            inner,
+            state: Some(state),
+        })
+    })
+}
+
+struct Finishing {
+    inner: Body,
+    state: Option<Arc<ConnState>>,
+}
+
+impl http_body::Body for Finishing {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+        Pin::new(&mut self.inner).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+impl Drop for Finishing {
+    fn drop(&mut self) {
+        if let Some(s) = self.state.take() {
+            s.request_finished();
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! `aws-chunked` request bodies, decoded as they stream.
+//!
+//! An AWS SDK uploading over plain HTTP frames the body in chunks, each signed with the
+//! client's key, and may append a checksum trailer. Those signatures cannot be re-signed
+//! for the tenant, so the gateway forwards the plain bytes (with the decoded length) and
+//! checks the trailing checksum itself: CRC32 and CRC32C, the SDKs' defaults.
+//!
+//! The upstream request carries `Content-Length: <decoded length>`, and hyper stops
+//! polling a body once that many bytes are out — so the decoder holds back the final data
+//! until the terminating chunk and the trailer have been read and checked. A checksum
+//! mismatch, a body longer or shorter than the decoded length, or bad framing fails the
+//! body before its last byte leaves: the upstream upload is aborted and nothing is
+//! committed.
+
+mod decoder;
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use axum::body::Body;
+use bytes::Bytes;
+use http_body::{Body as HttpBody, Frame, SizeHint};
+
+pub use decoder::{ChunkDecoder, ChunkError, Step};
+
+/// The decoded body.
+pub struct Dechunk {
+    inner: Body,
+    dec: ChunkDecoder,
+    decoded_len: u64,
+}
+
+impl Dechunk {
+    /// `trailer` is the `x-amz-trailer` header (the checksum's header name), if any.
+    pub fn new(inner: Body, trailer: Option<&str>, decoded_len: u64) -> Self {
+        Self {
+            inner,
+            dec: ChunkDecoder::new(trailer, decoded_len),
+            decoded_len,
+        }
+    }
+}
+
+fn error(e: ChunkError) -> axum::Error {
+    axum::Error::new(e)
+}
+
+impl HttpBody for Dechunk {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+        let this = &mut *self;
+        loop {
+            match this.dec.step() {
+                Err(e) => return Poll::Ready(Some(Err(error(e)))),
+                Ok(Step::Data(d)) => return Poll::Ready(Some(Ok(Frame::data(d)))),
+                Ok(Step::End) => return Poll::Ready(None),
+                Ok(Step::NeedMore) => {}
+            }
+            match Pin::new(&mut this.inner).poll_frame(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => {
+                    return Poll::Ready(Some(Err(error(ChunkDecoder::ended_early()))));
+                }
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
+                Poll::Ready(Some(Ok(frame))) => {
+                    if let Ok(data) = frame.into_data() {
+                        this.dec.push(&data);
+                    }
+                }
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.dec.is_done()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::with_exact(self.decoded_len)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine;
+    use http_body_util::BodyExt;
+
+    fn framed(data: &[u8], chunk: usize, trailer: Option<(&str, String)>) -> Vec<u8> {
+        let mut out = Vec::new();
+        for c in data.chunks(chunk) {
+            out.extend(format!("{:x};chunk-signature=abcd\r\n", c.len()).as_bytes());
+            out.extend(c);
+            out.extend(b"\r\n");
+        }
+        out.extend(b"0;chunk-signature=ef01\r\n");
+        if let Some((name, value)) = trailer {
+            out.extend(format!("{name}:{value}\r\nx-amz-trailer-signature:1234\r\n").as_bytes());
+        }
+        out.extend(b"\r\n");
+        out
+    }
+
+    fn crc32_b64(data: &[u8]) -> String {
+        base64::engine::general_purpose::STANDARD.encode(crc32fast::hash(data).to_be_bytes())
+    }
+
+    async fn decode(raw: Vec<u8>, trailer: Option<&str>, len: u64) -> Result<Vec<u8>, String> {
+        // Feed it in awkward pieces to cross every boundary.
+        let pieces: Vec<Result<Bytes, std::io::Error>> = raw
+            .chunks(7)
+            .map(|c| Ok(Bytes::copy_from_slice(c)))
+            .collect();
+        let body = Body::from_stream(futures_util::stream::iter(pieces));
+        let out = Dechunk::new(body, trailer, len)
+            .collect()
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(out.to_bytes().to_vec())
+    }
+
+    #[tokio::test]
+    async fn decodes_and_checks_the_crc32_trailer() {
+        let data: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+        let good = framed(
+            &data,
+            8192,
+            Some(("x-amz-checksum-crc32", crc32_b64(&data))),
+        );
+        assert_eq!(
+            decode(good, Some("x-amz-checksum-crc32"), 100_000)
+                .await
+                .unwrap(),
+            data
+        );
+        let bad = framed(
+            &data,
+            8192,
+            Some(("x-amz-checksum-crc32", crc32_b64(b"other"))),
+        );
+        let err = decode(bad, Some("x-amz-checksum-crc32"), 100_000)
+            .await
+            .unwrap_err();
+        assert!(err.contains("checksum mismatch"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn the_last_bytes_wait_for_the_trailer() {
+        // A body whose decoded length is reached before its (wrong) trailer: nothing of
+        // the final chunk may come out before the trailer is checked.
+        let data = b"hello world".to_vec();
+        let raw = framed(&data, 4, Some(("x-amz-checksum-crc32", crc32_b64(b"x"))));
+        let pieces: Vec<Result<Bytes, std::io::Error>> = raw
+            .chunks(7)
+            .map(|c| Ok(Bytes::copy_from_slice(c)))
+            .collect();
+        let body = Body::from_stream(futures_util::stream::iter(pieces));
+        let mut d = Dechunk::new(body, Some("x-amz-checksum-crc32"), 11);
+        let mut out = Vec::new();
+        let err = loop {
+            match d.frame().await {
+                Some(Ok(f)) => out.extend_from_slice(&f.into_data().unwrap()),
+                Some(Err(e)) => break e.to_string(),
+                None => panic!("a corrupted body must not end cleanly"),
+            }
+        };
+        assert!(err.contains("checksum mismatch"), "{err}");
+        assert!(
+            out.len() < 11,
+            "the final bytes were held back: {}",
+            out.len()
+        );
+    }
+
+    #[tokio::test]
+    async fn the_decoded_length_must_match() {
+        let data = b"hello world".to_vec();
+        let raw = framed(&data, 4, Some(("x-amz-checksum-crc32", crc32_b64(&data))));
+        let t = Some("x-amz-checksum-crc32");
+        let short = decode(raw.clone(), t, 12).await.unwrap_err();
+        assert!(short.contains("shorter"), "{short}");
+        let long = decode(raw.clone(), t, 10).await.unwrap_err();
+        assert!(long.contains("longer"), "{long}");
+        assert_eq!(decode(raw, t, 11).await.unwrap(), data);
+    }
+
+    #[tokio::test]
+    async fn unsigned_chunks_and_truncation() {
+        let data = b"hello world".to_vec();
+        let mut raw = format!("{:x}\r\n", data.len()).into_bytes();
+        raw.extend(&data);
+        raw.extend(b"\r\n0\r\n\r\n");
+        assert_eq!(decode(raw.clone(), None, 11).await.unwrap(), data);
+        raw.truncate(raw.len() - 6);
+        assert!(
+            decode(raw, None, 11)
+                .await
+                .unwrap_err()
+                .contains("ended early")
+        );
+        assert!(
+            decode(b"zz\r\n".to_vec(), None, 0)
+                .await
+                .unwrap_err()
+                .contains("chunk header")
+        );
+    }
+}

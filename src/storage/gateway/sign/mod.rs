@@ -1,0 +1,115 @@
+//! SigV4 signing of upstream requests with the tenant's credentials.
+//!
+//! The canonical request is built here ([`canonical`]) into one buffer, and the derived
+//! signing key is kept per credential and UTC day ([`key`]), so a request costs one HMAC
+//! and one SHA-256 instead of the five HMACs and the allocations of a general-purpose
+//! signer. The crypto itself is aws-sigv4's (`generate_signing_key`,
+//! `calculate_signature`); nothing is hand-rolled. Checked against the AWS signing test
+//! suite, against aws-sigv4's own signer, and against real stores.
+
+mod canonical;
+mod key;
+#[cfg(test)]
+mod tests;
+
+use std::time::SystemTime;
+
+use axum::body::Body;
+use http::{HeaderValue, Request};
+
+pub use key::SigningKeys;
+
+use crate::tenant::Credentials;
+
+/// Headers never signed: they change on the way (proxies, tracing) or are the signature.
+const UNSIGNED: [&str; 4] = [
+    "authorization",
+    "user-agent",
+    "x-amzn-trace-id",
+    "transfer-encoding",
+];
+
+/// What `x-amz-content-sha256` says about the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Payload {
+    /// The body streams through unhashed (`UNSIGNED-PAYLOAD`).
+    Unsigned,
+    /// The client sent the body's SHA-256; the storage will check it.
+    Hashed(String),
+    /// An `aws-chunked` body (`STREAMING-…`): decoded on the way and sent unsigned.
+    Chunked,
+}
+
+impl Payload {
+    /// From the client's `x-amz-content-sha256`; `None` when it is not one S3 defines.
+    pub fn from_header(v: Option<&str>) -> Option<Self> {
+        match v {
+            None | Some("UNSIGNED-PAYLOAD") => Some(Self::Unsigned),
+            Some(s) if s.starts_with("STREAMING-") => Some(Self::Chunked),
+            Some(h) if h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                Some(Self::Hashed(h.to_ascii_lowercase()))
+            }
+            Some(_) => None,
+        }
+    }
+
+    /// The `x-amz-content-sha256` value sent upstream.
+    fn hash(&self) -> &str {
+        match self {
+            Self::Unsigned | Self::Chunked => "UNSIGNED-PAYLOAD",
+            Self::Hashed(h) => h,
+        }
+    }
+}
+
+/// Signs `req` in place at `now` (adds `x-amz-date`, `x-amz-content-sha256` and
+/// `authorization`), with the key `keys` keeps for `creds`.
+pub fn sign_request(
+    req: &mut Request<Body>,
+    creds: &Credentials,
+    keys: &SigningKeys,
+    payload: &Payload,
+    now: SystemTime,
+) -> Result<(), String> {
+    let amz_date = chrono::DateTime::<chrono::Utc>::from(now)
+        .format("%Y%m%dT%H%M%SZ")
+        .to_string();
+    let h = req.headers_mut();
+    h.insert(
+        "x-amz-date",
+        HeaderValue::from_str(&amz_date).map_err(|e| e.to_string())?,
+    );
+    h.insert(
+        "x-amz-content-sha256",
+        HeaderValue::from_str(payload.hash()).map_err(|e| e.to_string())?,
+    );
+    let headers: Vec<(&str, &str)> = req
+        .headers()
+        .iter()
+        .filter(|(k, _)| !UNSIGNED.contains(&k.as_str()))
+        .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?)))
+        .collect();
+    let signable = canonical::Signable {
+        method: req.method().as_str(),
+        path: req.uri().path(),
+        query: req.uri().query().unwrap_or(""),
+        headers: &headers,
+        payload_hash: payload.hash(),
+    };
+    let mut buf = String::with_capacity(512);
+    let signed = canonical::canonical_request(&mut buf, &signable);
+    let date = &amz_date[..8];
+    let scope = format!("{date}/{}/s3/aws4_request", creds.region);
+    let to_sign = canonical::string_to_sign(&amz_date, &scope, &buf);
+    let key = keys.key(creds.secret.expose(), now, date, &creds.region);
+    let signature = aws_sigv4::sign::v4::calculate_signature(key.as_slice(), to_sign.as_bytes());
+    let auth = format!(
+        "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={signed}, Signature={signature}",
+        creds.key
+    );
+    req.headers_mut().insert(
+        http::header::AUTHORIZATION,
+        HeaderValue::from_str(&auth).map_err(|e| e.to_string())?,
+    );
+    Ok(())
+}
