@@ -136,6 +136,22 @@ impl TestServer {
         self.send(reqwest::Method::GET, path, headers)
     }
 
+    /// A GET's status and the duration the server reported (`X-Request-Duration-Ms`).
+    pub fn get_timed(&self, path: &str, headers: HeaderMap) -> (u16, f64) {
+        let req = self.http.get(self.url(path)).headers(headers);
+        self.rt.block_on(async {
+            let resp = req.send().await.expect("request");
+            let ms = resp.headers()["x-request-duration-ms"]
+                .to_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            let status = resp.status().as_u16();
+            resp.bytes().await.expect("body");
+            (status, ms)
+        })
+    }
+
     pub fn json(&self, path: &str, headers: HeaderMap) -> serde_json::Value {
         let req = self.http.get(self.url(path)).headers(headers);
         self.rt.block_on(async {

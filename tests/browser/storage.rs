@@ -2,7 +2,9 @@
 //! before they are kept, kept in sessionStorage unless "remember" (then localStorage
 //! only), sent as the SPEC §1 headers; a wrong secret shows the server's error; the
 //! bucket listing, summary and largest objects match the store itself; the threshold
-//! alert warns and notifies; snapshots and chat show their empty states.
+//! alert warns and notifies; the trend charts hold the points of `/metrics/series` and
+//! `/metrics/top-ips` (the demo's snapshots), or say which bucket to name; the chat is
+//! disabled without an agent.
 
 use serde_json::Value;
 use spacewatch::config::{DEMO_KEY, DEMO_SECRET};
@@ -15,7 +17,8 @@ const STORED: &str = "(() => ({
     session: sessionStorage.getItem('spacewatch.credentials'),
     local: localStorage.getItem('spacewatch.credentials') }))()";
 
-/// What the store itself holds in `demo-assets`, read with the SDK (not through SpaceWatch).
+/// What the store itself holds in a bucket (`demo-assets` unless said), read with the
+/// SDK, not through SpaceWatch.
 struct Truth {
     count: u64,
     total_bytes: u64,
@@ -23,6 +26,10 @@ struct Truth {
 }
 
 fn truth(s: &TestServer) -> Truth {
+    truth_of(s, "demo-assets")
+}
+
+fn truth_of(s: &TestServer, bucket: &str) -> Truth {
     use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
     let store = s.store.as_ref().unwrap();
     let conf = aws_sdk_s3::Config::builder()
@@ -34,7 +41,7 @@ fn truth(s: &TestServer) -> Truth {
         .build();
     let client = aws_sdk_s3::Client::from_conf(conf);
     let out =
-        s.rt.block_on(client.list_objects_v2().bucket("demo-assets").send())
+        s.rt.block_on(client.list_objects_v2().bucket(bucket).send())
             .expect("list");
     let objects = out.contents();
     let largest = objects.iter().max_by_key(|o| o.size()).unwrap();
@@ -166,13 +173,11 @@ fn credentials_are_checked_kept_by_the_rules_and_list_the_bucket() {
             assert!(r["headers"].get("x-spaces-secret").is_none(), "{url}");
         }
     }
-    // Snapshots are not on this server yet: an empty state, not an error.
+    // No metrics bucket named: the page says what to set, and does not ask.
     let trends = b.wait("document.getElementById('trends').dataset.state");
-    assert_eq!(trends, "empty");
-    assert!(
-        b.text("#trends-message")
-            .contains("No snapshots yet for demo-assets")
-    );
+    assert_eq!(trends, "unset");
+    assert!(b.text("#trends-message").contains("Name a metrics bucket"));
+    assert!(b.log().to(&s.base, "/metrics/series").is_empty());
     assert!(
         b.eval("document.getElementById('trends-error').hidden")
             .as_bool()
@@ -234,9 +239,92 @@ fn credentials_are_checked_kept_by_the_rules_and_list_the_bucket() {
     assert_eq!(stored(&mut b), (None, None));
     b.press("Escape");
     b.wait("document.getElementById('bucket-picker').disabled");
-    // The page's own failures were the wrong secret (401) and the absent snapshot
-    // endpoints (404); nothing else, and nothing off this server.
-    b.log().assert_clean(&s.base, &[401, 404]);
+    // The page's only failure was the wrong secret (401); nothing off this server.
+    b.log().assert_clean(&s.base, &[401]);
+}
+
+/// The demo tenant's headers, with the buckets the demo offer fills in.
+fn demo_headers() -> reqwest::header::HeaderMap {
+    let mut h = crate::server::demo_tenant();
+    for (k, v) in [
+        ("X-Log-Bucket", DEMO_LOG_BUCKET),
+        ("X-Log-Prefix", spacewatch::demo::DEMO_LOG_PREFIX),
+        ("X-Metrics-Bucket", DEMO_BUCKETS[2]),
+    ] {
+        h.insert(k, v.parse().unwrap());
+    }
+    h
+}
+
+/// A chart's data table: per row, the raw values (`data-value`) of its cells.
+fn chart_rows(b: &mut Browser, id: &str) -> Vec<Vec<Value>> {
+    serde_json::from_value(b.eval(&format!(
+        "[...document.querySelectorAll('#{id} .chart-data tbody tr')].map(tr =>
+           [...tr.querySelectorAll('td')].map(td => td.dataset.value ?? null))"
+    )))
+    .unwrap()
+}
+
+/// The trend charts hold exactly the points `/metrics/series` gives, and the top-IPs
+/// chart the list `/metrics/top-ips` gives (the server's clock stands still).
+fn assert_trends(b: &mut Browser, s: &TestServer) {
+    assert_eq!(
+        b.wait("document.getElementById('trends').dataset.state"),
+        "charts"
+    );
+    let series = s.json(
+        "/metrics/series?source_bucket=demo-assets&hours=168",
+        demo_headers(),
+    );
+    let points = series["points"].as_array().unwrap();
+    assert_eq!(points.len(), 72, "the demo seeds 72 hourly snapshots");
+    let num = |v: &Value| v.as_str().map(|x| x.parse::<f64>().unwrap());
+    let charts: [(&str, &[&str]); 6] = [
+        ("chart-objects", &["source_objects"]),
+        ("chart-bytes", &["source_bytes"]),
+        ("chart-requests", &["requests_total"]),
+        ("chart-errors", &["4xx", "5xx"]),
+        ("chart-bandwidth", &["bytes_sent"]),
+        ("chart-ips", &["unique_ips"]),
+    ];
+    for (id, keys) in charts {
+        let rows = chart_rows(b, id);
+        assert_eq!(rows.len(), points.len(), "{id}");
+        for (row, p) in rows.iter().zip(points) {
+            let at = row[0].as_str().unwrap().replace(".000Z", "Z");
+            assert_eq!(at, p["timestamp"].as_str().unwrap(), "{id}");
+            for (cell, k) in row[1..].iter().zip(keys) {
+                let want = p.get(*k).or_else(|| p["by_status_class"].get(*k));
+                assert_eq!(num(cell), want.and_then(Value::as_f64), "{id} {k} at {at}");
+            }
+        }
+    }
+    let top = s.json(
+        "/metrics/top-ips?source_bucket=demo-assets&limit=10",
+        demo_headers(),
+    );
+    let want: Vec<(String, String)> = top["top_ips"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["ip"].as_str().unwrap().into(),
+                format!("{} req", t["requests"]),
+            )
+        })
+        .collect();
+    assert!(!want.is_empty());
+    let shown: Vec<(String, String)> = serde_json::from_value(b.eval(
+        "[...document.querySelectorAll('#chart-top-ips .bar-list li')].map(li =>
+           [li.querySelector('.bar-label').textContent, li.querySelector('.bar-value').textContent])",
+    ))
+    .unwrap();
+    let shown: Vec<(String, String)> = shown
+        .into_iter()
+        .map(|(ip, n)| (ip, n.replace(',', "")))
+        .collect();
+    assert_eq!(shown, want);
 }
 
 #[test]
@@ -273,14 +361,20 @@ fn demo_credentials_take_one_click_and_the_keyboard_reaches_everything() {
     assert_eq!(session.expect("stored")["secret"], DEMO_SECRET);
     assert_eq!(local, None);
     assert_listing(&mut b, &t);
+    assert_trends(&mut b, &s);
+    b.screenshot("dashboard-trends-390x844");
     // The bucket picker works from the keyboard too.
     b.call(serde_json::json!({"cmd": "eval", "js": "document.getElementById('bucket-picker').focus()"}));
     b.press("ArrowDown");
-    b.wait("document.getElementById('listing-count').innerText.includes('6 objects')");
+    let logs = truth_of(&s, DEMO_LOG_BUCKET);
+    b.wait(&format!(
+        "document.getElementById('listing-count').dataset.count === '{}'",
+        logs.count
+    ));
     assert_eq!(
         b.eval("document.getElementById('bucket-picker').value"),
         "demo-logs"
     );
     b.screenshot("dashboard-demo-logs-390x844");
-    b.log().assert_clean(&s.base, &[404]);
+    b.log().assert_clean(&s.base, &[]);
 }

@@ -44,9 +44,13 @@ function mount(container, draw) {
   draw();
 }
 
+/** The data of a chart as a table; a cell is text, or [text, raw value] (data-value). */
 function tableOf(caption, head, rows) {
+  const cell = (c) => (Array.isArray(c)
+    ? el('td', { text: c[0], dataset: c[1] === null ? {} : { value: c[1] } })
+    : el('td', { text: c }));
   const thead = el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { scope: 'col', text: h }))));
-  const tbody = el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((c) => el('td', { text: c })))));
+  const tbody = el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map(cell))));
   return el('details', { class: 'chart-data' },
     el('summary', { text: 'Data table' }),
     el('div', { class: 'table-wrap' }, el('table', {}, el('caption', { class: 'visually-hidden', text: caption }), thead, tbody)));
@@ -97,7 +101,10 @@ export function timeChart(container, { label, times, series, kind = 'line', form
   const plot = el('div', { class: 'plot' });
   const readout = el('p', { class: 'readout', 'aria-live': 'polite' });
   const spanMs = times.length > 1 ? times[times.length - 1] - times[0] : 0;
-  const rows = times.map((t, i) => [dateTime(t), ...series.map((s) => (s.values[i] === null ? '–' : format(s.values[i])))]);
+  const rows = times.map((t, i) => [
+    [dateTime(t), t.toISOString()],
+    ...series.map((s) => (s.values[i] === null ? ['–', null] : [format(s.values[i]), s.values[i]])),
+  ]);
   container.append(...[legend, plot, readout, tableOf(label, ['Time', ...series.map((s) => s.name)], rows)].filter(Boolean));
   const describe = (i) => `${dateTime(times[i])}: ${series.map((s) => `${s.name} ${s.values[i] === null ? 'no data' : format(s.values[i])}`).join(', ')}`;
   mount(plot, () => drawTime(plot, { label, times, series, kind, format, spanMs, readout, describe }));

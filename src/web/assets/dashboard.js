@@ -1,6 +1,6 @@
 // The dashboard page (/, /dashboard, /config): reads the server's settings once, then
 // starts each panel. Panels talk through DOM events: "health" (each /health read),
-// "credentials-changed", "bucket-changed", "summary", "bucket-loaded".
+// "credentials-changed", "bucket-changed", "summary", "storage-read".
 
 import { serverConfig, explain } from './api.js';
 import { byId, showAlert } from './dom.js';

@@ -7,6 +7,7 @@ import { byId, el, setValue, showAlert, fillRows } from './dom.js';
 import * as fmt from './format.js';
 
 let inFlight = null;
+let again = false;
 let lastGood = null;
 
 function setStatus(status) {
@@ -51,9 +52,12 @@ function render(health) {
   byId('breakdown-wrap').hidden = empty;
 }
 
-/** One refresh; concurrent calls share it. */
+/** One refresh; a call during one runs once more after it (its figures may be newer). */
 export function refreshHealth() {
-  if (inFlight) return inFlight;
+  if (inFlight) {
+    again = true;
+    return inFlight;
+  }
   const panel = byId('health');
   const button = byId('health-refresh');
   button.disabled = true;
@@ -82,6 +86,10 @@ export function refreshHealth() {
       inFlight = null;
       button.disabled = false;
       panel.removeAttribute('aria-busy');
+      if (again) {
+        again = false;
+        refreshHealth();
+      }
     });
   return inFlight;
 }
@@ -90,7 +98,7 @@ export function refreshHealth() {
 export function startHealth(seconds) {
   byId('refresh-interval').textContent = fmt.interval(seconds);
   byId('health-refresh').addEventListener('click', () => refreshHealth());
-  document.addEventListener('bucket-loaded', () => refreshHealth());
+  document.addEventListener('storage-read', () => refreshHealth());
   refreshHealth();
   setInterval(refreshHealth, seconds * 1000);
 }

@@ -1,9 +1,10 @@
 // Trends of the chosen bucket from its metric snapshots: `GET /metrics/series` (objects,
-// stored bytes, requests, errors, bandwidth, unique IPs) and `GET /metrics/top-ips`.
-// A server without snapshots (404) or without the feature (503) gets a clear empty
-// state, never an error.
+// stored bytes, requests, errors, bandwidth, unique IPs; needs X-Metrics-Bucket) and
+// `GET /metrics/top-ips` (from the access logs; needs X-Log-Bucket). Without those
+// buckets the calls are not made and the page says what to set; a server without
+// snapshots (404) or without the feature (503) gets a clear empty state, never an error.
 
-import { tenantJSON, explain } from './api.js';
+import { tenantJSON, loadCredentials, explain } from './api.js';
 import { byId, showAlert } from './dom.js';
 import { timeChart, barList } from './charts.js';
 import * as fmt from './format.js';
@@ -68,13 +69,17 @@ async function load() {
     return;
   }
   message(`Loading the history of ${bucket}…`);
+  const creds = loadCredentials() || {};
   const hours = byId('trends-hours').value;
   const q = `source_bucket=${encodeURIComponent(bucket)}`;
+  const unset = (what, header) => Promise.reject(Object.assign(new Error(what), { unset: header }));
   const [series, ips] = await Promise.allSettled([
-    tenantJSON(`/metrics/series?${q}&hours=${hours}`),
-    tenantJSON(`/metrics/top-ips?${q}&limit=10`),
+    creds.metrics_bucket ? tenantJSON(`/metrics/series?${q}&hours=${hours}`) : unset('snapshots', 'metrics bucket'),
+    creds.log_bucket ? tenantJSON(`/metrics/top-ips?${q}&limit=10`) : unset('top IPs', 'access-log bucket'),
   ]);
   if (mine !== generation) return;
+  // These reads were storage operations (QUERY_METRICS, QUERY_LOGS): count them now.
+  if (series.status === 'fulfilled' || series.reason.status) document.dispatchEvent(new CustomEvent('storage-read'));
   const trends = byId('trends');
   if (series.status === 'fulfilled' && series.value.points && series.value.points.length) {
     message('');
@@ -84,7 +89,10 @@ async function load() {
   } else {
     charts.hidden = true;
     const err = series.status === 'rejected' ? series.reason : null;
-    if (err && !isEmptyState(err)) {
+    if (err && err.unset) {
+      message('Name a metrics bucket in “Connect storage” to see the trends of its snapshots.');
+      trends.dataset.state = 'unset';
+    } else if (err && !isEmptyState(err)) {
       message('');
       showAlert('trends-error', `Could not read the snapshots of ${bucket}: ${explain(err)}`);
       trends.dataset.state = 'error';
@@ -106,6 +114,10 @@ async function load() {
     });
   } else {
     top.hidden = true;
+    const err = ips.status === 'rejected' ? ips.reason : null;
+    if (err && !err.unset && !isEmptyState(err)) {
+      showAlert('trends-error', `Could not read the top IPs of ${bucket}: ${explain(err)}`);
+    }
   }
 }
 

@@ -63,7 +63,7 @@ async function loadBucket(bucket) {
     fillRows(byId('top-largest').tBodies[0], top.value.objects.map((o, i) => objectRow(o, i + 1)));
   }
   // These reads were storage operations: let the health panel count them now.
-  document.dispatchEvent(new CustomEvent('bucket-loaded', { detail: { bucket } }));
+  document.dispatchEvent(new CustomEvent('storage-read', { detail: { bucket } }));
 }
 
 async function loadBuckets() {
