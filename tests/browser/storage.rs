@@ -178,6 +178,10 @@ fn credentials_are_checked_kept_by_the_rules_and_list_the_bucket() {
     assert_eq!(trends, "unset");
     assert!(b.text("#trends-message").contains("Name a metrics bucket"));
     assert!(b.log().to(&s.base, "/metrics/series").is_empty());
+    // The top-IPs read (a log bucket is named) is a QUERY_LOGS operation, and the health
+    // panel refreshes after it without waiting for its 30 s.
+    b.wait("!document.getElementById('chart-top-ips').hidden");
+    b.wait("document.querySelector('#breakdown tr[data-operation=QUERY_LOGS]')");
     assert!(
         b.eval("document.getElementById('trends-error').hidden")
             .as_bool()

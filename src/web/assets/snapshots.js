@@ -79,7 +79,8 @@ async function load() {
   ]);
   if (mine !== generation) return;
   // These reads were storage operations (QUERY_METRICS, QUERY_LOGS): count them now.
-  if (series.status === 'fulfilled' || series.reason.status) document.dispatchEvent(new CustomEvent('storage-read'));
+  const asked = [series, ips].some((r) => r.status === 'fulfilled' || r.reason.status);
+  if (asked) document.dispatchEvent(new CustomEvent('storage-read'));
   const trends = byId('trends');
   if (series.status === 'fulfilled' && series.value.points && series.value.points.length) {
     message('');
