@@ -18,6 +18,10 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         let now = crate::telemetry::Clock::now(&crate::telemetry::SystemClock);
         crate::demo::seed(&store.endpoint(), &args.demo_key, &args.demo_secret, now).await?;
         settings.endpoint = Some(store.endpoint());
+        settings.demo = Some(crate::config::DemoOffer::new(
+            &args.demo_key,
+            &args.demo_secret,
+        ));
         Some(store)
     } else {
         None

@@ -5,6 +5,8 @@ mod accesslog;
 mod admin;
 mod gateway;
 mod health;
+mod mission;
+mod pages;
 mod snapshots;
 mod tools;
 
@@ -21,15 +23,21 @@ use crate::telemetry::OperationType as Op;
 
 /// Every route of the application.
 pub fn routes(state: &AppState) -> Router<AppState> {
-    let public = Router::new().route("/health", get(health::health)).route(
-        "/metrics",
-        get(health::prometheus)
-            .route_layer(from_fn_with_state(state.clone(), require_metrics_auth)),
-    );
+    let public = Router::new()
+        .route("/health", get(health::health))
+        .route(
+            "/metrics",
+            get(health::prometheus)
+                .route_layer(from_fn_with_state(state.clone(), require_metrics_auth)),
+        )
+        .merge(page_routes());
     let admin = Router::new()
         .route("/metrics/operations", get(admin::operations))
         .route("/logs/operations", get(admin::logs))
         .route("/stats", get(admin::stats))
+        .route("/admin/api/mission-control", get(mission::overview))
+        .route("/admin/api/timeseries", get(mission::timeseries))
+        .route("/admin/api/events", get(mission::events))
         .route("/admin/api/{*rest}", any(unknown_admin_route))
         .route_layer(from_fn_with_state(state.clone(), require_admin));
     let s = state;
@@ -85,6 +93,17 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(log_routes(state))
         .merge(snapshot_routes(state))
         .merge(gateway_routes(state))
+}
+
+/// The dashboard: pages, embedded assets and the page's view of the server's settings.
+fn page_routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(pages::dashboard))
+        .route("/dashboard", get(pages::dashboard))
+        .route("/config", get(pages::dashboard))
+        .route("/admin", get(pages::admin))
+        .route("/static/{name}", get(pages::asset))
+        .route("/api/ui-config", get(pages::ui_config))
 }
 
 /// The access-log endpoints: one `QUERY_LOGS` operation each, rate limited like the tools.

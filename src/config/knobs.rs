@@ -77,6 +77,9 @@ pub struct Knobs {
     /// Seconds open connections get to finish on shutdown before they are dropped.
     #[arg(long, env = "SHUTDOWN_DRAIN_SEC", default_value_t = 30.0)]
     pub shutdown_drain_sec: f64,
+    /// Seconds between the dashboard's automatic refreshes (1–3600).
+    #[arg(long, env = "DASHBOARD_REFRESH_SEC", default_value_t = 30)]
+    pub dashboard_refresh_sec: u64,
 }
 
 fn positive(name: &str, v: f64) -> Result<(), ConfigError> {
@@ -105,6 +108,11 @@ impl Knobs {
         if self.max_operations_log == 0 || self.client_cache_size == 0 {
             return Err(ConfigError(
                 "MAX_STORAGE_METRICS_SAMPLES and CLIENT_CACHE_SIZE must be at least 1".into(),
+            ));
+        }
+        if !(1..=3600).contains(&self.dashboard_refresh_sec) {
+            return Err(ConfigError(
+                "DASHBOARD_REFRESH_SEC must be between 1 and 3600".into(),
             ));
         }
         non_negative("SLOW_OPERATION_MS", self.slow_operation_ms)?;

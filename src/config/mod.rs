@@ -165,6 +165,24 @@ pub struct AgentSettings {
     pub key: Option<Secret>,
 }
 
+/// What the dashboard offers under `--demo`: the demo store's key, and its secret only
+/// when it is the documented [`DEMO_SECRET`] (a secret given with `--demo-secret` is
+/// never sent to a browser, as it is never printed).
+#[derive(Debug, Clone)]
+pub struct DemoOffer {
+    pub key: String,
+    pub secret: Option<String>,
+}
+
+impl DemoOffer {
+    pub fn new(key: &str, secret: &str) -> Self {
+        Self {
+            key: key.to_string(),
+            secret: (secret == DEMO_SECRET).then(|| DEMO_SECRET.to_string()),
+        }
+    }
+}
+
 /// Validated configuration of a server.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -181,6 +199,8 @@ pub struct Settings {
     pub knobs: Knobs,
     /// OTLP export, from the standard `OTEL_*` variables.
     pub otel: OtelSettings,
+    /// Set by `serve --demo` once the demo store runs.
+    pub demo: Option<DemoOffer>,
 }
 
 /// A configuration value that cannot be used.
@@ -249,6 +269,7 @@ impl Settings {
                 .collect(),
             knobs: a.knobs.clone(),
             otel: OtelSettings::from_env(),
+            demo: None,
         })
     }
 

@@ -1,6 +1,7 @@
 //! The HTTP server: application state, the middleware stack and the serve loop.
 //!
-//! Layers, outermost first: request context (ids, timing headers) → panic guard → body
+//! Layers, outermost first: Mission Control's [`http_stats`] (every response) → request
+//! context (ids, timing headers) → panic guard → body
 //! limit → routes; admin routes add [`admin_auth`], rate-limited routes add
 //! [`rate_limit`], and storage routes add the [`operation`] layer innermost, so a
 //! refused request never becomes an operation.
@@ -8,6 +9,7 @@
 pub mod admin_auth;
 pub mod client_ip;
 pub mod error;
+pub mod http_stats;
 pub mod listen;
 pub mod operation;
 pub mod query;
@@ -146,6 +148,7 @@ pub fn build_state(settings: Settings, rt: Runtime) -> Result<AppState, String> 
         snapshot_locks: Arc::default(),
         proxies: client_ip::TrustedProxies::new(proxies),
         started: Instant::now(),
+        http_stats: crate::mission::HttpStats::new(recorder.clock().clone()),
         registry,
         recorder,
         otel,
@@ -162,6 +165,7 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(from_fn_with_state(state.clone(), request_context::layer))
+        .layer(from_fn_with_state(state.clone(), http_stats::layer))
         .with_state(state)
 }
 

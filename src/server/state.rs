@@ -45,6 +45,8 @@ pub struct Inner {
     /// One writer at a time per snapshot object.
     pub snapshot_locks: Arc<KeyLocks>,
     pub started: Instant,
+    /// Mission Control: HTTP-level figures over every route.
+    pub http_stats: crate::mission::HttpStats,
 }
 
 impl AppState {

@@ -2,6 +2,7 @@
 //! stop, configuration precedence, `setup`, and the README's curl examples run verbatim.
 
 mod config;
+mod dashboard;
 mod otel;
 #[path = "../common/otlp.rs"]
 mod otlp;

@@ -1,0 +1,248 @@
+//! The JSON of the Mission Control endpoints, and the validation of their parameters.
+
+use serde_json::{Map, Value, json};
+
+use super::cell::{CLASSES, Cell};
+use super::events::Event;
+use super::{EVENT_MINUTES, Overview, RETAINED_MINUTES, ROUTE_MINUTES, RouteStats, minute_start};
+use crate::telemetry::UnixTime;
+use crate::telemetry::report::Health;
+
+/// Rows in each route table.
+const TOP: usize = 10;
+
+/// Milliseconds to the microsecond; rates and percentages to 1e-4.
+fn r3(x: f64) -> f64 {
+    (x * 1e3).round() / 1e3
+}
+fn r4(x: f64) -> f64 {
+    (x * 1e4).round() / 1e4
+}
+
+fn ms(v: Option<f64>) -> Value {
+    v.map_or(Value::Null, |x| r3(x).into())
+}
+
+fn classes(c: &Cell) -> Value {
+    let m: Map<String, Value> = CLASSES
+        .iter()
+        .zip(c.by_class)
+        .map(|(k, v)| (k.to_string(), v.into()))
+        .collect();
+    Value::Object(m)
+}
+
+fn route_row(r: &RouteStats) -> Value {
+    let c = &r.cell;
+    json!({
+        "method": r.method.as_str(),
+        "route": r.route,
+        "requests": c.requests,
+        "errors_4xx": c.errors_4xx(),
+        "errors_5xx": c.errors_5xx(),
+        "error_rate_5xx_percent": r4(c.percent(c.errors_5xx())),
+        "p50_ms": ms(c.quantile_ms(0.5)),
+        "p95_ms": ms(c.quantile_ms(0.95)),
+        "avg_ms": ms(c.avg_ms()),
+    })
+}
+
+/// The top [`TOP`] routes by `key` (descending; ties by route, then method), skipping
+/// routes `keep` refuses.
+fn table(
+    routes: &[RouteStats],
+    keep: impl Fn(&RouteStats) -> bool,
+    key: impl Fn(&RouteStats) -> f64,
+) -> Value {
+    let mut rows: Vec<&RouteStats> = routes.iter().filter(|r| keep(r)).collect();
+    rows.sort_by(|a, b| {
+        key(b)
+            .total_cmp(&key(a))
+            .then_with(|| a.route.cmp(&b.route))
+            .then_with(|| a.method.as_str().cmp(b.method.as_str()))
+    });
+    Value::Array(rows.into_iter().take(TOP).map(route_row).collect())
+}
+
+/// `GET /admin/api/mission-control`.
+pub fn overview_json(o: &Overview) -> Value {
+    let five = &o.last_5m;
+    let rate_5xx = five.percent(five.errors_5xx());
+    let p95 = |r: &RouteStats| r.cell.quantile_ms(0.95).unwrap_or(0.0);
+    json!({
+        "status": Health::of(rate_5xx).as_str(),
+        "status_basis": "5xx rate over the last 5 complete minutes: healthy < 5 %, degraded 5-10 %, unhealthy > 10 %",
+        "timestamp": o.now.to_rfc3339(),
+        "requests": {
+            "last_1m": o.last_1m.requests,
+            "last_5m": five.requests,
+            "per_minute_1m": o.last_1m.requests,
+            "per_minute_5m": r4(five.requests as f64 / 5.0),
+            "current_minute": o.current_minute,
+        },
+        "latency_ms": {
+            "window": "5m",
+            "p50": ms(five.quantile_ms(0.5)),
+            "p95": ms(five.quantile_ms(0.95)),
+            "avg": ms(five.avg_ms()),
+        },
+        "error_rates_percent": {
+            "window": "5m",
+            "4xx": r4(five.percent(five.errors_4xx())),
+            "5xx": r4(rate_5xx),
+        },
+        "status_classes_5m": classes(five),
+        "unique_clients_30m": o.unique_clients_30m,
+        "routes": {
+            "window_minutes": ROUTE_MINUTES,
+            "keys": o.route_keys,
+            "key_cap": super::routes::MAX_ROUTE_KEYS,
+            "top_by_volume": table(&o.routes, |_| true, |r| r.cell.requests as f64),
+            "slowest_by_p95": table(&o.routes, |_| true, p95),
+            "most_5xx": table(&o.routes, |r| r.cell.errors_5xx() > 0, |r| r.cell.errors_5xx() as f64),
+        },
+    })
+}
+
+/// Why a `window`/`resolution` pair was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SeriesError {
+    #[error("'{0}' must be whole minutes or hours, like 60m or 1h")]
+    Malformed(&'static str),
+    #[error("'window' must be between 1m and {RETAINED_MINUTES}m")]
+    WindowRange,
+    #[error("'resolution' must be between 1m and the window")]
+    ResolutionRange,
+    #[error("'window' must be a multiple of 'resolution'")]
+    NotMultiple,
+}
+
+/// `15m`, `60m`, `2h` → minutes.
+fn minutes(raw: &str, name: &'static str) -> Result<u64, SeriesError> {
+    let bad = || SeriesError::Malformed(name);
+    let digits = |s: &str| {
+        (!s.is_empty() && s.len() <= 6 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u64>().ok())
+            .flatten()
+    };
+    if let Some(n) = raw.strip_suffix('m') {
+        digits(n).ok_or_else(bad)
+    } else if let Some(n) = raw.strip_suffix('h') {
+        digits(n).map(|h| h * 60).ok_or_else(bad)
+    } else {
+        Err(bad())
+    }
+}
+
+/// Validates `window` and `resolution` (defaults 60m and 1m) into minutes.
+pub fn series_params(
+    window: Option<&str>,
+    resolution: Option<&str>,
+) -> Result<(u64, u64), SeriesError> {
+    let w = minutes(window.unwrap_or("60m"), "window")?;
+    let r = minutes(resolution.unwrap_or("1m"), "resolution")?;
+    if !(1..=RETAINED_MINUTES).contains(&w) {
+        return Err(SeriesError::WindowRange);
+    }
+    if r == 0 || r > w {
+        return Err(SeriesError::ResolutionRange);
+    }
+    if w % r != 0 {
+        return Err(SeriesError::NotMultiple);
+    }
+    Ok((w, r))
+}
+
+/// `GET /admin/api/timeseries`.
+pub fn series_json(now: UnixTime, window: u64, resolution: u64, points: &[(u64, Cell)]) -> Value {
+    let points: Vec<Value> = points
+        .iter()
+        .map(|(minute, c)| {
+            json!({
+                "timestamp": minute_start(*minute).to_rfc3339(),
+                "requests": c.requests,
+                "requests_per_minute": r4(c.requests as f64 / resolution as f64),
+                "status_classes": classes(c),
+                "errors_4xx": c.errors_4xx(),
+                "errors_5xx": c.errors_5xx(),
+                "error_rate_5xx_percent": r4(c.percent(c.errors_5xx())),
+                "p50_ms": ms(c.quantile_ms(0.5)),
+                "p95_ms": ms(c.quantile_ms(0.95)),
+                "avg_ms": ms(c.avg_ms()),
+            })
+        })
+        .collect();
+    json!({
+        "window": format!("{window}m"),
+        "resolution": format!("{resolution}m"),
+        "timestamp": now.to_rfc3339(),
+        "count": points.len(),
+        "points": points,
+    })
+}
+
+/// `GET /admin/api/events`: the newest `limit` events.
+pub fn events_json(now: UnixTime, events: &[Event], limit: usize) -> Value {
+    let list: Vec<Value> = events
+        .iter()
+        .take(limit)
+        .map(|e| {
+            json!({
+                "timestamp": minute_start(e.minute).to_rfc3339(),
+                "kind": e.kind.as_str(),
+                "severity": e.severity(),
+                "message": e.message(),
+                "value": r4(e.value),
+                "baseline": e.baseline.map(r4),
+                "threshold": r4(e.threshold),
+            })
+        })
+        .collect();
+    json!({
+        "timestamp": now.to_rfc3339(),
+        "window_minutes": EVENT_MINUTES,
+        "total": events.len(),
+        "count": list.len(),
+        "events": list,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn series_params_are_validated() {
+        assert_eq!(series_params(None, None), Ok((60, 1)));
+        assert_eq!(series_params(Some("2h"), Some("5m")), Ok((120, 5)));
+        assert_eq!(series_params(Some("15m"), Some("15m")), Ok((15, 15)));
+        let malformed = SeriesError::Malformed("window");
+        for w in ["60", "m", "-5m", "1.5h", "60s", "6é", "99999999m", " 60m"] {
+            assert_eq!(series_params(Some(w), None), Err(malformed.clone()), "{w}");
+        }
+        assert_eq!(
+            series_params(None, Some("x")),
+            Err(SeriesError::Malformed("resolution"))
+        );
+        assert_eq!(
+            series_params(Some("0m"), None),
+            Err(SeriesError::WindowRange)
+        );
+        assert_eq!(
+            series_params(Some("3h"), None),
+            Err(SeriesError::WindowRange)
+        );
+        assert_eq!(
+            series_params(Some("10m"), Some("0m")),
+            Err(SeriesError::ResolutionRange)
+        );
+        assert_eq!(
+            series_params(Some("10m"), Some("20m")),
+            Err(SeriesError::ResolutionRange)
+        );
+        assert_eq!(
+            series_params(Some("10m"), Some("3m")),
+            Err(SeriesError::NotMultiple)
+        );
+    }
+}

@@ -1,0 +1,109 @@
+//! Route keys: a matched route template and a method, interned into a small capped table.
+//!
+//! Keys come from the router's templates (`/tools/list-all`, `/s3/{bucket}/{*key}`),
+//! never from raw paths; a request no route matched is [`UNMATCHED`]. The table holds at
+//! most [`MAX_ROUTE_KEYS`] keys; later ones fold into [`OTHER`], so no client can grow it.
+
+use std::collections::HashMap;
+
+use crate::telemetry::HttpMethod;
+
+/// Most distinct (template, method) keys; the router has far fewer.
+pub const MAX_ROUTE_KEYS: usize = 64;
+/// The template of requests no route matched.
+pub const UNMATCHED: &str = "<unmatched>";
+/// Where keys past the cap are counted.
+pub const OTHER: &str = "<other>";
+
+const METHODS: [HttpMethod; 6] = [
+    HttpMethod::Get,
+    HttpMethod::Head,
+    HttpMethod::Put,
+    HttpMethod::Post,
+    HttpMethod::Delete,
+    HttpMethod::Other,
+];
+const UNSET: u16 = u16::MAX;
+
+fn method_index(m: HttpMethod) -> usize {
+    METHODS.iter().position(|x| *x == m).unwrap_or(5)
+}
+
+/// Index of a key in the table; `0` is [`OTHER`].
+pub type RouteId = u16;
+
+/// The interned keys.
+#[derive(Debug)]
+pub(crate) struct RouteTable {
+    /// foldhash, not SipHash: looked up on every request, keyed by the router's own
+    /// templates (no attacker chooses them).
+    by_template: HashMap<Box<str>, [u16; 6], foldhash::fast::RandomState>,
+    keys: Vec<(Box<str>, HttpMethod)>,
+}
+
+impl Default for RouteTable {
+    fn default() -> Self {
+        Self {
+            by_template: HashMap::default(),
+            keys: vec![(OTHER.into(), HttpMethod::Other)],
+        }
+    }
+}
+
+impl RouteTable {
+    /// The id of `(template, method)`, adding it while there is room.
+    pub fn intern(&mut self, template: Option<&str>, method: HttpMethod) -> RouteId {
+        let template = template.unwrap_or(UNMATCHED);
+        let m = method_index(method);
+        if let Some(ids) = self.by_template.get(template)
+            && ids[m] != UNSET
+        {
+            return ids[m];
+        }
+        if self.keys.len() >= MAX_ROUTE_KEYS {
+            return 0;
+        }
+        let id = self.keys.len() as u16;
+        self.keys.push((template.into(), method));
+        self.by_template
+            .entry(template.into())
+            .or_insert([UNSET; 6])[m] = id;
+        id
+    }
+
+    /// Template and method of `id`.
+    pub fn key(&self, id: RouteId) -> (&str, HttpMethod) {
+        let (t, m) = &self.keys[usize::from(id)];
+        (t, *m)
+    }
+
+    /// Keys interned (including [`OTHER`]).
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_template_and_method_and_capped() {
+        let mut t = RouteTable::default();
+        let a = t.intern(Some("/health"), HttpMethod::Get);
+        assert_eq!(t.intern(Some("/health"), HttpMethod::Get), a);
+        let b = t.intern(Some("/health"), HttpMethod::Head);
+        assert_ne!(a, b);
+        assert_eq!(t.key(b), ("/health", HttpMethod::Head));
+        let u = t.intern(None, HttpMethod::Get);
+        assert_eq!(t.key(u).0, UNMATCHED);
+        for i in 0..1000 {
+            t.intern(Some(&format!("/r{i}")), HttpMethod::Post);
+        }
+        assert_eq!(t.len(), MAX_ROUTE_KEYS);
+        assert_eq!(t.intern(Some("/r999"), HttpMethod::Post), 0);
+        assert_eq!(t.key(0).0, OTHER);
+        // Keys interned before the cap keep their ids.
+        assert_eq!(t.intern(Some("/health"), HttpMethod::Get), a);
+    }
+}

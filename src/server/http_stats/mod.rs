@@ -1,0 +1,42 @@
+//! The Mission Control recording layer: one [`Exchange`] per HTTP response, on every
+//! route — pages, `/health`, `/metrics`, admin, storage, 404s — into
+//! [`HttpStats`](crate::mission::HttpStats).
+//!
+//! It is the outermost layer, applied with `Router::layer` after routing, so the
+//! request carries its [`MatchedPath`] (the route template, never the raw path; none
+//! for a request no route matched). The latency is from the request entering the layer
+//! to the response head leaving it — for a streamed gateway body, the time to the head.
+//! A request whose client went away before the head was ready is not counted. The
+//! client is who the rate limits see ([`client_ip`](super::client_ip)): the peer, or the
+//! address a trusted proxy forwarded, IPv6 by its /64.
+
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use super::AppState;
+use super::client_ip::{limit_key, peer};
+use crate::mission::Exchange;
+use crate::telemetry::HttpMethod;
+
+/// The middleware.
+pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let route = req.extensions().get::<MatchedPath>().cloned();
+    let method = HttpMethod::from(req.method());
+    let client = limit_key(state.proxies.client(peer(req.extensions()), req.headers()));
+    let start = Instant::now();
+    let resp = next.run(req).await;
+    state.http_stats.record(&Exchange {
+        route: route.as_ref().map(MatchedPath::as_str),
+        method,
+        status: resp.status().as_u16(),
+        latency: start.elapsed(),
+        client,
+    });
+    resp
+}
+
+#[cfg(test)]
+mod tests;

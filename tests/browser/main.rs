@@ -1,0 +1,13 @@
+//! The dashboard and Mission Control in a real browser: Debian's Chromium, driven by
+//! playwright-core (`driver.mjs`, installed by `npm ci` in this folder), against a real
+//! SpaceWatch server with the embedded demo store. Every test is
+//! `#[ignore = "needs chromium"]` and panics when Chromium or the npm package is
+//! missing; `.ci/run` installs both and runs them. Screenshots go to
+//! `target/browser-screenshots/`.
+
+mod driver;
+mod server;
+
+mod health;
+mod mission;
+mod storage;
