@@ -282,7 +282,7 @@ fn fits_after_request_uri(next: &[u8]) -> bool {
 /// Eight bytes at a time in a `u64` (SWAR) and inlined: most fields are 1–20 bytes, where
 /// the call and dispatch of `memchr` cost more than the search.
 #[inline(always)]
-fn find_space(bytes: &[u8], from: usize) -> usize {
+pub(crate) fn find_space(bytes: &[u8], from: usize) -> usize {
     const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
