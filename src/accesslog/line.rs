@@ -8,7 +8,7 @@
 //! tail ([`LogLine::extra`]): S3 only ever appends fields.
 //!
 //! Rules: `-` (and `"-"` for a quoted field) is absent (`None`), except bytes sent, where it
-//! is 0. A line needs the first 17 fields (S3 wrote 18 before 2017-ish and 24 before the
+//! is 0. A line needs the first 17 fields (S3 wrote 18 in its early years, 24 before the
 //! access-point ARN); later fields missing are `None`. The time must be a real date.
 //! Numbers that overflow are malformed, never wrapped. Quoted fields accept the escapes
 //! `\"` and `\\`, and also the unescaped embedded quotes AWS really writes: a quote closes
