@@ -11,7 +11,9 @@
 #        goaccess          goaccess --log-format=AWSS3 on the plain file, JSON report
 #      and prints SpaceWatch ÷ goaccess and spacewatch-gz ÷ gzip-dc;
 #   4. runs the criterion bench (benches/accesslog.rs: one core, in process, plain parse,
-#      gzip decompression alone, gzip decompress+parse) unless CRITERION=0.
+#      gzip decompression alone, gzip decompress+parse), once by wall time (`accesslog/`)
+#      and once by the bench thread's CPU time (`accesslog_cpu/`, the one-core figure that
+#      neighbours on a shared machine do not move), unless CRITERION=0.
 # Results are printed and appended, with a timestamp, to scripts/bench-accesslog.out.
 #
 # Usage: scripts/bench-accesslog.sh        Knobs: ROUNDS (5) LOG_BYTES (104857600) CRITERION
@@ -95,39 +97,52 @@ REPORT="$TMP/report"
     echo "=== $STAMP  spacewatch $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo '+dirty src')"
     echo "host: $(nproc) cores, load avg before: $(cut -d' ' -f1-3 /proc/loadavg); $(goaccess --version | head -n1)"
     echo "log: $BYTES bytes, $LINES lines ($((BYTES / LINES)) bytes/line), gzip -1: $GZ_BYTES bytes; whole processes, median of $ROUNDS"
+    echo "(CPU s = user + system of the process: what neighbours on a shared machine do not inflate; the plain run's system time is mostly reading the file)"
     awk -v bytes="$BYTES" -v lines="$LINES" '
-        function median(name,   n, i, j, t, a) {
-            n = cnt[name]; for (i = 1; i <= n; i++) a[i] = wall[name, i]
+        function median(v, name,   n, i, j, t, a) {
+            n = cnt[name]; for (i = 1; i <= n; i++) a[i] = v[name, i]
             for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
             return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
         }
-        { cnt[$1]++; wall[$1, cnt[$1]] = $2; cpu[$1] += $3 + $4; if ($5 > mem[$1]) mem[$1] = $5 }
+        { c = ++cnt[$1]; wall[$1, c] = $2; cpu[$1, c] = $3 + $4; if ($5 > mem[$1]) mem[$1] = $5 }
         END {
-            printf "%-17s %8s %9s %11s %12s %11s\n", "command", "wall s", "CPU s", "MB/s", "lines/s", "max RSS MB"
+            printf "%-17s %8s %8s %10s %10s %12s %11s\n", "command", "wall s", "CPU s", "MB/s wall", "MB/s CPU", "lines/s CPU", "max RSS MB"
             split("spacewatch-plain spacewatch-gz gzip-dc goaccess", names, " ")
             for (k = 1; k <= 4; k++) {
-                n = names[k]; m[n] = median(n)
-                printf "%-17s %8.3f %9.3f %11.1f %12.0f %11.1f\n", n, m[n], cpu[n] / cnt[n], bytes / m[n] / 1e6, lines / m[n], mem[n] / 1024
+                n = names[k]; w[n] = median(wall, n); u[n] = median(cpu, n)
+                printf "%-17s %8.3f %8.3f %10.1f %10.1f %12.0f %11.1f\n", n, w[n], u[n], bytes / w[n] / 1e6, bytes / u[n] / 1e6, lines / u[n], mem[n] / 1024
             }
-            printf "spacewatch-plain / goaccess speed = %.1fx\n", m["goaccess"] / m["spacewatch-plain"]
-            printf "spacewatch-gz / gzip -dc speed    = %.2f (target >= 0.8: %s)\n", m["gzip-dc"] / m["spacewatch-gz"], (m["gzip-dc"] / m["spacewatch-gz"] >= 0.8 ? "met" : "MISSED")
+            printf "spacewatch-plain / goaccess speed: %.1fx by wall, %.1fx by CPU time\n", w["goaccess"] / w["spacewatch-plain"], u["goaccess"] / u["spacewatch-plain"]
+            printf "spacewatch-gz / gzip -dc speed:    %.2f by wall, %.2f by CPU (GNU gzip, not the same inflater: see criterion for the 0.8 target)\n", w["gzip-dc"] / w["spacewatch-gz"], u["gzip-dc"] / u["spacewatch-gz"]
         }' "$TMP/times"
 } >"$REPORT"
 
 # --- In process, one core: criterion ---------------------------------------------------
 if [ "$CRITERION" = 1 ]; then
-    log "criterion: cargo bench --bench accesslog (about 2 minutes)"
+    log "criterion: cargo bench --bench accesslog (about 3 minutes)"
     (cd "$ROOT" && CARGO_TARGET_DIR="$ROOT/target/bench-example" cargo bench --quiet --bench accesslog 2>&1) |
         tee "$TMP/criterion" >&2
     {
         echo "criterion (in process, one core; throughput in text bytes):"
-        grep -E '^access log:|^accesslog/|thrpt:' "$TMP/criterion" | sed 's/^/  /'
-        awk '/^accesslog\// { name = $1 } /thrpt:/ { v = $(NF - 3); u = $(NF - 2); f = (u ~ /^GB/) ? 1000 : 1; t[name] = v * f }
+        grep -E 'access log:|^accesslog|thrpt:|time:' "$TMP/criterion" | grep -v '%' | sed 's/^/  /'
+        awk '
+            /^accesslog(_cpu)?\// { name = $1 }
+            /thrpt:/ {
+                k = 0
+                for (i = 1; i <= NF; i++) {
+                    v = $i; gsub(/[\[\]]/, "", v)
+                    if (v ~ /^[0-9.]+$/ && ++k == 2) t[name] = v * ($(i + 1) ~ /^GB/ ? 1000 : 1)
+                }
+            }
             END {
-                printf "  plain_parse = %.0f MB/s (target >= 500: %s); gzip_parse / gzip_decompress = %.2f (target >= 0.8: %s)\n",
-                    t["accesslog/plain_parse"], (t["accesslog/plain_parse"] >= 500 ? "met" : "MISSED"),
-                    t["accesslog/gzip_parse"] / t["accesslog/gzip_decompress"],
-                    (t["accesslog/gzip_parse"] / t["accesslog/gzip_decompress"] >= 0.8 ? "met" : "MISSED") }' "$TMP/criterion"
+                split("accesslog accesslog_cpu", groups, " ")
+                for (j = 1; j <= 2; j++) {
+                    g = groups[j]; p = t[g "/plain_parse"]; d = t[g "/gzip_decompress"]; z = t[g "/gzip_parse"]
+                    if (p == "" || d == "" || z == "") continue
+                    printf "  %s: plain_parse = %.0f MB/s (target >= 500: %s); gzip_parse / gzip_decompress = %.2f (target >= 0.8: %s)\n",
+                        g, p, (p >= 500 ? "met" : "MISSED"), z / d, (z / d >= 0.8 ? "met" : "MISSED")
+                }
+            }' "$TMP/criterion"
     } >>"$REPORT"
 fi
 

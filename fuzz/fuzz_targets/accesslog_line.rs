@@ -12,8 +12,16 @@ fuzz_target!(|data: &[u8]| {
     };
     assert!((MIN_FIELDS..=KNOWN_FIELDS).contains(&l.fields));
     assert!(l.extra.is_none() || l.fields == KNOWN_FIELDS);
-    let _ = (l.key_decoded(), l.request_method(), l.status_class(), l.operation_parts());
-    for q in [l.request_uri, l.referer, l.user_agent].into_iter().flatten() {
+    let _ = (
+        l.key_decoded(),
+        l.request_method(),
+        l.status_class(),
+        l.operation_parts(),
+    );
+    for q in [l.request_uri, l.referer, l.user_agent]
+        .into_iter()
+        .flatten()
+    {
         let unescaped = q.unescaped();
         assert!(unescaped.len() <= q.raw().len());
     }

@@ -204,6 +204,16 @@ proptest! {
     }
 
     #[test]
+    fn find_space_agrees_with_a_plain_search(
+        bytes in prop::collection::vec(prop_oneof![Just(b' '), Just(0x20 ^ 0x80), Just(0x21), Just(0x1f), any::<u8>()], 0..80),
+        from in 0usize..90,
+    ) {
+        let from = from.min(bytes.len());
+        let naive = bytes[from..].iter().position(|&b| b == b' ').map_or(bytes.len(), |p| from + p);
+        prop_assert_eq!(crate::accesslog::line::find_space(&bytes, from), naive);
+    }
+
+    #[test]
     fn any_str_parses_without_panic(s in "\\PC*|[ -~\"\\[\\]]{0,300}") {
         let _ = parse_line(&s);
     }
