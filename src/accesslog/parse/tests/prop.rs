@@ -210,7 +210,7 @@ proptest! {
     ) {
         let from = from.min(bytes.len());
         let naive = bytes[from..].iter().position(|&b| b == b' ').map_or(bytes.len(), |p| from + p);
-        prop_assert_eq!(crate::accesslog::line::find_space(&bytes, from), naive);
+        prop_assert_eq!(crate::accesslog::parse::line::find_space(&bytes, from), naive);
     }
 
     #[test]
