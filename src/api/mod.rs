@@ -3,6 +3,7 @@
 
 mod accesslog;
 mod admin;
+mod chat;
 mod gateway;
 mod health;
 mod mission;
@@ -92,7 +93,18 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(tools)
         .merge(log_routes(state))
         .merge(snapshot_routes(state))
+        .merge(agent_routes(state))
         .merge(gateway_routes(state))
+}
+
+/// `/chat`: one `AI_QUERY` operation each, rate limited like the tools.
+fn agent_routes(s: &AppState) -> Router<AppState> {
+    Router::new()
+        .route(
+            "/chat",
+            storage_route(post(chat::chat), s, Op::AiQuery, "/chat"),
+        )
+        .route_layer(from_fn_with_state(s.clone(), limit_api))
 }
 
 /// The dashboard: pages, embedded assets and the page's view of the server's settings.
