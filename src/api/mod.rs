@@ -6,6 +6,7 @@ mod admin;
 mod chat;
 mod gateway;
 mod health;
+mod mcp;
 mod mission;
 mod pages;
 mod snapshots;
@@ -97,13 +98,18 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(gateway_routes(state))
 }
 
-/// `/chat`: one `AI_QUERY` operation each, rate limited like the tools.
+/// `/chat` (one `AI_QUERY` operation each) and `/mcp` (one operation per tool call, of the
+/// tool's type), rate limited like the tools.
 fn agent_routes(s: &AppState) -> Router<AppState> {
+    let mcp = Router::new()
+        .route_service(mcp::ROUTE, mcp::service(s))
+        .route_layer(from_fn_with_state(s.clone(), mcp::require_credentials));
     Router::new()
         .route(
             "/chat",
             storage_route(post(chat::chat), s, Op::AiQuery, "/chat"),
         )
+        .merge(mcp)
         .route_layer(from_fn_with_state(s.clone(), limit_api))
 }
 
