@@ -214,7 +214,6 @@ pub struct ToolEnv<'a> {
 }
 
 impl<'a> ToolEnv<'a> {
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         tenant: &'a Tenant,
         access: &'a BucketAccess,
