@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod accesslog;
+pub mod agent;
 pub mod api;
 pub mod config;
 pub mod demo;

@@ -15,10 +15,13 @@
 //!                      [`metrics`] (each log object counted once into Prometheus)
 //! ```
 //!
+//! [`answers`] builds the aggregate answers (request metrics, hot prefixes) once for the
+//! HTTP endpoints and the agent's tools alike.
 //! [`snapshot`] writes metric snapshots (storage summary + request metrics) back into the
 //! tenant's metrics bucket and reads them back as series. [`plot`] draws the top-IPs PNG.
 //! Everything here takes plain arguments and returns [`LogError`]; the HTTP layer maps it.
 
+pub mod answers;
 pub mod audit;
 pub mod cache;
 mod error;

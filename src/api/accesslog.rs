@@ -14,8 +14,7 @@ use crate::accesslog::report::{CoverageJson, RequestMetrics};
 use crate::accesslog::scan::{Logs, Query};
 use crate::accesslog::search::{Filter, MAX_LIMIT};
 use crate::accesslog::summary::MAX_DEPTH;
-use crate::accesslog::totals::{Totals, prefixes};
-use crate::accesslog::{LogError, plot};
+use crate::accesslog::{LogError, answers, plot};
 use crate::server::AppState;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::operation::OpFields;
@@ -124,17 +123,7 @@ pub async fn files(
     let total: u64 = objects.iter().map(|o| o.size).sum();
     let files: Vec<Value> = objects
         .iter()
-        .map(|o| {
-            json!({
-                "key": o.key,
-                "size": o.size,
-                "last_modified": o.last_modified,
-                "delivered": o.delivered.map(crate::accesslog::record::iso),
-                "source_bucket": o.source,
-                "compressed": o.key.ends_with(".gz"),
-                "too_large": o.size > state.logs.max_bytes,
-            })
-        })
+        .map(|o| answers::file_json(o, state.logs.max_bytes))
         .collect();
     Ok(Json(merged(
         r.head(&q),
@@ -246,9 +235,7 @@ async fn figures(
     q: &Query,
     top: usize,
 ) -> ApiResult<(RequestMetrics, CoverageJson)> {
-    let (summaries, cov) = state.logs.summaries(&r.logs(), q).await?;
-    let totals = Totals::of(&summaries, q.source.as_deref(), q.window);
-    Ok((RequestMetrics::of(&totals, top), CoverageJson::from(&cov)))
+    Ok(answers::request_metrics(&state.logs, &r.logs(), q, top).await?)
 }
 
 pub async fn request_metrics(
@@ -326,37 +313,7 @@ pub async fn hot_prefixes(
     let q = r.query(now(&state))?;
     let depth = r.params.int("depth", 1..=MAX_DEPTH as u64, 1)? as usize;
     let limit = r.params.int("limit", 1..=100, 10)? as usize;
-    let (summaries, cov) = state.logs.summaries(&r.logs(), &q).await?;
-    let (all, capped) = prefixes(&summaries, q.source.as_deref(), q.window, depth);
-    let mut rows: Vec<(&str, crate::accesslog::summary::PrefixStats)> = all.into_iter().collect();
-    let top = |rows: &mut Vec<(&str, crate::accesslog::summary::PrefixStats)>,
-               key: fn(&crate::accesslog::summary::PrefixStats) -> u64| {
-        rows.sort_by(|a, b| key(&b.1).cmp(&key(&a.1)).then(a.0.cmp(b.0)));
-        rows.iter()
-            .filter(|(_, s)| key(s) > 0)
-            .take(limit)
-            .map(|(p, s)| {
-                json!({
-                    "prefix": p, "requests": s.requests, "errors_4xx": s.errors_4xx,
-                    "errors_5xx": s.errors_5xx, "slowdowns": s.slowdowns,
-                })
-            })
-            .collect::<Vec<_>>()
-    };
-    let by_requests = top(&mut rows, |s| s.requests);
-    let by_errors = top(&mut rows, |s| s.errors_4xx + s.errors_5xx);
-    let by_slowdowns = top(&mut rows, |s| s.slowdowns);
-    Ok(Json(merged(
-        r.head(&q),
-        json!({
-            "depth": depth,
-            "limit": limit,
-            "prefixes": rows.len(),
-            "prefixes_capped": capped,
-            "by_requests": by_requests,
-            "by_errors": by_errors,
-            "by_slowdowns": by_slowdowns,
-            "coverage": CoverageJson::from(&cov),
-        }),
-    )))
+    let hot = answers::hot_prefixes(&state.logs, &r.logs(), &q, depth, limit).await?;
+    let hot = serde_json::to_value(hot).unwrap_or_default();
+    Ok(Json(merged(r.head(&q), hot)))
 }

@@ -3,8 +3,10 @@
 
 mod accesslog;
 mod admin;
+mod chat;
 mod gateway;
 mod health;
+mod mcp;
 mod mission;
 mod pages;
 mod snapshots;
@@ -92,7 +94,23 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(tools)
         .merge(log_routes(state))
         .merge(snapshot_routes(state))
+        .merge(agent_routes(state))
         .merge(gateway_routes(state))
+}
+
+/// `/chat` (one `AI_QUERY` operation each) and `/mcp` (one operation per tool call, of the
+/// tool's type), rate limited like the tools.
+fn agent_routes(s: &AppState) -> Router<AppState> {
+    let mcp = Router::new()
+        .route_service(mcp::ROUTE, mcp::service(s))
+        .route_layer(from_fn_with_state(s.clone(), mcp::require_credentials));
+    Router::new()
+        .route(
+            "/chat",
+            storage_route(post(chat::chat), s, Op::AiQuery, "/chat"),
+        )
+        .merge(mcp)
+        .route_layer(from_fn_with_state(s.clone(), limit_api))
 }
 
 /// The dashboard: pages, embedded assets and the page's view of the server's settings.

@@ -40,6 +40,9 @@ pub struct Knobs {
     /// Retries of a failed agent call.
     #[arg(long, env = "DO_AGENT_RETRIES", default_value_t = 2)]
     pub agent_retries: u32,
+    /// Offer the agent's and MCP's writing tools (take_snapshot); read-only when false.
+    #[arg(long, env = "AGENT_ALLOW_WRITE", default_value_t = false, action = clap::ArgAction::Set)]
+    pub agent_allow_write: bool,
     /// Most bytes read from one access-log object.
     #[arg(long, env = "MAX_LOG_BYTES", default_value_t = 10 * 1024 * 1024)]
     pub max_log_bytes: u64,
@@ -125,7 +128,16 @@ impl Knobs {
         if self.max_connections == 0 {
             return Err(ConfigError("MAX_CONNECTIONS must be at least 1".into()));
         }
+        if self.agent_max_steps == 0 || self.agent_max_tool_bytes < 1024 {
+            return Err(ConfigError(
+                "AGENT_MAX_STEPS must be at least 1 and AGENT_MAX_TOOL_BYTES at least 1024".into(),
+            ));
+        }
         positive("DO_AGENT_TIMEOUT_SEC", self.agent_timeout_sec)
+    }
+
+    pub fn agent_timeout(&self) -> Duration {
+        Duration::from_secs_f64(self.agent_timeout_sec)
     }
 
     pub fn s3_timeout(&self) -> Duration {

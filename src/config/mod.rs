@@ -89,6 +89,9 @@ pub struct ServeArgs {
     /// Key of the agent endpoint.
     #[arg(long, env = "DO_AGENT_KEY", hide_env_values = true)]
     pub agent_key: Option<String>,
+    /// Model name sent to the agent endpoint (DigitalOcean agents need none).
+    #[arg(long, env = "DO_AGENT_MODEL")]
+    pub agent_model: Option<String>,
     /// Default Spaces region.
     #[arg(long, env = "SPACES_REGION", default_value = "sgp1")]
     pub region: String,
@@ -163,6 +166,8 @@ pub enum MetricsAuth {
 pub struct AgentSettings {
     pub url: String,
     pub key: Option<Secret>,
+    /// `DO_AGENT_MODEL`, when the endpoint needs a model name.
+    pub model: Option<String>,
 }
 
 /// What the dashboard offers under `--demo`: the demo store's key, and its secret only
@@ -246,6 +251,7 @@ impl Settings {
         let agent = non_empty(&a.agent_url).map(|url| AgentSettings {
             url,
             key: non_empty(&a.agent_key).map(Secret::new),
+            model: non_empty(&a.agent_model),
         });
         Ok(Self {
             bind,

@@ -108,6 +108,9 @@ pub fn build_state(settings: Settings, rt: Runtime) -> Result<AppState, String> 
                 .ok_or_else(|| format!("TRUSTED_PROXIES: {p:?} is not an IP address or CIDR block"))
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let genai =
+        crate::telemetry::genai::GenAiMetrics::register(&registry, otel.genai_instruments());
+    let assistant = Arc::new(crate::agent::Assistant::new(&settings, genai)?);
     let recorder = Arc::new(Recorder::new(
         &config,
         rt.clock,
@@ -146,6 +149,7 @@ pub fn build_state(settings: Settings, rt: Runtime) -> Result<AppState, String> 
             concurrency: k.access_log_concurrency.max(1),
         }),
         snapshot_locks: Arc::default(),
+        assistant,
         proxies: client_ip::TrustedProxies::new(proxies),
         started: Instant::now(),
         http_stats: crate::mission::HttpStats::new(recorder.clock().clone()),

@@ -10,6 +10,7 @@ use super::client_ip::TrustedProxies;
 use super::rate_limit::RateLimiter;
 use crate::accesslog::scan::Reader;
 use crate::accesslog::snapshot::store::KeyLocks;
+use crate::agent::Assistant;
 use crate::config::Settings;
 use crate::storage::gateway::Upstream;
 use crate::telemetry::Recorder;
@@ -44,6 +45,8 @@ pub struct Inner {
     pub logs: Arc<Reader>,
     /// One writer at a time per snapshot object.
     pub snapshot_locks: Arc<KeyLocks>,
+    /// The AI assistant (`/chat`) and its tool registry (also `/mcp`).
+    pub assistant: Arc<Assistant>,
     pub started: Instant,
     /// Mission Control: HTTP-level figures over every route.
     pub http_stats: crate::mission::HttpStats,

@@ -10,6 +10,7 @@
 pub mod bucket;
 pub mod clock;
 pub mod export;
+pub mod genai;
 pub mod log;
 pub mod operation;
 pub mod otel;

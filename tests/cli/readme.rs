@@ -28,9 +28,11 @@ fn every_readme_curl_example_works_against_the_demo() {
     let lines = readme_curl_lines();
     assert!(lines.len() >= 15, "README examples found: {}", lines.len());
     for line in &lines {
+        // Without an agent, /chat answers 503 on purpose: read the body instead of failing.
+        let chat = line.contains("/chat");
         let cmd = line
             .replace("http://localhost:8000", &server.base)
-            .replace("curl ", "curl -sSf ");
+            .replace("curl ", if chat { "curl -sS " } else { "curl -sSf " });
         // One after another, as a person would run them: under the demo's rate limit
         // (2 requests/s per client, burst 10).
         std::thread::sleep(std::time::Duration::from_millis(500));
@@ -48,6 +50,33 @@ fn every_readme_curl_example_works_against_the_demo() {
         );
         if out.status.success() {
             assert!(!stdout.trim().is_empty(), "{line}: empty output");
+        }
+        if chat {
+            let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+            let detail = v["detail"].as_str().unwrap_or_default();
+            assert!(
+                detail.contains("DO_AGENT_URL") && detail.contains("DO_AGENT_KEY"),
+                "/chat without an agent says how to configure one: {stdout}"
+            );
+        }
+        if line.contains("\"method\": \"tools/call\"") {
+            // The MCP tool's figures are the storage-summary endpoint's.
+            let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+            let out = Command::new("curl")
+                .args([
+                    "-sSf",
+                    "-H",
+                    "X-Spaces-Key: SPACEWATCHDEMOKEY000",
+                    "-H",
+                    "X-Spaces-Secret: spacewatch-demo-secret-key",
+                    &format!("{}/tools/storage-summary?bucket=demo-assets", server.base),
+                ])
+                .output()
+                .expect("curl runs");
+            let want: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            let got = &v["result"]["structuredContent"];
+            assert_eq!(got["object_count"], want["object_count"], "{stdout}");
+            assert_eq!(got["total_bytes"], want["total_bytes"], "{stdout}");
         }
         if line.contains("{p50, p95, p99}") {
             let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();

@@ -8,6 +8,7 @@ mod support;
 mod access_limits;
 mod access_logs;
 mod admin_auth_and_headers;
+mod agent;
 mod bad_input;
 mod conservation;
 mod disconnects;

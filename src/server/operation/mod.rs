@@ -10,6 +10,7 @@
 //! [`OpFields`]) is counted as refused instead, and is no operation.
 
 mod body;
+mod call;
 mod fields;
 
 use std::sync::Arc;
@@ -24,6 +25,7 @@ use axum::routing::MethodRouter;
 use http::HeaderValue;
 use http_body::Body as _;
 
+pub use call::recorded;
 use fields::Admission;
 pub use fields::OpFields;
 

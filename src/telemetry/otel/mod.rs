@@ -6,6 +6,7 @@
 //! process (the tests) keep their telemetry apart. With no endpoint configured nothing
 //! is built and spans are disabled at their call sites.
 
+pub mod genai;
 mod metrics;
 mod queue;
 mod settings;
@@ -44,6 +45,7 @@ pub struct Otel {
     span_flush: Option<queue::Flush>,
     meter_provider: Option<SdkMeterProvider>,
     metrics: Option<Arc<OtelMetrics>>,
+    genai: Option<Arc<genai::GenAiInstruments>>,
     counters: SpanCounters,
 }
 
@@ -65,6 +67,7 @@ impl Otel {
             span_flush: None,
             meter_provider: None,
             metrics: None,
+            genai: None,
             counters,
         };
         if let Some(endpoint) = &settings.traces_endpoint {
@@ -161,7 +164,9 @@ impl Otel {
             .with_reader(reader)
             .with_resource(resource)
             .build();
-        self.metrics = Some(Arc::new(OtelMetrics::new(&provider.meter("spacewatch"))));
+        let meter = provider.meter("spacewatch");
+        self.metrics = Some(Arc::new(OtelMetrics::new(&meter)));
+        self.genai = Some(Arc::new(genai::GenAiInstruments::new(&meter)));
         self.meter_provider = Some(provider);
         Ok(())
     }
@@ -174,6 +179,11 @@ impl Otel {
     /// The OTel metrics as a recorder exporter; `None` when metrics are off.
     pub fn metrics_exporter(&self) -> Option<Arc<dyn Exporter>> {
         self.metrics.clone().map(|m| m as Arc<dyn Exporter>)
+    }
+
+    /// The agent's OTel instruments; `None` when metrics are off.
+    pub fn genai_instruments(&self) -> Option<Arc<genai::GenAiInstruments>> {
+        self.genai.clone()
     }
 
     /// Sends what is queued: spans now, then a last metrics collection.

@@ -226,7 +226,15 @@ impl ToolSpan {
         let _ = span.set_parent(Span::current().context());
         span.set_attribute("gen_ai.operation.name", "execute_tool");
         span.set_attribute("gen_ai.tool.name", tool);
+        span.set_attribute("gen_ai.tool.type", "function");
         Self(span)
+    }
+
+    /// The model's id of this call (`gen_ai.tool.call.id`), when a model made it.
+    pub fn call_id(&self, id: &str) {
+        if !self.0.is_disabled() {
+            self.0.set_attribute("gen_ai.tool.call.id", id.to_string());
+        }
     }
 
     /// The span to enter while the tool runs.

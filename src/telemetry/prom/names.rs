@@ -35,6 +35,11 @@ pub enum MetricName {
     BucketObjects,
     BucketSizeBytes,
     AppEventsTotal,
+    GenAiClientOperationDurationSeconds,
+    GenAiClientTokenUsage,
+    GenAiClientErrorsTotal,
+    AgentChatSteps,
+    AgentToolCallsTotal,
     OtelSpansDroppedTotal,
     OtelSpansExportedTotal,
     BuildInfo,
@@ -73,6 +78,13 @@ impl MetricName {
             Self::BucketObjects => "spacewatch_bucket_objects",
             Self::BucketSizeBytes => "spacewatch_bucket_size_bytes",
             Self::AppEventsTotal => "spacewatch_app_events_total",
+            Self::GenAiClientOperationDurationSeconds => {
+                "spacewatch_gen_ai_client_operation_duration_seconds"
+            }
+            Self::GenAiClientTokenUsage => "spacewatch_gen_ai_client_token_usage",
+            Self::GenAiClientErrorsTotal => "spacewatch_gen_ai_client_errors_total",
+            Self::AgentChatSteps => "spacewatch_agent_chat_steps",
+            Self::AgentToolCallsTotal => "spacewatch_agent_tool_calls_total",
             Self::OtelSpansDroppedTotal => "spacewatch_otel_spans_dropped_total",
             Self::OtelSpansExportedTotal => "spacewatch_otel_spans_exported_total",
             Self::BuildInfo => "spacewatch_build_info",
@@ -156,6 +168,19 @@ impl MetricName {
             }
             Self::AppEventsTotal => {
                 "Application events (tool requests, chats, agent calls, snapshots)."
+            }
+            Self::GenAiClientOperationDurationSeconds => {
+                "Agent model calls (chat completions), request to answer, retries included (gen_ai.client.operation.duration)."
+            }
+            Self::GenAiClientTokenUsage => {
+                "Tokens per agent model call, by token type: input (prompt) or output (completion) (gen_ai.client.token.usage)."
+            }
+            Self::GenAiClientErrorsTotal => {
+                "Failed agent model-call attempts, by error type (each retry counted)."
+            }
+            Self::AgentChatSteps => "Model calls per chat (bounded by AGENT_MAX_STEPS).",
+            Self::AgentToolCallsTotal => {
+                "Agent tool calls, by tool, outcome and interface (chat or mcp)."
             }
             Self::OtelSpansDroppedTotal => {
                 "Spans not delivered to the OTLP collector: queue full (collector slow or down) or export failed."
