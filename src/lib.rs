@@ -4,11 +4,13 @@
 //! request → [`server`] (router, request id, auth, rate limit) → [`tenant`] (credentials)
 //! → [`api`] handlers → [`storage`] (SDK tools) → one [`telemetry::Operation`] →
 //! [`telemetry::Recorder`] fan-out (Prometheus, windows, recent log, log lines).
+//! Several replicas add up in a Prometheus-HTTP-API engine, read back by [`fleet`].
 #![forbid(unsafe_code)]
 
 pub mod api;
 pub mod config;
 pub mod demo;
+pub mod fleet;
 pub mod run;
 pub mod server;
 pub mod storage;

@@ -2,6 +2,7 @@
 //! storage layer or the recorder, render JSON.
 
 mod admin;
+mod fleet;
 mod gateway;
 mod health;
 mod tools;
@@ -26,6 +27,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/metrics/operations", get(admin::operations))
         .route("/logs/operations", get(admin::logs))
         .route("/stats", get(admin::stats))
+        .route("/fleet/operations", get(fleet::operations))
+        .route("/fleet/timeseries", get(fleet::timeseries))
         .route("/admin/api/{*rest}", any(unknown_admin_route))
         .route_layer(from_fn_with_state(state.clone(), require_admin));
     let s = state;

@@ -5,6 +5,7 @@
 //! variables, which gives exactly that order. [`Settings`] is the validated result the
 //! rest of the program sees; nothing reads the environment after start-up.
 
+mod fleet;
 mod knobs;
 pub mod secret;
 pub mod setup;
@@ -13,6 +14,7 @@ use std::net::SocketAddr;
 
 use clap::{Parser, Subcommand};
 
+pub use fleet::{FleetArgs, InstanceId, default_instance_id};
 pub use knobs::Knobs;
 pub use secret::Secret;
 
@@ -84,6 +86,8 @@ pub struct ServeArgs {
     pub endpoint: Option<String>,
     #[command(flatten)]
     pub knobs: Knobs,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
 }
 
 /// The agent, when configured.
@@ -107,6 +111,10 @@ pub struct Settings {
     pub knobs: Knobs,
     /// OTLP export, from the standard `OTEL_*` variables.
     pub otel: OtelSettings,
+    /// This replica's `service.instance.id`.
+    pub instance_id: InstanceId,
+    /// The Prometheus-HTTP-API engine of the fleet view (`--prometheus-url`).
+    pub fleet: Option<crate::fleet::EngineConfig>,
 }
 
 /// A configuration value that cannot be used.
@@ -135,6 +143,10 @@ impl Settings {
             )));
         }
         a.knobs.validate()?;
+        let mut otel = OtelSettings::from_env();
+        let instance_id =
+            fleet::instance_id(&a.fleet.instance_id, otel.instance_id.take(), a.port)?;
+        otel.instance_id = Some(instance_id.value.clone());
         let agent = non_empty(&a.agent_url).map(|url| AgentSettings {
             url,
             key: non_empty(&a.agent_key).map(Secret::new),
@@ -153,7 +165,9 @@ impl Settings {
                 .collect(),
             log_format: a.log_format,
             knobs: a.knobs.clone(),
-            otel: OtelSettings::from_env(),
+            otel,
+            instance_id,
+            fleet: fleet::engine(&a.fleet)?,
         })
     }
 
@@ -161,11 +175,17 @@ impl Settings {
     pub fn for_tests() -> Self {
         let args = Cli::parse_from(["spacewatch", "serve", "--host", "127.0.0.1", "--port", "0"]);
         match args.command {
-            Command::Serve(a) => Self {
-                // Tests opt in to export explicitly; the test process's env must not.
-                otel: OtelSettings::disabled(),
-                ..Self::from_args(&a).unwrap_or_else(|e| panic!("{e}"))
-            },
+            Command::Serve(a) => {
+                let s = Self::from_args(&a).unwrap_or_else(|e| panic!("{e}"));
+                Self {
+                    // Tests opt in to export explicitly; the test process's env must not.
+                    otel: OtelSettings {
+                        instance_id: Some(s.instance_id.value.clone()),
+                        ..OtelSettings::disabled()
+                    },
+                    ..s
+                }
+            }
             Command::Setup(_) => unreachable!("parsed a serve command"),
         }
     }

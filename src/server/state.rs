@@ -35,6 +35,8 @@ pub struct Inner {
     pub api_limiter: RateLimiter,
     pub gateway_limiter: RateLimiter,
     pub started: Instant,
+    /// The fleet view, when an engine is configured (`--prometheus-url`).
+    pub fleet: Option<Arc<crate::fleet::Fleet>>,
 }
 
 impl AppState {

@@ -5,7 +5,9 @@
 //! [`FnCollector`] copies them out and builds the families here.
 
 use prometheus::core::{Collector, Desc};
-use prometheus::proto::{Bucket, Counter, Histogram, LabelPair, Metric, MetricFamily, MetricType};
+use prometheus::proto::{
+    Bucket, Counter, Gauge, Histogram, LabelPair, Metric, MetricFamily, MetricType,
+};
 
 use super::{LATENCY_BUCKETS, MetricName};
 
@@ -30,6 +32,11 @@ impl Hist {
 
     pub fn count(&self) -> u64 {
         self.count
+    }
+
+    /// A histogram from per-bucket counts (not cumulative), the total and the sum.
+    pub fn from_parts(counts: [u64; LATENCY_BUCKETS.len()], count: u64, sum: f64) -> Self {
+        Self { counts, count, sum }
     }
 
     fn to_proto(self) -> Histogram {
@@ -88,6 +95,21 @@ pub fn counters(name: MetricName, series: Vec<(Vec<LabelPair>, u64)>) -> MetricF
         })
         .collect();
     family(name, MetricType::COUNTER, metrics)
+}
+
+/// A gauge family from `(labels, value)`s.
+pub fn gauges(name: MetricName, series: Vec<(Vec<LabelPair>, f64)>) -> MetricFamily {
+    let metrics = series
+        .into_iter()
+        .map(|(l, v)| {
+            let mut g = Gauge::default();
+            g.set_value(v);
+            let mut m = Metric::from_label(l);
+            m.set_gauge(g);
+            m
+        })
+        .collect();
+    family(name, MetricType::GAUGE, metrics)
 }
 
 /// A histogram family from `(labels, histogram)`s.

@@ -1,0 +1,194 @@
+//! The exact window totals as gauges, built at scrape time from the recorder's windows.
+//!
+//! Each replica exports what its own windows hold *now* — operations by type and status
+//! class, bytes, and the latency distribution — so an engine's `sum()` over replicas is
+//! the fleet's window, exact up to one scrape interval, with no `increase()`
+//! extrapolation. Labels: `window` (3 values), `operation` (10), `status_class` (4), `le`
+//! (16): at most 690 series, whatever the traffic. The per-bucket hour window adds five
+//! gauges per bucket under the capped `bucket` label.
+//!
+//! The latency family is a *gauge histogram*: its buckets count the operations of the
+//! window, so they fall as the window slides. The text format has no gauge-histogram
+//! type; it is typed `histogram` so that `histogram_quantile` and `promtool` accept its
+//! `le` label, and its help text says not to `rate()` it.
+
+use std::time::Duration;
+
+use prometheus::core::Desc;
+use prometheus::proto::MetricFamily;
+
+use super::MetricName as N;
+use super::encode::{Hist, desc, gauges, histograms, labels};
+use crate::telemetry::bucket::BucketStats;
+use crate::telemetry::operation::{OperationType, StatusClass};
+use crate::telemetry::window::WindowTallies;
+
+/// The descriptions of every family built by [`window_families`].
+pub fn window_descs() -> Vec<Desc> {
+    vec![
+        desc(
+            N::WindowOperations,
+            &["window", "operation", "status_class"],
+        ),
+        desc(N::WindowTransferredBytes, &["window", "operation"]),
+        desc(N::WindowOperationDurationSeconds, &["window", "operation"]),
+        desc(N::WindowCoveredSeconds, &["window"]),
+    ]
+}
+
+/// The window families; every series exists from the first scrape (at 0).
+/// `current` is the length of the current window, which names its `window` label.
+pub fn window_families(windows: &[WindowTallies], current: Duration) -> Vec<MetricFamily> {
+    let (mut ops, mut bytes, mut hists, mut covered) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for w in windows {
+        let name = w.kind.label(current);
+        covered.push((labels(&[("window", &name)]), w.covered.as_secs_f64()));
+        for (op, t) in OperationType::ALL.iter().zip(&w.per_type) {
+            let op = op.as_str();
+            for (class, n) in StatusClass::ALL.iter().zip(t.by_class) {
+                let l = [
+                    ("window", &*name),
+                    ("operation", op),
+                    ("status_class", class.as_str()),
+                ];
+                ops.push((labels(&l), n as f64));
+            }
+            let l = labels(&[("window", &name), ("operation", op)]);
+            bytes.push((l.clone(), t.cell.bytes as f64));
+            let sum = t.cell.duration_us as f64 / 1e6;
+            hists.push((l, Hist::from_parts(t.le, t.cell.count, sum)));
+        }
+    }
+    vec![
+        gauges(N::WindowOperations, ops),
+        gauges(N::WindowTransferredBytes, bytes),
+        histograms(N::WindowOperationDurationSeconds, hists),
+        gauges(N::WindowCoveredSeconds, covered),
+    ]
+}
+
+/// The descriptions of every family built by [`bucket_window_families`].
+pub fn bucket_window_descs() -> Vec<Desc> {
+    [
+        N::BucketWindowOperations,
+        N::BucketWindowErrors,
+        N::BucketWindowTransferredBytes,
+        N::BucketWindowDurationSeconds,
+        N::BucketWindowP95Seconds,
+    ]
+    .into_iter()
+    .map(|n| desc(n, &["bucket"]))
+    .collect()
+}
+
+/// The per-bucket hour-window gauges of the buckets active in the last hour.
+pub fn bucket_window_families(buckets: &[BucketStats]) -> Vec<MetricFamily> {
+    if buckets.is_empty() {
+        return Vec::new();
+    }
+    let series = |f: &dyn Fn(&BucketStats) -> f64| {
+        buckets
+            .iter()
+            .map(|b| (labels(&[("bucket", &b.bucket)]), f(b)))
+            .collect()
+    };
+    vec![
+        gauges(N::BucketWindowOperations, series(&|b| b.cell.count as f64)),
+        gauges(N::BucketWindowErrors, series(&|b| b.cell.errors as f64)),
+        gauges(
+            N::BucketWindowTransferredBytes,
+            series(&|b| b.cell.bytes as f64),
+        ),
+        gauges(
+            N::BucketWindowDurationSeconds,
+            series(&|b| b.cell.duration_us as f64 / 1e6),
+        ),
+        gauges(N::BucketWindowP95Seconds, series(&|b| b.p95_ms / 1000.0)),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::telemetry::UnixTime;
+    use crate::telemetry::prom::LATENCY_BUCKETS;
+    use crate::telemetry::prom::encode::render_families;
+    use crate::telemetry::window::{Sample, Windows};
+
+    #[test]
+    fn the_gauges_hold_the_window_and_the_histogram_is_cumulative() {
+        let t0 = UnixTime::from_secs(1_700_000_400);
+        let mut w = Windows::new(Duration::from_secs(300), t0);
+        let ms = Duration::from_millis;
+        let get = OperationType::GetObject;
+        for (status, d) in [
+            (200, ms(3)),
+            (200, ms(3)),
+            (304, ms(40)),
+            (404, ms(7)),
+            (503, ms(90_000)),
+        ] {
+            w.record(t0, &Sample::new(get, status, 10, d));
+        }
+        let text = render_families(&window_families(
+            &w.tallies(t0.plus(Duration::from_secs(30))),
+            Duration::from_secs(300),
+        ));
+        let line = |needle: &str| {
+            text.lines()
+                .find(|l| l.starts_with(needle))
+                .unwrap_or_else(|| panic!("{needle} not in\n{text}"))
+                .rsplit(' ')
+                .next()
+                .unwrap()
+                .to_string()
+        };
+        let ops = |class: &str, window: &str| {
+            line(&format!(
+                "spacewatch_window_operations{{window=\"{window}\",operation=\"GET_OBJECT\",status_class=\"{class}\"}}"
+            ))
+        };
+        assert_eq!(
+            ["2xx", "3xx", "4xx", "5xx"].map(|c| ops(c, "5m")),
+            ["2", "1", "1", "1"]
+        );
+        assert_eq!(ops("2xx", "24h"), "2");
+        assert_eq!(
+            line(r#"spacewatch_window_transferred_bytes{window="1h",operation="GET_OBJECT"}"#),
+            "50"
+        );
+        assert_eq!(
+            line(r#"spacewatch_window_covered_seconds{window="5m"}"#),
+            "30"
+        );
+        let h = "spacewatch_window_operation_duration_seconds";
+        let bucket = |le: &str| {
+            line(&format!(
+                "{h}_bucket{{window=\"5m\",operation=\"GET_OBJECT\",le=\"{le}\"}}"
+            ))
+        };
+        assert_eq!(bucket("0.0025"), "0");
+        assert_eq!(bucket("0.005"), "2");
+        assert_eq!(bucket("0.01"), "3");
+        assert_eq!(bucket("0.05"), "4");
+        assert_eq!(bucket("60"), "4", "90 s is above every bound");
+        assert_eq!(bucket("+Inf"), "5");
+        assert_eq!(
+            line(&format!(
+                "{h}_count{{window=\"5m\",operation=\"GET_OBJECT\"}}"
+            )),
+            "5"
+        );
+        assert_eq!(
+            line(&format!(
+                "{h}_sum{{window=\"5m\",operation=\"GET_OBJECT\"}}"
+            )),
+            "90.053"
+        );
+        // Every (window, type) has its full set of series, traffic or not.
+        let series = text.lines().filter(|l| !l.starts_with('#')).count();
+        let per_type = 4 + 1 + LATENCY_BUCKETS.len() + 3;
+        assert_eq!(series, 3 * OperationType::COUNT * per_type + 3);
+    }
+}
