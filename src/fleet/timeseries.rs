@@ -76,11 +76,12 @@ impl RangeRequest {
         self.resolution.max(MIN_RATE_RANGE)
     }
 
-    /// `(start, end)`: the window ending at `now`, end aligned down to the step, so
-    /// repeated requests ask for the same evaluation times.
+    /// `(start, end)`: the window ending at `now`, the end rounded up to the step —
+    /// repeated requests ask for the same evaluation times, and the last point holds
+    /// the newest samples (an evaluation time just ahead of them sees them).
     pub fn span(&self, now: f64) -> (f64, f64) {
         let step = self.resolution as f64;
-        let end = (now / step).floor() * step;
+        let end = (now / step).ceil() * step;
         (end - self.window as f64, end)
     }
 }
@@ -204,7 +205,7 @@ mod tests {
             assert!(RangeRequest::parse(Some(w), Some(r)).is_err(), "{w} {r}");
         }
         let (start, end) = r.span(1_700_000_123.4);
-        assert_eq!(end, 1_700_000_100.0);
+        assert_eq!(end, 1_700_000_400.0);
         assert_eq!(end - start, 86_400.0);
     }
 
