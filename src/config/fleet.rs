@@ -117,9 +117,15 @@ pub(super) fn engine(a: &FleetArgs) -> Result<Option<EngineConfig>, ConfigError>
     let _ = url.set_password(None);
     let bearer = non_empty(&a.prometheus_bearer_token);
     let user = non_empty(&a.prometheus_username);
+    let password = non_empty(&a.prometheus_password);
     let basic = match (user, from_url) {
-        (Some(u), _) => Some((u, non_empty(&a.prometheus_password))),
-        (None, Some((u, p))) => Some((u, p.or_else(|| non_empty(&a.prometheus_password)))),
+        (Some(u), _) => Some((u, password)),
+        (None, Some((u, p))) => Some((u, p.or(password))),
+        (None, None) if password.is_some() => {
+            return Err(ConfigError(
+                "SPACEWATCH_PROMETHEUS_PASSWORD needs SPACEWATCH_PROMETHEUS_USERNAME".into(),
+            ));
+        }
         (None, None) => None,
     };
     let auth = match (basic, bearer) {
@@ -241,6 +247,7 @@ mod tests {
                 "--prometheus-bearer-token",
                 "t",
             ],
+            vec!["--prometheus-url", "http://x", "--prometheus-password", "p"],
         ] {
             let err = engine(&args(&bad)).unwrap_err().to_string();
             assert!(!err.contains("u:p"), "{err}");

@@ -6,9 +6,10 @@
 //! and [`Fleet`] asks it, with instant queries at one evaluation time, for the shape of
 //! `/metrics/operations` over the whole fleet, plus the replicas (`up`, last scrape)
 //! and the source. Counts, errors, bytes and mean latencies are exact as of each
-//! replica's last scrape; percentiles come from the summed window histograms and are
-//! exact to within the latency bucket that holds the true value (see the README's
-//! "Running a fleet"). `/fleet/timeseries` charts `rate()`s from `query_range`.
+//! replica's last scrape; percentiles are `histogram_quantile` of the summed window
+//! histograms (interpolated here from one query, see [`histogram_quantile`]), exact to
+//! within the latency bucket that holds the true value (see the README's "Running a
+//! fleet"). `/fleet/timeseries` charts `rate()`s from `query_range`.
 //!
 //! ```text
 //! replica ─┐
@@ -20,6 +21,8 @@ mod client;
 mod error;
 mod operations;
 mod promql;
+mod quantile;
+mod replicas;
 mod timeseries;
 mod wire;
 
@@ -31,8 +34,9 @@ use serde_json::{Map, Value, json};
 
 pub use client::{EngineAuth, EngineClient, EngineConfig};
 pub use error::FleetError;
-pub use operations::Replica;
-pub use promql::{QUANTILES, Queries};
+pub use promql::Queries;
+pub use quantile::histogram_quantile;
+pub use replicas::Replica;
 pub use timeseries::{MAX_POINTS, RangeRequest};
 pub use wire::{Answer, Labels, Sample, Series};
 
@@ -86,14 +90,7 @@ impl Fleet {
         let started = Instant::now();
         let now = clock.now().as_secs_f64();
         let q = &self.queries;
-        let mut texts = vec![
-            q.window_sums(),
-            q.window_rates(),
-            q.replicas(),
-            q.bucket_sums(),
-            q.bucket_p95(),
-        ];
-        texts.extend(QUANTILES.iter().map(|p| q.window_quantile(*p)));
+        let texts = [q.window_sums(), q.window_rates(), q.replicas(), q.buckets()];
         let all = try_join_all(texts.iter().map(|t| self.client.query(t, now)));
         let result = self.bounded(all).await;
         let answers = self.remember(clock, result)?;
@@ -103,9 +100,7 @@ impl Fleet {
             sums: next(),
             rates: next(),
             replicas: next(),
-            bucket_sums: next(),
-            bucket_p95: next(),
-            quantiles: QUANTILES.iter().map(|_| next()).collect(),
+            buckets: next(),
         };
         let mut view = operations::view(&answers, self.current, now);
         view.insert("source".into(), self.source(now, started, texts.len()));

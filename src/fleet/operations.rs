@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
-use super::promql::QUANTILES;
+use super::quantile::histogram_quantile;
+use super::replicas;
 use super::wire::Sample;
 use crate::telemetry::bucket::{BUCKET_WINDOW, BucketStats};
 use crate::telemetry::clock::UnixTime;
@@ -24,21 +25,8 @@ use crate::telemetry::{OperationType, StatusClass};
 pub struct Answers {
     pub sums: Vec<Sample>,
     pub rates: Vec<Sample>,
-    /// One answer per entry of [`QUANTILES`].
-    pub quantiles: Vec<Vec<Sample>>,
     pub replicas: Vec<Sample>,
-    pub bucket_sums: Vec<Sample>,
-    pub bucket_p95: Vec<Sample>,
-}
-
-/// One replica as the engine sees it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Replica {
-    pub instance: String,
-    pub service_instance_id: Option<String>,
-    pub up: bool,
-    pub operations_current: u64,
-    pub last_scrape: Option<f64>,
+    pub buckets: Vec<Sample>,
 }
 
 /// Unix seconds as a [`UnixTime`].
@@ -47,7 +35,7 @@ pub(crate) fn unix(t: f64) -> UnixTime {
 }
 
 /// A count from an engine value (NaN and negatives are 0).
-fn count(v: f64) -> u64 {
+pub(crate) fn count(v: f64) -> u64 {
     if v.is_finite() && v > 0.0 {
         v.round() as u64
     } else {
@@ -60,7 +48,7 @@ fn finite(v: f64) -> f64 {
     if v.is_finite() { v } else { 0.0 }
 }
 
-fn label<'a>(s: &'a Sample, name: &str) -> Option<&'a str> {
+pub(crate) fn label<'a>(s: &'a Sample, name: &str) -> Option<&'a str> {
     s.labels.get(name).map(String::as_str)
 }
 
@@ -77,34 +65,51 @@ fn windows(current: Duration) -> [(WindowKind, String, Duration); 3] {
     ]
 }
 
-/// One window's figures: per type (index) and over every type (`None`).
+/// The percentiles of the JSON views.
+const QUANTILES: [f64; 3] = [0.5, 0.95, 0.99];
+
+/// Summed cumulative latency buckets: `(le, count)`.
+type Buckets = Vec<(f64, f64)>;
+
+/// One window's figures, per operation type.
 #[derive(Default)]
 struct Figures {
     cells: [Cell; OperationType::COUNT],
-    quantiles: BTreeMap<Option<usize>, [f64; 3]>,
+    latency: [Buckets; OperationType::COUNT],
     ops_rate: f64,
     bytes_rate: f64,
 }
 
+/// p50, p95, p99 in ms of summed buckets (0 without operations, as a replica says).
+fn percentiles(b: &[(f64, f64)]) -> [f64; 3] {
+    QUANTILES.map(|q| histogram_quantile(q, b).map_or(0.0, |s| finite(s) * 1000.0))
+}
+
 impl Figures {
     fn snapshot(&self, kind: WindowKind, length: Duration) -> WindowSnapshot {
-        let stats = |cell: Cell, key: Option<usize>| {
-            let q = self.quantiles.get(&key).copied().unwrap_or_default();
+        let stats = |cell: Cell, b: &[(f64, f64)]| {
+            let [p50_ms, p95_ms, p99_ms] = percentiles(b);
             TypeStats {
                 cell,
-                p50_ms: q[0] * 1000.0,
-                p95_ms: q[1] * 1000.0,
-                p99_ms: q[2] * 1000.0,
+                p50_ms,
+                p95_ms,
+                p99_ms,
             }
         };
         let mut all = Cell::default();
         self.cells.iter().for_each(|c| all.merge(c));
+        // Every type's buckets added up, bound by bound.
+        let mut by_le: BTreeMap<u64, (f64, f64)> = BTreeMap::new();
+        for (le, n) in self.latency.iter().flatten() {
+            by_le.entry(le.to_bits()).or_insert((*le, 0.0)).1 += n;
+        }
+        let all_latency: Buckets = by_le.into_values().collect();
         WindowSnapshot {
             kind,
             length,
             covered: length,
-            per_type: std::array::from_fn(|i| stats(self.cells[i], Some(i))),
-            all: stats(all, None),
+            per_type: std::array::from_fn(|i| stats(self.cells[i], &self.latency[i])),
+            all: stats(all, &all_latency),
         }
     }
 }
@@ -116,8 +121,14 @@ fn figures(a: &Answers, window: &str) -> Figures {
         let Some(i) = label(s, "operation").and_then(OperationType::parse) else {
             continue;
         };
+        let bucket = format!("{}_bucket", N::WindowOperationDurationSeconds.as_str());
         let c = &mut f.cells[i.index()];
         match label(s, "__name__") {
+            Some(n) if n == bucket => {
+                if let Some(le) = label(s, "le").and_then(|l| super::wire::number(l).ok()) {
+                    f.latency[i.index()].push((le, s.value));
+                }
+            }
             Some(n) if n == N::WindowOperations.as_str() => {
                 let n = count(s.value);
                 c.count += n;
@@ -139,71 +150,13 @@ fn figures(a: &Answers, window: &str) -> Figures {
             _ => {}
         }
     }
-    for (qi, answer) in a.quantiles.iter().enumerate().take(QUANTILES.len()) {
-        for s in answer.iter().filter(of_window) {
-            let key = match label(s, "operation") {
-                None => None,
-                Some(op) => match OperationType::parse(op) {
-                    Some(t) => Some(t.index()),
-                    None => continue,
-                },
-            };
-            f.quantiles.entry(key).or_default()[qi] = finite(s.value);
-        }
-    }
     f
-}
-
-/// The replicas, sorted by instance.
-pub fn replicas(samples: &[Sample]) -> Vec<Replica> {
-    let mut by: BTreeMap<String, Replica> = BTreeMap::new();
-    for s in samples {
-        let Some(instance) = label(s, "instance") else {
-            continue;
-        };
-        let r = by.entry(instance.to_string()).or_insert_with(|| Replica {
-            instance: instance.to_string(),
-            service_instance_id: None,
-            up: false,
-            operations_current: 0,
-            last_scrape: None,
-        });
-        match label(s, "figure") {
-            Some("up") => r.up = s.value == 1.0,
-            Some("scraped") => r.last_scrape = Some(s.value),
-            Some("ops") => r.operations_current = count(s.value),
-            Some("info") => {
-                r.service_instance_id = label(s, "service_instance_id")
-                    .filter(|v| !v.is_empty())
-                    .map(str::to_string);
-            }
-            _ => {}
-        }
-    }
-    by.into_values().collect()
-}
-
-fn replicas_json(replicas: &[Replica], current_label: &str, now: f64) -> Value {
-    let list: Vec<Value> = replicas
-        .iter()
-        .map(|r| {
-            json!({
-                "instance": r.instance,
-                "service_instance_id": r.service_instance_id,
-                "up": r.up,
-                format!("operations_{current_label}"): r.operations_current,
-                "last_scrape": r.last_scrape.map(|t| unix(t).to_rfc3339()),
-                "last_scrape_age_seconds": r.last_scrape.map(|t| ((now - t).max(0.0) * 1000.0).round() / 1000.0),
-            })
-        })
-        .collect();
-    Value::Array(list)
 }
 
 /// `bucket_analytics` from the per-bucket hour-window gauges.
 fn buckets(a: &Answers) -> Value {
     let mut by: BTreeMap<String, BucketStats> = BTreeMap::new();
-    for s in &a.bucket_sums {
+    for s in &a.buckets {
         let Some(b) = label(s, "bucket") else {
             continue;
         };
@@ -213,6 +166,10 @@ fn buckets(a: &Answers) -> Value {
             p95_ms: 0.0,
             s3: S3Cell::default(),
         });
+        if label(s, "figure") == Some("p95") {
+            e.p95_ms = finite(s.value) * 1000.0;
+            continue;
+        }
         let c = &mut e.cell;
         match label(s, "__name__") {
             Some(n) if n == N::BucketWindowOperations.as_str() => c.count = count(s.value),
@@ -222,11 +179,6 @@ fn buckets(a: &Answers) -> Value {
                 c.duration_us = count(s.value * 1e6);
             }
             _ => {}
-        }
-    }
-    for s in &a.bucket_p95 {
-        if let Some(e) = label(s, "bucket").and_then(|b| by.get_mut(b)) {
-            e.p95_ms = finite(s.value) * 1000.0;
         }
     }
     let mut list: Vec<BucketStats> = by.into_values().filter(|b| b.cell.count > 0).collect();
@@ -266,7 +218,7 @@ pub fn view(a: &Answers, current: Duration, now: f64) -> Map<String, Value> {
         }
         v
     };
-    let replicas = replicas(&a.replicas);
+    let replicas = replicas::replicas(&a.replicas);
     let mut m = Map::new();
     m.insert("timestamp".into(), at.to_rfc3339().into());
     m.insert("current_5m".into(), render(&cur, "_5m"));
@@ -292,7 +244,7 @@ pub fn view(a: &Answers, current: Duration, now: f64) -> Map<String, Value> {
         "replicas_up".into(),
         replicas.iter().filter(|r| r.up).count().into(),
     );
-    m.insert("replicas".into(), replicas_json(&replicas, &cur.3, now));
+    m.insert("replicas".into(), replicas::json(&replicas, &cur.3, now));
     m
 }
 
@@ -320,6 +272,19 @@ mod tests {
                 ("window", window),
                 ("operation", op),
                 ("status_class", class),
+            ],
+            v,
+        )
+    }
+
+    fn le(op: &str, le: &str, v: f64) -> Sample {
+        let name = format!("{}_bucket", N::WindowOperationDurationSeconds.as_str());
+        s(
+            &[
+                ("__name__", &name),
+                ("window", "5m"),
+                ("operation", op),
+                ("le", le),
             ],
             v,
         )
@@ -353,18 +318,17 @@ mod tests {
                     ],
                     1.5,
                 ),
+                le("GET_OBJECT", "0.0025", 0.0),
+                le("GET_OBJECT", "0.005", 60.0),
+                le("GET_OBJECT", "0.01", 60.0),
+                le("GET_OBJECT", "0.025", 96.0),
+                le("GET_OBJECT", "+Inf", 100.0),
+                le("LIST_BUCKETS", "0.005", 0.0),
+                le("LIST_BUCKETS", "+Inf", 0.0),
             ],
             rates: vec![
                 s(&[("window", "5m"), ("figure", "ops")], 0.42),
                 s(&[("window", "5m"), ("figure", "bytes")], 17.5),
-            ],
-            quantiles: vec![
-                vec![
-                    s(&[("window", "5m")], 0.004),
-                    s(&[("window", "5m"), ("operation", "GET_OBJECT")], 0.004),
-                ],
-                vec![s(&[("window", "5m")], 0.02)],
-                vec![s(&[("window", "5m")], f64::NAN)],
             ],
             replicas: vec![
                 s(
@@ -389,7 +353,7 @@ mod tests {
                     1.0,
                 ),
             ],
-            bucket_sums: vec![
+            buckets: vec![
                 s(
                     &[
                         ("__name__", N::BucketWindowOperations.as_str()),
@@ -411,8 +375,8 @@ mod tests {
                     ],
                     0.05,
                 ),
+                s(&[("bucket", "logs"), ("figure", "p95")], 0.0125),
             ],
-            bucket_p95: vec![s(&[("bucket", "logs")], 0.0125)],
         };
         let v = Value::Object(view(&a, Duration::from_secs(300), 1_700_000_000.0));
         let c = &v["current_5m"];
@@ -426,14 +390,17 @@ mod tests {
         assert_eq!(c["avg_latency_ms"], 15.0);
         assert_eq!(
             (c["p50"].clone(), c["p95"].clone(), c["p99"].clone()),
-            (4.0.into(), 20.0.into(), 0.0.into())
+            // Inside the buckets of ranks 50 and 95; rank 99 is above 25 ms: +Inf.
+            (4.583.into(), 24.583.into(), 25.0.into())
         );
         let get = &c["operation_breakdown"]["GET_OBJECT"];
         assert_eq!(
             (get["request_count"].clone(), get["error_count"].clone()),
             (100.into(), 10.into())
         );
-        assert_eq!(get["p50"], 4.0);
+        assert_eq!(get["p50"], 4.583);
+        // A window without buckets reads 0, as a replica's own empty window does.
+        assert_eq!(v["trends"]["window_1h"]["p95"], 0.0);
         assert!(c["operation_breakdown"].get("LIST_BUCKETS").is_none());
         assert_eq!(v["trends"]["operations_last_1h"], 500);
         assert_eq!(v["trends"]["window_24h"]["total_operations_24h"], 700);

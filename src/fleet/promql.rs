@@ -3,13 +3,10 @@
 //! Counts, bytes and durations are sums of the replicas' window gauges (exact as of
 //! each replica's last scrape); rates divide each replica's count by the part of the
 //! window it has been running for, then add up (the fleet's throughput is the sum of
-//! its replicas'); percentiles are `histogram_quantile` over the summed window
-//! histograms. Only the charts (`/fleet/timeseries`) use `rate()` over counters.
+//! its replicas'); percentiles come from the summed window histograms (interpolated
+//! here, see `quantile`). Only the charts (`/fleet/timeseries`) use `rate()`.
 
 use crate::telemetry::prom::MetricName as N;
-
-/// The quantiles of the JSON views, in order.
-pub const QUANTILES: [f64; 3] = [0.5, 0.95, 0.99];
 
 /// Query texts for one scrape job.
 #[derive(Debug, Clone)]
@@ -37,14 +34,15 @@ impl Queries {
         format!("{}{{{}}}", name.as_str(), self.job)
     }
 
-    /// Operations by (window, operation, status_class), bytes and summed durations by
-    /// (window, operation): one query, told apart by `__name__`.
+    /// Every window family summed over the replicas, told apart by `__name__`:
+    /// operations by (window, operation, status_class); bytes, summed durations and the
+    /// latency buckets (`le`) by (window, operation). One scan of the window series.
     pub fn window_sums(&self) -> String {
+        let h = N::WindowOperationDurationSeconds.as_str();
         format!(
-            "sum by (__name__, window, operation, status_class) ({{__name__=~\"{}|{}|{}_sum\", {}}})",
+            "sum by (__name__, window, operation, status_class, le) ({{__name__=~\"{}|{}|{h}_sum|{h}_bucket\", {}}})",
             N::WindowOperations.as_str(),
             N::WindowTransferredBytes.as_str(),
-            N::WindowOperationDurationSeconds.as_str(),
             self.job
         )
     }
@@ -62,19 +60,6 @@ impl Queries {
             "label_replace({}, \"figure\", \"ops\", \"\", \"\") or label_replace({}, \"figure\", \"bytes\", \"\", \"\")",
             per_replica(N::WindowOperations, "operation, status_class"),
             per_replica(N::WindowTransferredBytes, "operation"),
-        )
-    }
-
-    /// The `q` quantile in seconds by (window, operation), and by window over every type
-    /// (the series without an `operation` label).
-    pub fn window_quantile(&self, q: f64) -> String {
-        let b = format!(
-            "{}_bucket{{{}}}",
-            N::WindowOperationDurationSeconds.as_str(),
-            self.job
-        );
-        format!(
-            "histogram_quantile({q}, sum by (window, operation, le) ({b})) or histogram_quantile({q}, sum by (window, le) ({b}))"
         )
     }
 
@@ -101,23 +86,20 @@ impl Queries {
         .join(" or ")
     }
 
-    /// Per bucket: operations, errors, bytes and summed durations of the hour window,
-    /// told apart by `__name__`.
-    pub fn bucket_sums(&self) -> String {
+    /// Per bucket, the hour window: operations, errors, bytes and summed durations
+    /// added up, and the largest of the replicas' p95s — an upper bound of the fleet's
+    /// p95 (no more than 5 % of any replica's operations, hence of all, lie above it),
+    /// labelled `figure="p95"`: set operators match label sets without the name.
+    pub fn buckets(&self) -> String {
         format!(
-            "sum by (__name__, bucket) ({{__name__=~\"{}|{}|{}|{}\", {}}})",
+            "sum by (__name__, bucket) ({{__name__=~\"{}|{}|{}|{}\", {job}}}) or label_replace(max by (bucket) ({}), \"figure\", \"p95\", \"\", \"\")",
             N::BucketWindowOperations.as_str(),
             N::BucketWindowErrors.as_str(),
             N::BucketWindowTransferredBytes.as_str(),
             N::BucketWindowDurationSeconds.as_str(),
-            self.job
+            self.m(N::BucketWindowP95Seconds),
+            job = self.job,
         )
-    }
-
-    /// Per bucket: the largest of the replicas' p95s — an upper bound of the fleet's
-    /// p95 (no more than 5 % of any replica's operations, hence of all, lie above it).
-    pub fn bucket_p95(&self) -> String {
-        format!("max by (bucket) ({})", self.m(N::BucketWindowP95Seconds))
     }
 
     /// The chart series of `/fleet/timeseries`, `rate()`s over `range` seconds.
@@ -170,19 +152,10 @@ mod tests {
     #[test]
     fn the_job_is_escaped_into_every_selector() {
         let q = Queries::new(r#"a"b\c"#, "5m");
-        for text in [
-            q.window_sums(),
-            q.window_rates(),
-            q.replicas(),
-            q.bucket_sums(),
-        ] {
+        for text in [q.window_sums(), q.window_rates(), q.replicas(), q.buckets()] {
             assert!(text.contains(r#"job="a\"b\\c""#), "{text}");
         }
         assert!(q.replicas().contains(r#"window="5m""#));
-        assert!(
-            q.window_quantile(0.95)
-                .starts_with("histogram_quantile(0.95, ")
-        );
         assert_eq!(q.chart(60).len(), 7);
     }
 }

@@ -12,8 +12,10 @@
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
-use spacewatch::telemetry::prom::LATENCY_BUCKETS;
 
+use crate::checks::{
+    check_percentiles, check_rates, check_sums, check_truth, durations, f, rfc3339, u,
+};
 use crate::support::{Engine, Kind, Replica, free_port, require, store};
 use crate::traffic::{Truth, send};
 
@@ -29,26 +31,11 @@ fn unix_now() -> f64 {
         .as_secs_f64()
 }
 
-fn rfc3339(v: &Value) -> f64 {
-    let s = v.as_str().unwrap_or_else(|| panic!("a timestamp: {v}"));
-    chrono::DateTime::parse_from_rfc3339(s)
-        .unwrap()
-        .timestamp_micros() as f64
-        / 1e6
-}
-
-fn u(v: &Value) -> u64 {
-    v.as_u64().unwrap_or_else(|| panic!("a count: {v}"))
-}
-
-fn f(v: &Value) -> f64 {
-    v.as_f64().unwrap_or_else(|| panic!("a number: {v}"))
-}
-
 /// Polls the fleet view on `r` until the engine has scraped every one of `n` replicas
 /// after `after` (Unix seconds): from then on the counts must be exact. The per-bucket
-/// series are new with the traffic, and VictoriaMetrics makes a new series searchable
-/// a few seconds after its first sample, so the view must also list `demo-assets`.
+/// series and a type's latency histogram are new with the traffic, and VictoriaMetrics
+/// makes a new series searchable a few seconds after its first sample (README), so the
+/// view must also list `demo-assets` and a latency for every type.
 async fn fresh_view(r: &Replica, n: usize, after: f64) -> Value {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
@@ -59,7 +46,10 @@ async fn fresh_view(r: &Replica, n: usize, after: f64) -> Value {
             .filter(|x| x["up"] == true && x["last_scrape"].is_string())
             .filter(|x| rfc3339(&x["last_scrape"]) > after)
             .count();
-        if fresh == n && v["bucket_analytics"].get("demo-assets").is_some() {
+        let latencies = v["current_5m"]["operation_breakdown"]
+            .as_object()
+            .is_some_and(|b| b.values().all(|t| t["avg_latency_ms"].as_f64() > Some(0.0)));
+        if fresh == n && latencies && v["bucket_analytics"].get("demo-assets").is_some() {
             return v;
         }
         assert!(
@@ -68,156 +58,6 @@ async fn fresh_view(r: &Replica, n: usize, after: f64) -> Value {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-}
-
-/// The exact `q` quantile (nearest rank) of `sorted`.
-fn exact(sorted: &[f64], q: f64) -> f64 {
-    let rank = (q * sorted.len() as f64).ceil().max(1.0) as usize;
-    sorted[rank - 1]
-}
-
-/// `[lower, upper]` in ms of the latency bucket holding `ms` (upper is infinite above
-/// the largest bound, where `histogram_quantile` answers the largest bound).
-fn bucket(ms: f64) -> (f64, f64) {
-    let s = ms / 1000.0;
-    let i = LATENCY_BUCKETS.partition_point(|b| *b < s);
-    let lo = if i == 0 {
-        0.0
-    } else {
-        LATENCY_BUCKETS[i - 1] * 1000.0
-    };
-    let hi = LATENCY_BUCKETS.get(i).map_or(f64::INFINITY, |b| b * 1000.0);
-    (lo, hi)
-}
-
-/// The documented bound: the fleet's percentile lies in the bucket of the exact value
-/// (the logs round durations to the µs, so a value on a bound may be either side).
-fn assert_in_bucket(fleet_ms: f64, exact_ms: f64, what: &str) {
-    let lo = bucket(exact_ms - 0.001).0;
-    let hi = bucket(exact_ms + 0.001).1;
-    let top = LATENCY_BUCKETS[LATENCY_BUCKETS.len() - 1] * 1000.0;
-    assert!(
-        fleet_ms >= lo - 0.001 && (fleet_ms <= hi + 0.001 || fleet_ms == top),
-        "{what}: fleet {fleet_ms} ms, exact {exact_ms} ms, bucket [{lo}, {hi}]"
-    );
-}
-
-/// Every operation's (type, duration ms) from the replicas' operation logs.
-async fn durations(replicas: &[&Replica]) -> Vec<(String, f64)> {
-    let mut out = Vec::new();
-    for r in replicas {
-        let logs = r.json("/logs/operations?limit=1000").await;
-        for l in logs["logs"].as_array().unwrap() {
-            out.push((
-                l["operation_type"].as_str().unwrap().to_string(),
-                f(&l["duration_ms"]),
-            ));
-        }
-    }
-    out
-}
-
-fn check_percentiles(window: &Value, ops: &[(String, f64)], label: &str) {
-    let mut all: Vec<f64> = ops.iter().map(|(_, d)| *d).collect();
-    all.sort_by(f64::total_cmp);
-    for (key, q) in [("p50", 0.5), ("p95", 0.95), ("p99", 0.99)] {
-        assert_in_bucket(f(&window[key]), exact(&all, q), &format!("{label} {key}"));
-    }
-    for (op, entry) in window["operation_breakdown"].as_object().unwrap() {
-        let mut d: Vec<f64> = ops
-            .iter()
-            .filter(|(t, _)| t == op)
-            .map(|(_, d)| *d)
-            .collect();
-        d.sort_by(f64::total_cmp);
-        assert_eq!(d.len() as u64, u(&entry["request_count"]), "{label} {op}");
-        for (key, q) in [("p50", 0.5), ("p95", 0.95), ("p99", 0.99)] {
-            assert_in_bucket(f(&entry[key]), exact(&d, q), &format!("{label} {op} {key}"));
-        }
-    }
-}
-
-/// The fleet window equals the sum of the replicas' windows in every count, error,
-/// byte and (weighted) mean.
-fn check_sums(fleet: &Value, own: &[&Value], label: &str) {
-    let sum = |k: &str| own.iter().map(|w| u(&w[k])).sum::<u64>();
-    for k in [
-        "total_operations",
-        "error_operations",
-        "total_bytes_transferred",
-    ] {
-        assert_eq!(u(&fleet[k]), sum(k), "{label} {k}");
-    }
-    let n = sum("total_operations") as f64;
-    let weighted: f64 = own
-        .iter()
-        .map(|w| f(&w["avg_latency_ms"]) * u(&w["total_operations"]) as f64)
-        .sum();
-    // Each replica rounds its mean to the µs.
-    let tolerance = 0.0006 + 0.0005 * own.len() as f64;
-    assert!(
-        (f(&fleet["avg_latency_ms"]) - weighted / n).abs() <= tolerance,
-        "{label} avg {} vs {}",
-        fleet["avg_latency_ms"],
-        weighted / n
-    );
-    let fb = fleet["operation_breakdown"].as_object().unwrap();
-    let mut types: Vec<&String> = own
-        .iter()
-        .flat_map(|w| w["operation_breakdown"].as_object().unwrap().keys())
-        .collect();
-    types.sort();
-    types.dedup();
-    assert_eq!(fb.len(), types.len(), "{label}: {fb:?}");
-    for op in types {
-        for k in ["request_count", "error_count", "bytes_transferred"] {
-            let own_sum: u64 = own
-                .iter()
-                .map(|w| w["operation_breakdown"][op][k].as_u64().unwrap_or(0))
-                .sum();
-            assert_eq!(u(&fb[op][k]), own_sum, "{label} {op} {k}");
-        }
-    }
-}
-
-fn check_truth(window: &Value, truth: &Truth, label: &str) {
-    let (n, e) = truth.total();
-    assert_eq!(u(&window["total_operations"]), n, "{label}");
-    assert_eq!(u(&window["error_operations"]), e, "{label}");
-    for (op, (n, e)) in &truth.0 {
-        let b = &window["operation_breakdown"][*op];
-        assert_eq!(
-            (u(&b["request_count"]), u(&b["error_count"])),
-            (*n, *e),
-            "{label} {op}"
-        );
-    }
-}
-
-/// Fleet rate = Σ countᵢ / coveredᵢ at the scrape; a replica's own rate, read later,
-/// divides by a longer covered time, at most the scrape's age longer.
-fn check_rates(fleet: &Value, own: &[&Value], ages: &[f64]) {
-    let got = f(&fleet["operations_per_second"]);
-    let lower: f64 = own.iter().map(|w| f(&w["operations_per_second"])).sum();
-    let upper: f64 = own
-        .iter()
-        .zip(ages)
-        .map(|(w, age)| {
-            let (n, rate) = (
-                u(&w["total_operations"]) as f64,
-                f(&w["operations_per_second"]),
-            );
-            if n == 0.0 {
-                0.0
-            } else {
-                n / (n / rate - age - 1.0).max(1.0)
-            }
-        })
-        .sum();
-    assert!(
-        got >= lower * 0.999 - 1e-4 && got <= upper * 1.001 + 1e-4,
-        "fleet {got} ops/s, replicas {lower} .. {upper}"
-    );
 }
 
 async fn scenario(kind: Kind) {
@@ -303,6 +143,19 @@ async fn scenario(kind: Kind) {
     let ops = durations(&all).await;
     check_percentiles(&fleet["current_5m"], &ops, "current_5m");
     check_percentiles(&fleet["trends"]["window_24h"], &ops, "window_24h");
+    // And the interpolation is the engine's own histogram_quantile over the same sums.
+    for (q, key) in [(0.5, "p50"), (0.95, "p95"), (0.99, "p99")] {
+        let expr = format!(
+            "histogram_quantile({q}, sum by (le) (spacewatch_window_operation_duration_seconds_bucket{{job=\"spacewatch\", window=\"5m\"}}))"
+        );
+        let r = engine.query(&expr).await;
+        let engine_ms: f64 = r[0]["value"][1].as_str().unwrap().parse::<f64>().unwrap() * 1000.0;
+        let ours = f(&fleet["current_5m"][key]);
+        assert!(
+            (engine_ms - ours).abs() <= 0.0011,
+            "{key}: engine {engine_ms} ms, fleet {ours} ms"
+        );
+    }
     // The replicas: each one up, with its own count and identity.
     let listed = fleet["replicas"].as_array().unwrap();
     assert_eq!(listed.len(), 3, "{listed:?}");

@@ -66,12 +66,21 @@ impl Replica {
     /// Starts a replica of `store` with `args` and `env`; the admin key is set and the
     /// rate limit off (the tests send bursts from one address).
     pub fn start(store: &DemoStore, args: &[&str], env: &[(&str, &str)]) -> Self {
+        let endpoint = store.endpoint();
+        let mut all = vec!["--endpoint", &endpoint, "--region", "us-east-1"];
+        all.extend_from_slice(args);
+        let mut env = env.to_vec();
+        env.push(("APP_API_KEY", ADMIN_KEY));
+        Self::spawn(&all, &env)
+    }
+
+    /// `spacewatch serve --host 127.0.0.1 --port 0 <args>`, rate limit off, in a
+    /// directory of its own (no `.env` of the checkout).
+    pub fn spawn(args: &[&str], env: &[(&str, &str)]) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_spacewatch"));
         cmd.args(["serve", "--host", "127.0.0.1", "--port", "0"])
-            .args(["--endpoint", &store.endpoint(), "--region", "us-east-1"])
             .args(args)
-            .env("APP_API_KEY", ADMIN_KEY)
             .env("RATE_LIMIT_RPS", "0")
             .current_dir(dir.path())
             .stdout(Stdio::piped())

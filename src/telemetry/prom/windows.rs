@@ -4,8 +4,11 @@
 //! class, bytes, and the latency distribution — so an engine's `sum()` over replicas is
 //! the fleet's window, exact up to one scrape interval, with no `increase()`
 //! extrapolation. Labels: `window` (3 values), `operation` (10), `status_class` (4), `le`
-//! (16): at most 690 series, whatever the traffic. The per-bucket hour window adds five
-//! gauges per bucket under the capped `bucket` label.
+//! (16): at most 693 series, whatever the traffic. The operation counts are always all
+//! there (at 0), so sums and dashboards never lack a series; the latency histogram of a
+//! (window, type) without operations is left out — absent adds up as 0, and the engine
+//! reads a third of the series for a typical mix of types. The per-bucket hour window
+//! adds five gauges per bucket under the capped `bucket` label.
 //!
 //! The latency family is a *gauge histogram*: its buckets count the operations of the
 //! window, so they fall as the window slides. The text format has no gauge-histogram
@@ -56,16 +59,22 @@ pub fn window_families(windows: &[WindowTallies], current: Duration) -> Vec<Metr
             }
             let l = labels(&[("window", &name), ("operation", op)]);
             bytes.push((l.clone(), t.cell.bytes as f64));
-            let sum = t.cell.duration_us as f64 / 1e6;
-            hists.push((l, Hist::from_parts(t.le, t.cell.count, sum)));
+            if t.cell.count > 0 {
+                let sum = t.cell.duration_us as f64 / 1e6;
+                hists.push((l, Hist::from_parts(t.le, t.cell.count, sum)));
+            }
         }
     }
-    vec![
+    let mut families = vec![
         gauges(N::WindowOperations, ops),
         gauges(N::WindowTransferredBytes, bytes),
-        histograms(N::WindowOperationDurationSeconds, hists),
         gauges(N::WindowCoveredSeconds, covered),
-    ]
+    ];
+    // A family without series cannot be encoded.
+    if !hists.is_empty() {
+        families.push(histograms(N::WindowOperationDurationSeconds, hists));
+    }
+    families
 }
 
 /// The descriptions of every family built by [`bucket_window_families`].
@@ -186,9 +195,17 @@ mod tests {
             )),
             "90.053"
         );
-        // Every (window, type) has its full set of series, traffic or not.
+        // Every (window, type) has its counts, traffic or not; only GET_OBJECT (in each
+        // window) has a latency histogram.
         let series = text.lines().filter(|l| !l.starts_with('#')).count();
-        let per_type = 4 + 1 + LATENCY_BUCKETS.len() + 3;
-        assert_eq!(series, 3 * OperationType::COUNT * per_type + 3);
+        let hist = LATENCY_BUCKETS.len() + 3;
+        assert_eq!(series, 3 * OperationType::COUNT * (4 + 1) + 3 + 3 * hist);
+        assert!(!text.contains(r#"operation="LIST_BUCKETS",le="#), "{text}");
+        // Nothing recorded: no histogram family at all, and the rest still encodes.
+        let quiet = render_families(&window_families(
+            &Windows::new(Duration::from_secs(300), t0).tallies(t0),
+            Duration::from_secs(300),
+        ));
+        assert!(!quiet.contains(h) && quiet.contains("spacewatch_window_covered_seconds"));
     }
 }
