@@ -21,7 +21,7 @@ pub fn histogram_quantile(q: f64, buckets: &[(f64, f64)]) -> Option<f64> {
         b[i].1 = b[i].1.max(b[i - 1].1);
     }
     let total = b[b.len() - 1].1;
-    if !(total > 0.0) || q.is_nan() {
+    if total.is_nan() || total <= 0.0 || q.is_nan() {
         return None;
     }
     let rank = q.clamp(0.0, 1.0) * total;
