@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of the fleet view: latency of GET /fleet/operations against a local
 # VictoriaMetrics holding 24 h of 1 s scrapes of 3 replicas, in one run with
-#   fleet     GET /fleet/operations   (8 instant queries to the engine, all replicas)
+#   fleet     GET /fleet/operations   (3 instant queries to the engine, all replicas)
 #   replica   GET /metrics/operations (the same shape from one replica's own windows)
 # The history is backfilled through VictoriaMetrics' /api/v1/import (examples/
 # fleet_backfill: every series of each replica's real /metrics, one sample per second
@@ -235,7 +235,7 @@ REPORT="$TMP/report"
 {
     echo "=== $STAMP  spacewatch $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo '+dirty src')"
     echo "host: $(nproc) cores, load avg before: $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "engine: $(victoria-metrics --version 2>&1 | head -n1) -search.latencyOffset=1s, scraping $REPLICAS replicas every 1 s"
+    echo "engine: victoria-metrics $(dpkg-query -W -f '${Version}' victoria-metrics 2>/dev/null || echo '?') -search.latencyOffset=1s, scraping $REPLICAS replicas every 1 s"
     echo "history: ${HOURS} h x 1 s x $REPLICAS replicas x $SERIES_PER_REPLICA series = $((HOURS * 3600 * REPLICAS * SERIES_PER_REPLICA)) samples backfilled in ${IMPORT_S} s; engine rows: $ROWS"
     echo "wrk -t1 -cN -d${WRK_DURATION}s --latency (warm-up ${WARMUP}s); $RECENT operations in the 5-minute windows, $SENT in the hour"
     printf '%-8s %4s %9s %8s %9s %9s %9s\n' target conn 'req/s' requests 'p50 ms' 'p90 ms' 'p99 ms'
@@ -258,8 +258,9 @@ done
         T+=("$(curl -sf -o "$TMP/ts.json" -w '%{time_total}' "${BASE[1]}/fleet/timeseries?window=24h&resolution=5m")")
     done
     POINTS="$(jq '[.series.operations_per_second[] | select(. != null)] | length' "$TMP/ts.json")"
-    printf 'timeseries window=24h resolution=5m: %s s (5 sequential requests), %s of 288 points with data\n' \
-        "$(printf '%s ' "${T[@]}")" "$POINTS"
+    ALL="$(jq '.timestamps | length' "$TMP/ts.json")"
+    printf 'timeseries window=24h resolution=5m: %s s (5 sequential requests), %s of %s points with data\n' \
+        "$(printf '%s ' "${T[@]}")" "$POINTS" "$ALL"
 } >>"$REPORT"
 
 cat "$REPORT"

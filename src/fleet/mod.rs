@@ -90,7 +90,7 @@ impl Fleet {
         let started = Instant::now();
         let now = clock.now().as_secs_f64();
         let q = &self.queries;
-        let texts = [q.window_sums(), q.window_rates(), q.replicas(), q.buckets()];
+        let texts = [q.window_sums(), q.replicas(), q.buckets()];
         let all = try_join_all(texts.iter().map(|t| self.client.query(t, now)));
         let result = self.bounded(all).await;
         let answers = self.remember(clock, result)?;
@@ -98,7 +98,6 @@ impl Fleet {
         let mut next = || it.next().map(|a| a.result).unwrap_or_default();
         let answers = operations::Answers {
             sums: next(),
-            rates: next(),
             replicas: next(),
             buckets: next(),
         };

@@ -24,7 +24,6 @@ use crate::telemetry::{OperationType, StatusClass};
 #[derive(Debug, Default)]
 pub struct Answers {
     pub sums: Vec<Sample>,
-    pub rates: Vec<Sample>,
     pub replicas: Vec<Sample>,
     pub buckets: Vec<Sample>,
 }
@@ -118,6 +117,13 @@ fn figures(a: &Answers, window: &str) -> Figures {
     let mut f = Figures::default();
     let of_window = |s: &&Sample| label(s, "window") == Some(window);
     for s in a.sums.iter().filter(of_window) {
+        match label(s, "__name__") {
+            Some(n) if n == N::WindowOperationsPerSecond.as_str() => f.ops_rate = finite(s.value),
+            Some(n) if n == N::WindowTransferredBytesPerSecond.as_str() => {
+                f.bytes_rate = finite(s.value);
+            }
+            _ => {}
+        }
         let Some(i) = label(s, "operation").and_then(OperationType::parse) else {
             continue;
         };
@@ -141,13 +147,6 @@ fn figures(a: &Answers, window: &str) -> Figures {
             Some(n) if n == N::WindowTransferredBytes.as_str() => c.bytes += count(s.value),
             Some(_) => c.duration_us += count(s.value * 1e6),
             None => {}
-        }
-    }
-    for s in a.rates.iter().filter(of_window) {
-        match label(s, "figure") {
-            Some("ops") => f.ops_rate = finite(s.value),
-            Some("bytes") => f.bytes_rate = finite(s.value),
-            _ => {}
         }
     }
     f
@@ -318,6 +317,20 @@ mod tests {
                     ],
                     1.5,
                 ),
+                s(
+                    &[
+                        ("__name__", N::WindowOperationsPerSecond.as_str()),
+                        ("window", "5m"),
+                    ],
+                    0.42,
+                ),
+                s(
+                    &[
+                        ("__name__", N::WindowTransferredBytesPerSecond.as_str()),
+                        ("window", "5m"),
+                    ],
+                    17.5,
+                ),
                 le("GET_OBJECT", "0.0025", 0.0),
                 le("GET_OBJECT", "0.005", 60.0),
                 le("GET_OBJECT", "0.01", 60.0),
@@ -325,10 +338,6 @@ mod tests {
                 le("GET_OBJECT", "+Inf", 100.0),
                 le("LIST_BUCKETS", "0.005", 0.0),
                 le("LIST_BUCKETS", "+Inf", 0.0),
-            ],
-            rates: vec![
-                s(&[("window", "5m"), ("figure", "ops")], 0.42),
-                s(&[("window", "5m"), ("figure", "bytes")], 17.5),
             ],
             replicas: vec![
                 s(

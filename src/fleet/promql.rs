@@ -1,9 +1,8 @@
 //! The PromQL of the fleet view. Every selector is limited to the replicas' scrape job.
 //!
-//! Counts, bytes and durations are sums of the replicas' window gauges (exact as of
-//! each replica's last scrape); rates divide each replica's count by the part of the
-//! window it has been running for, then add up (the fleet's throughput is the sum of
-//! its replicas'); percentiles come from the summed window histograms (interpolated
+//! Counts, bytes, durations and rates are sums of the replicas' window gauges (exact
+//! as of each replica's last scrape; a replica's rate divides by the part of the window
+//! it has been running for, and the fleet's throughput is the sum of its replicas'); percentiles come from the summed window histograms (interpolated
 //! here, see `quantile`). Only the charts (`/fleet/timeseries`) use `rate()`.
 
 use crate::telemetry::prom::MetricName as N;
@@ -36,30 +35,17 @@ impl Queries {
 
     /// Every window family summed over the replicas, told apart by `__name__`:
     /// operations by (window, operation, status_class); bytes, summed durations and the
-    /// latency buckets (`le`) by (window, operation). One scan of the window series.
+    /// latency buckets (`le`) by (window, operation); the replicas' rates by window.
+    /// One scan of the window series.
     pub fn window_sums(&self) -> String {
         let h = N::WindowOperationDurationSeconds.as_str();
         format!(
-            "sum by (__name__, window, operation, status_class, le) ({{__name__=~\"{}|{}|{h}_sum|{h}_bucket\", {}}})",
+            "sum by (__name__, window, operation, status_class, le) ({{__name__=~\"{}|{}|{h}_sum|{h}_bucket|{}|{}\", {}}})",
             N::WindowOperations.as_str(),
             N::WindowTransferredBytes.as_str(),
+            N::WindowOperationsPerSecond.as_str(),
+            N::WindowTransferredBytesPerSecond.as_str(),
             self.job
-        )
-    }
-
-    /// Operations and bytes per second by window, labelled `figure="ops"|"bytes"`.
-    pub fn window_rates(&self) -> String {
-        let covered = self.m(N::WindowCoveredSeconds);
-        let per_replica = |name: N, without: &str| {
-            format!(
-                "sum by (window) (sum without ({without}) ({}) / {covered})",
-                self.m(name)
-            )
-        };
-        format!(
-            "label_replace({}, \"figure\", \"ops\", \"\", \"\") or label_replace({}, \"figure\", \"bytes\", \"\", \"\")",
-            per_replica(N::WindowOperations, "operation, status_class"),
-            per_replica(N::WindowTransferredBytes, "operation"),
         )
     }
 
@@ -152,7 +138,7 @@ mod tests {
     #[test]
     fn the_job_is_escaped_into_every_selector() {
         let q = Queries::new(r#"a"b\c"#, "5m");
-        for text in [q.window_sums(), q.window_rates(), q.replicas(), q.buckets()] {
+        for text in [q.window_sums(), q.replicas(), q.buckets()] {
             assert!(text.contains(r#"job="a\"b\\c""#), "{text}");
         }
         assert!(q.replicas().contains(r#"window="5m""#));

@@ -32,7 +32,8 @@ pub enum MetricName {
     WindowOperations,
     WindowTransferredBytes,
     WindowOperationDurationSeconds,
-    WindowCoveredSeconds,
+    WindowOperationsPerSecond,
+    WindowTransferredBytesPerSecond,
     BucketWindowOperations,
     BucketWindowErrors,
     BucketWindowTransferredBytes,
@@ -68,7 +69,10 @@ impl MetricName {
             Self::WindowOperations => "spacewatch_window_operations",
             Self::WindowTransferredBytes => "spacewatch_window_transferred_bytes",
             Self::WindowOperationDurationSeconds => "spacewatch_window_operation_duration_seconds",
-            Self::WindowCoveredSeconds => "spacewatch_window_covered_seconds",
+            Self::WindowOperationsPerSecond => "spacewatch_window_operations_per_second",
+            Self::WindowTransferredBytesPerSecond => {
+                "spacewatch_window_transferred_bytes_per_second"
+            }
             Self::BucketWindowOperations => "spacewatch_bucket_window_operations",
             Self::BucketWindowErrors => "spacewatch_bucket_window_errors",
             Self::BucketWindowTransferredBytes => "spacewatch_bucket_window_transferred_bytes",
@@ -144,8 +148,11 @@ impl MetricName {
             Self::WindowOperationDurationSeconds => {
                 "The operations in the window by duration, as of this scrape: a gauge histogram (values fall as the window slides). Sum it across replicas and read it with histogram_quantile directly, never through rate() or increase()."
             }
-            Self::WindowCoveredSeconds => {
-                "The part of the window this process has been running for: the divisor of the window's rates."
+            Self::WindowOperationsPerSecond => {
+                "Operations per second over the window, as of this scrape: its operations over the part of it this process has been running for. Summable across replicas."
+            }
+            Self::WindowTransferredBytesPerSecond => {
+                "Request plus response body bytes per second over the window, as of this scrape. Summable across replicas."
             }
             Self::BucketWindowOperations => {
                 "Operations in the last hour, by bucket (capped; the rest under __other__), as of this scrape."

@@ -4,7 +4,7 @@
 //! class, bytes, and the latency distribution — so an engine's `sum()` over replicas is
 //! the fleet's window, exact up to one scrape interval, with no `increase()`
 //! extrapolation. Labels: `window` (3 values), `operation` (10), `status_class` (4), `le`
-//! (16): at most 693 series, whatever the traffic. The operation counts are always all
+//! (16): at most 696 series, whatever the traffic. The operation counts are always all
 //! there (at 0), so sums and dashboards never lack a series; the latency histogram of a
 //! (window, type) without operations is left out — absent adds up as 0, and the engine
 //! reads a third of the series for a typical mix of types. The per-bucket hour window
@@ -35,18 +35,27 @@ pub fn window_descs() -> Vec<Desc> {
         ),
         desc(N::WindowTransferredBytes, &["window", "operation"]),
         desc(N::WindowOperationDurationSeconds, &["window", "operation"]),
-        desc(N::WindowCoveredSeconds, &["window"]),
+        desc(N::WindowOperationsPerSecond, &["window"]),
+        desc(N::WindowTransferredBytesPerSecond, &["window"]),
     ]
 }
 
 /// The window families; every series exists from the first scrape (at 0).
 /// `current` is the length of the current window, which names its `window` label.
 pub fn window_families(windows: &[WindowTallies], current: Duration) -> Vec<MetricFamily> {
-    let (mut ops, mut bytes, mut hists, mut covered) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut ops, mut bytes, mut hists) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut ops_rate, mut bytes_rate) = (Vec::new(), Vec::new());
     for w in windows {
         let name = w.kind.label(current);
-        covered.push((labels(&[("window", &name)]), w.covered.as_secs_f64()));
+        // The rates of the JSON views: over the part of the window this process has
+        // been running for, so a replica started a minute ago is not diluted.
+        let secs = w.covered.as_secs_f64();
+        let (n, b) = w
+            .per_type
+            .iter()
+            .fold((0, 0), |(n, b), t| (n + t.cell.count, b + t.cell.bytes));
+        ops_rate.push((labels(&[("window", &name)]), n as f64 / secs));
+        bytes_rate.push((labels(&[("window", &name)]), b as f64 / secs));
         for (op, t) in OperationType::ALL.iter().zip(&w.per_type) {
             let op = op.as_str();
             for (class, n) in StatusClass::ALL.iter().zip(t.by_class) {
@@ -68,7 +77,8 @@ pub fn window_families(windows: &[WindowTallies], current: Duration) -> Vec<Metr
     let mut families = vec![
         gauges(N::WindowOperations, ops),
         gauges(N::WindowTransferredBytes, bytes),
-        gauges(N::WindowCoveredSeconds, covered),
+        gauges(N::WindowOperationsPerSecond, ops_rate),
+        gauges(N::WindowTransferredBytesPerSecond, bytes_rate),
     ];
     // A family without series cannot be encoded.
     if !hists.is_empty() {
@@ -167,9 +177,14 @@ mod tests {
             line(r#"spacewatch_window_transferred_bytes{window="1h",operation="GET_OBJECT"}"#),
             "50"
         );
+        // 5 operations, 50 bytes, 30 s into the process's life.
         assert_eq!(
-            line(r#"spacewatch_window_covered_seconds{window="5m"}"#),
-            "30"
+            line(r#"spacewatch_window_operations_per_second{window="5m"}"#),
+            (5.0f64 / 30.0).to_string()
+        );
+        assert_eq!(
+            line(r#"spacewatch_window_transferred_bytes_per_second{window="24h"}"#),
+            (50.0f64 / 30.0).to_string()
         );
         let h = "spacewatch_window_operation_duration_seconds";
         let bucket = |le: &str| {
@@ -199,13 +214,16 @@ mod tests {
         // window) has a latency histogram.
         let series = text.lines().filter(|l| !l.starts_with('#')).count();
         let hist = LATENCY_BUCKETS.len() + 3;
-        assert_eq!(series, 3 * OperationType::COUNT * (4 + 1) + 3 + 3 * hist);
+        assert_eq!(
+            series,
+            3 * OperationType::COUNT * (4 + 1) + 3 * 2 + 3 * hist
+        );
         assert!(!text.contains(r#"operation="LIST_BUCKETS",le="#), "{text}");
         // Nothing recorded: no histogram family at all, and the rest still encodes.
         let quiet = render_families(&window_families(
             &Windows::new(Duration::from_secs(300), t0).tallies(t0),
             Duration::from_secs(300),
         ));
-        assert!(!quiet.contains(h) && quiet.contains("spacewatch_window_covered_seconds"));
+        assert!(!quiet.contains(h) && quiet.contains("spacewatch_window_operations_per_second"));
     }
 }
