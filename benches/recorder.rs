@@ -46,7 +46,7 @@ fn operation(i: u64, at: UnixTime) -> Operation {
 }
 
 fn recorder(clock: Arc<dyn Clock>) -> Recorder {
-    let registry = new_registry();
+    let registry = new_registry("bench");
     let log = Arc::new(LogSink::new(
         LogFormat::Human,
         Box::new(sink()),

@@ -36,7 +36,7 @@ fn op(i: u64) -> Operation {
 }
 
 fn sample(o: &Operation) -> Sample {
-    Sample::new(o.operation, o.is_error(), o.bytes_transferred(), o.duration)
+    Sample::new(o.operation, o.status, o.bytes_transferred(), o.duration)
 }
 
 fn benches(c: &mut Criterion) {

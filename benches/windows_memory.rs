@@ -42,12 +42,7 @@ fn fill(per_second: u64, buckets: u64, spread: impl Fn(u64) -> Duration) -> usiz
         for _ in 0..per_second {
             let name = &names[(i % buckets) as usize];
             let op = operation(i, name, spread(i));
-            let sample = Sample::new(
-                op.operation,
-                op.is_error(),
-                op.bytes_transferred(),
-                op.duration,
-            );
+            let sample = Sample::new(op.operation, op.status, op.bytes_transferred(), op.duration);
             w.record(now, &sample);
             b.record(now, name, &op, &sample);
             i += 1;

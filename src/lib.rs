@@ -4,6 +4,7 @@
 //! request → [`server`] (router, request id, auth, rate limit) → [`tenant`] (credentials)
 //! → [`api`] handlers → [`storage`] (SDK tools) → one [`telemetry::Operation`] →
 //! [`telemetry::Recorder`] fan-out (Prometheus, windows, recent log, log lines).
+//! Several replicas add up in a Prometheus-HTTP-API engine, read back by [`fleet`].
 #![forbid(unsafe_code)]
 
 pub mod accesslog;
@@ -11,6 +12,7 @@ pub mod agent;
 pub mod api;
 pub mod config;
 pub mod demo;
+pub mod fleet;
 pub mod mission;
 pub mod run;
 pub mod server;

@@ -27,17 +27,26 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         None
     };
     let bind = settings.bind;
-    let state = build_state(settings, Runtime::production())?;
     let listener = TcpListener::bind(bind)
         .await
         .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     let shutdown = shutdown_signal()?;
+    // The replica's default identity names the port it really got (port 0: any).
+    settings.bound_to(local);
+    let state = build_state(settings, Runtime::production())?;
     let log = Arc::clone(&state.log);
     log.info(&format!(
         "SpaceWatch {} listening on http://{local}",
         env!("CARGO_PKG_VERSION")
     ));
+    if let Some(fleet) = &state.fleet {
+        log.info(&format!(
+            "Fleet view on: /fleet/operations from {} (instance {})",
+            fleet.engine_url(),
+            state.settings.instance_id
+        ));
+    }
     if let Some(store) = &demo {
         announce_demo(&log, store, &args);
     }

@@ -15,7 +15,7 @@ pub async fn health(State(state): State<AppState>) -> Json<Value> {
     let now = state.recorder.now();
     let current = state.recorder.snapshot(WindowKind::Current);
     let status = Health::of(current.all.cell.error_rate_percent());
-    Json(json!({
+    let mut body = json!({
         "ok": true,
         "status": status.as_str(),
         "uptime_seconds": (state.started.elapsed().as_secs_f64() * 10.0).round() / 10.0,
@@ -26,7 +26,11 @@ pub async fn health(State(state): State<AppState>) -> Json<Value> {
         "agent_configured": state.settings.agent.is_some(),
         "storage_metrics": storage_metrics(&current, now),
         "timestamp": now.to_rfc3339(),
-    }))
+    });
+    if let (Some(fleet), Value::Object(m)) = (super::fleet::health(&state), &mut body) {
+        m.insert("fleet".into(), fleet);
+    }
+    Json(body)
 }
 
 pub async fn prometheus(State(state): State<AppState>) -> impl IntoResponse {

@@ -4,6 +4,7 @@
 mod accesslog;
 mod admin;
 mod chat;
+mod fleet;
 mod gateway;
 mod health;
 mod mcp;
@@ -40,6 +41,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/admin/api/mission-control", get(mission::overview))
         .route("/admin/api/timeseries", get(mission::timeseries))
         .route("/admin/api/events", get(mission::events))
+        .route("/fleet/operations", get(fleet::operations))
+        .route("/fleet/timeseries", get(fleet::timeseries))
         .route("/admin/api/{*rest}", any(unknown_admin_route))
         .route_layer(from_fn_with_state(state.clone(), require_admin));
     let s = state;

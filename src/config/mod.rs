@@ -5,6 +5,7 @@
 //! variables, which gives exactly that order. [`Settings`] is the validated result the
 //! rest of the program sees; nothing reads the environment after start-up.
 
+mod fleet;
 mod knobs;
 pub mod redact;
 pub mod secret;
@@ -14,6 +15,7 @@ use std::net::SocketAddr;
 
 use clap::{Parser, Subcommand};
 
+pub use fleet::{FleetArgs, InstanceId, default_instance_id};
 pub use knobs::Knobs;
 pub use redact::redact_url;
 pub use secret::Secret;
@@ -102,6 +104,8 @@ pub struct ServeArgs {
     pub snapshots: SnapshotArgs,
     #[command(flatten)]
     pub knobs: Knobs,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
 }
 
 /// The snapshot scheduler: off unless an interval is given.
@@ -206,6 +210,10 @@ pub struct Settings {
     pub otel: OtelSettings,
     /// Set by `serve --demo` once the demo store runs.
     pub demo: Option<DemoOffer>,
+    /// This replica's `service.instance.id`.
+    pub instance_id: InstanceId,
+    /// The Prometheus-HTTP-API engine of the fleet view (`--prometheus-url`).
+    pub fleet: Option<crate::fleet::EngineConfig>,
 }
 
 /// A configuration value that cannot be used.
@@ -248,6 +256,10 @@ impl Settings {
                 "METRICS_AUTH=bearer needs APP_API_KEY (the bearer token Prometheus sends)".into(),
             ));
         }
+        let mut otel = OtelSettings::from_env();
+        let instance_id =
+            fleet::instance_id(&a.fleet.instance_id, otel.instance_id.take(), a.port)?;
+        otel.instance_id = Some(instance_id.value.clone());
         let agent = non_empty(&a.agent_url).map(|url| AgentSettings {
             url,
             key: non_empty(&a.agent_key).map(Secret::new),
@@ -274,8 +286,10 @@ impl Settings {
                 .filter(|p| !p.is_empty())
                 .collect(),
             knobs: a.knobs.clone(),
-            otel: OtelSettings::from_env(),
+            otel,
             demo: None,
+            instance_id,
+            fleet: fleet::engine(&a.fleet)?,
         })
     }
 
@@ -298,11 +312,17 @@ impl Settings {
     pub fn for_tests() -> Self {
         let args = Cli::parse_from(["spacewatch", "serve", "--host", "127.0.0.1", "--port", "0"]);
         match args.command {
-            Command::Serve(a) => Self {
-                // Tests opt in to export explicitly; the test process's env must not.
-                otel: OtelSettings::disabled(),
-                ..Self::from_args(&a).unwrap_or_else(|e| panic!("{e}"))
-            },
+            Command::Serve(a) => {
+                let s = Self::from_args(&a).unwrap_or_else(|e| panic!("{e}"));
+                Self {
+                    // Tests opt in to export explicitly; the test process's env must not.
+                    otel: OtelSettings {
+                        instance_id: Some(s.instance_id.value.clone()),
+                        ..OtelSettings::disabled()
+                    },
+                    ..s
+                }
+            }
             Command::Setup(_) => unreachable!("parsed a serve command"),
         }
     }

@@ -77,7 +77,7 @@ pub fn build_state(settings: Settings, rt: Runtime) -> Result<AppState, String> 
         .map(crate::tenant::endpoint::normalize)
         .transpose()
         .map_err(|e| e.to_string())?;
-    let registry = new_registry();
+    let registry = new_registry(&settings.instance_id.value);
     let log = Arc::new(LogSink::new(
         settings.log_format,
         rt.log_writer,
@@ -118,7 +118,13 @@ pub fn build_state(settings: Settings, rt: Runtime) -> Result<AppState, String> 
         log.clone(),
         otel.metrics_exporter().into_iter().collect(),
     ));
+    let fleet = settings
+        .fleet
+        .as_ref()
+        .map(|c| crate::fleet::Fleet::new(c, k.current_window()).map(Arc::new))
+        .transpose()?;
     Ok(AppState::new(Inner {
+        fleet,
         counters: AppCounters::register(&registry),
         tenants: TenantDefaults {
             region: settings.region.clone(),

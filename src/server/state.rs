@@ -50,6 +50,8 @@ pub struct Inner {
     pub started: Instant,
     /// Mission Control: HTTP-level figures over every route.
     pub http_stats: crate::mission::HttpStats,
+    /// The fleet view, when an engine is configured (`--prometheus-url`).
+    pub fleet: Option<Arc<crate::fleet::Fleet>>,
 }
 
 impl AppState {

@@ -17,6 +17,7 @@ use super::log::LogSink;
 use super::operation::Operation;
 use super::prom::OperationCounters;
 use super::prom::encode::FnCollector;
+use super::prom::windows;
 use super::recent::{Journal, LogFilter};
 use super::s3::{S3Call, S3Counters, S3Snapshot, S3Window};
 use super::window::{Sample, WindowKind, WindowSnapshot, Windows};
@@ -118,7 +119,7 @@ impl Recorder {
         let weak: Weak<Mutex<Core>> = Arc::downgrade(&core);
         let source: export::Source =
             Box::new(move |n| weak.upgrade().map(|c| c.lock().journal.take_unexported(n)));
-        register_collector(registry, &core, config.bucket_labels);
+        register_collector(registry, &core, config.bucket_labels, clock.clone());
         Self {
             flusher: export::spawn(source, exporters.clone()),
             clock,
@@ -130,12 +131,7 @@ impl Recorder {
     /// Records one completed operation into every sink. It lands in the windows at the
     /// time it ended (`started_at + duration`).
     pub fn record(&self, op: Operation) {
-        let sample = Sample::new(
-            op.operation,
-            op.is_error(),
-            op.bytes_transferred(),
-            op.duration,
-        );
+        let sample = Sample::new(op.operation, op.status, op.bytes_transferred(), op.duration);
         let ended = op.started_at.plus(op.duration);
         let displaced = {
             let mut core = self.core.lock();
@@ -225,20 +221,39 @@ impl Recorder {
     }
 }
 
-/// Exposes the operation counters to the registry; they are copied out under the lock
-/// and encoded outside it.
-fn register_collector(registry: &Registry, core: &Arc<Mutex<Core>>, bucket_labels: bool) {
+/// Exposes the operation counters and the window totals to the registry; they are
+/// copied out under the lock and encoded outside it. `bucket_labels` false
+/// (`MAX_BUCKET_LABELS=0`) leaves every per-bucket family out.
+fn register_collector(
+    registry: &Registry,
+    core: &Arc<Mutex<Core>>,
+    bucket_labels: bool,
+    clock: Arc<dyn Clock>,
+) {
     let weak = Arc::downgrade(core);
     let gather = Box::new(move || match weak.upgrade() {
         Some(core) => {
-            let (counters, s3, buckets) = {
-                let c = core.lock();
-                (c.counters.clone(), c.s3.clone(), c.buckets.counts())
+            let now = clock.now();
+            let (counters, s3, buckets, windows, current, bucket_stats) = {
+                let mut c = core.lock();
+                let windows = c.windows.tallies(now);
+                let bucket_stats = c.buckets.analytics(now);
+                let current = c.windows.current_length();
+                (
+                    c.counters.clone(),
+                    c.s3.clone(),
+                    c.buckets.counts(),
+                    windows,
+                    current,
+                    bucket_stats,
+                )
             };
             let mut families = counters.families();
             families.extend(s3.families());
+            families.extend(windows::window_families(&windows, current));
             if bucket_labels {
                 families.extend(buckets.families());
+                families.extend(windows::bucket_window_families(&bucket_stats));
             }
             families
         }
@@ -246,8 +261,10 @@ fn register_collector(registry: &Registry, core: &Arc<Mutex<Core>>, bucket_label
     });
     let mut descs = OperationCounters::descs();
     descs.extend(S3Counters::descs());
+    descs.extend(windows::window_descs());
     if bucket_labels {
         descs.extend(BucketCountsSnapshot::descs());
+        descs.extend(windows::bucket_window_descs());
     }
     let collector = FnCollector::new(descs, gather);
     if let Err(e) = registry.register(Box::new(collector)) {

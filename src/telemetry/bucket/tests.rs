@@ -22,7 +22,7 @@ fn op(bucket: &str, status: u16) -> (Operation, Sample) {
         request_id: RequestId::new("r").unwrap(),
         trace_id: TraceId::default(),
     };
-    let s = Sample::new(o.operation, o.is_error(), o.bytes_transferred(), o.duration);
+    let s = Sample::new(o.operation, o.status, o.bytes_transferred(), o.duration);
     (o, s)
 }
 

@@ -35,8 +35,13 @@ pub struct OtelSettings {
     pub traces_endpoint: Option<String>,
     pub metrics_endpoint: Option<String>,
     pub service_name: String,
-    /// `OTEL_RESOURCE_ATTRIBUTES` without `service.name` (that is `service_name`).
+    /// `OTEL_RESOURCE_ATTRIBUTES` without `service.name` (that is `service_name`) and
+    /// `service.instance.id` (that is `instance_id`).
     pub resource: Vec<(String, String)>,
+    /// `service.instance.id`: one per replica, so that the metrics of identical replicas
+    /// stay apart (the data model wants one writer per series). The configuration sets
+    /// it (`--instance-id`, default hostname:port); read here from the attributes first.
+    pub instance_id: Option<String>,
     pub sampler: SamplerChoice,
     /// Batch span export: queue bound, batch size, delay between exports.
     pub max_queue: usize,
@@ -64,6 +69,11 @@ impl OtelSettings {
 
     pub fn resource_attributes(&self) -> Vec<KeyValue> {
         std::iter::once(KeyValue::new("service.name", self.service_name.clone()))
+            .chain(
+                self.instance_id
+                    .iter()
+                    .map(|id| KeyValue::new("service.instance.id", id.clone())),
+            )
             .chain(
                 self.resource
                     .iter()
@@ -122,6 +132,10 @@ impl OtelSettings {
             .iter()
             .position(|(k, _)| k == "service.name")
             .map(|i| resource.remove(i).1);
+        let instance_id = resource
+            .iter()
+            .position(|(k, _)| k == "service.instance.id")
+            .map(|i| resource.remove(i).1);
         let service_name = get("OTEL_SERVICE_NAME")
             .or(from_attrs)
             .unwrap_or_else(|| "spacewatch".to_string());
@@ -149,6 +163,7 @@ impl OtelSettings {
             metrics_endpoint,
             service_name,
             resource,
+            instance_id,
             sampler,
             max_queue,
             max_batch,
@@ -291,6 +306,19 @@ mod tests {
             ("OTEL_SERVICE_NAME", "b"),
         ]);
         assert_eq!(s.service_name, "b");
+        let s = with(&[(
+            "OTEL_RESOURCE_ATTRIBUTES",
+            "service.instance.id=replica-7,team=ops",
+        )]);
+        assert_eq!(s.instance_id.as_deref(), Some("replica-7"));
+        assert_eq!(s.resource, vec![("team".into(), "ops".into())]);
+        let attrs = s.resource_attributes();
+        assert!(
+            attrs
+                .iter()
+                .any(|kv| kv.key.as_str() == "service.instance.id"
+                    && kv.value.as_str() == "replica-7")
+        );
         let bad = with(&[("OTEL_RESOURCE_ATTRIBUTES", "ok=1,broken")]);
         assert!(bad.resource.is_empty());
         assert_eq!(bad.warnings.len(), 1);

@@ -5,7 +5,9 @@
 //! [`FnCollector`] copies them out and builds the families here.
 
 use prometheus::core::{Collector, Desc};
-use prometheus::proto::{Bucket, Counter, Histogram, LabelPair, Metric, MetricFamily, MetricType};
+use prometheus::proto::{
+    Bucket, Counter, Gauge, Histogram, LabelPair, Metric, MetricFamily, MetricType,
+};
 
 use super::{LATENCY_BUCKETS, MetricName};
 
@@ -40,6 +42,11 @@ impl Hist {
 
     pub fn count(&self) -> u64 {
         self.count
+    }
+
+    /// A histogram from per-bucket counts (not cumulative), the total and the sum.
+    pub fn from_parts(counts: [u64; LATENCY_BUCKETS.len()], count: u64, sum: f64) -> Self {
+        Self { counts, count, sum }
     }
 
     fn to_proto(self) -> Histogram {
@@ -105,7 +112,7 @@ pub fn gauges(name: MetricName, series: Vec<(Vec<LabelPair>, f64)>) -> MetricFam
     let metrics = series
         .into_iter()
         .map(|(l, v)| {
-            let mut g = prometheus::proto::Gauge::default();
+            let mut g = Gauge::default();
             g.set_value(v);
             let mut m = Metric::from_label(l);
             m.set_gauge(g);

@@ -10,6 +10,7 @@ mod app;
 pub mod encode;
 mod names;
 mod operations;
+pub mod windows;
 
 pub use app::{AppCounters, AppEvent, Refusal};
 pub use names::MetricName;
@@ -25,8 +26,11 @@ pub const LATENCY_BUCKETS: [f64; 15] = [
 /// The content type of the text exposition format.
 pub const TEXT_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
-/// Creates the registry with the process collector and build info.
-pub fn new_registry() -> Registry {
+/// Creates the registry with the process collector and build info. `instance_id` is this
+/// replica's `service.instance.id`: the build-info series is the one place it appears as
+/// a label (`service_instance_id`), so `spacewatch_build_info` joins a scrape target's
+/// `instance` to the replica's identity without growing any other series.
+pub fn new_registry(instance_id: &str) -> Registry {
     let registry = Registry::new();
     #[cfg(target_os = "linux")]
     {
@@ -34,8 +38,12 @@ pub fn new_registry() -> Registry {
         // Registration only fails on a duplicate, impossible in a fresh registry.
         let _ = registry.register(Box::new(pc));
     }
-    if let Ok(info) = prometheus::IntGaugeVec::new(MetricName::BuildInfo.opts(), &["version"]) {
-        info.with_label_values(&[env!("CARGO_PKG_VERSION")]).set(1);
+    if let Ok(info) = prometheus::IntGaugeVec::new(
+        MetricName::BuildInfo.opts(),
+        &["version", "service_instance_id"],
+    ) {
+        info.with_label_values(&[env!("CARGO_PKG_VERSION"), instance_id])
+            .set(1);
         let _ = registry.register(Box::new(info));
     }
     registry

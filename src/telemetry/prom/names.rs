@@ -43,6 +43,16 @@ pub enum MetricName {
     OtelSpansDroppedTotal,
     OtelSpansExportedTotal,
     BuildInfo,
+    WindowOperations,
+    WindowTransferredBytes,
+    WindowOperationDurationSeconds,
+    WindowOperationsPerSecond,
+    WindowTransferredBytesPerSecond,
+    BucketWindowOperations,
+    BucketWindowErrors,
+    BucketWindowTransferredBytes,
+    BucketWindowDurationSeconds,
+    BucketWindowP95Seconds,
 }
 
 impl MetricName {
@@ -88,6 +98,18 @@ impl MetricName {
             Self::OtelSpansDroppedTotal => "spacewatch_otel_spans_dropped_total",
             Self::OtelSpansExportedTotal => "spacewatch_otel_spans_exported_total",
             Self::BuildInfo => "spacewatch_build_info",
+            Self::WindowOperations => "spacewatch_window_operations",
+            Self::WindowTransferredBytes => "spacewatch_window_transferred_bytes",
+            Self::WindowOperationDurationSeconds => "spacewatch_window_operation_duration_seconds",
+            Self::WindowOperationsPerSecond => "spacewatch_window_operations_per_second",
+            Self::WindowTransferredBytesPerSecond => {
+                "spacewatch_window_transferred_bytes_per_second"
+            }
+            Self::BucketWindowOperations => "spacewatch_bucket_window_operations",
+            Self::BucketWindowErrors => "spacewatch_bucket_window_errors",
+            Self::BucketWindowTransferredBytes => "spacewatch_bucket_window_transferred_bytes",
+            Self::BucketWindowDurationSeconds => "spacewatch_bucket_window_duration_seconds",
+            Self::BucketWindowP95Seconds => "spacewatch_bucket_window_p95_seconds",
         }
     }
 
@@ -186,7 +208,39 @@ impl MetricName {
                 "Spans not delivered to the OTLP collector: queue full (collector slow or down) or export failed."
             }
             Self::OtelSpansExportedTotal => "Spans the OTLP collector accepted.",
-            Self::BuildInfo => "Build information; always 1.",
+            Self::BuildInfo => {
+                "Build information and this replica's service.instance.id; always 1."
+            }
+            Self::WindowOperations => {
+                "Operations in the window (5m, 1h, 24h) as of this scrape, by operation type and status class: exact, and summable across replicas. A gauge: never rate() it."
+            }
+            Self::WindowTransferredBytes => {
+                "Request plus response body bytes of the operations in the window, as of this scrape."
+            }
+            Self::WindowOperationDurationSeconds => {
+                "The operations in the window by duration, as of this scrape: a gauge histogram (values fall as the window slides). Sum it across replicas and read it with histogram_quantile directly, never through rate() or increase()."
+            }
+            Self::WindowOperationsPerSecond => {
+                "Operations per second over the window, as of this scrape: its operations over the part of it this process has been running for. Summable across replicas."
+            }
+            Self::WindowTransferredBytesPerSecond => {
+                "Request plus response body bytes per second over the window, as of this scrape. Summable across replicas."
+            }
+            Self::BucketWindowOperations => {
+                "Operations in the last hour, by bucket (capped; the rest under __other__), as of this scrape."
+            }
+            Self::BucketWindowErrors => {
+                "Operations with status >= 400 in the last hour, by bucket, as of this scrape."
+            }
+            Self::BucketWindowTransferredBytes => {
+                "Request plus response body bytes in the last hour, by bucket, as of this scrape."
+            }
+            Self::BucketWindowDurationSeconds => {
+                "Summed duration of the operations in the last hour, by bucket, as of this scrape."
+            }
+            Self::BucketWindowP95Seconds => {
+                "95th percentile duration of the operations in the last hour, by bucket (sketch, 1 % relative error); not summable: the fleet view takes the largest."
+            }
         }
     }
 

@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 use super::ring::Slot;
-use crate::telemetry::operation::OperationType;
+use crate::telemetry::operation::{OperationType, StatusClass, is_error_status};
+use crate::telemetry::prom::LATENCY_BUCKETS;
 use crate::telemetry::sketch::{Sketch, bin_index};
 
 /// What the windows need from one operation.
@@ -11,23 +12,35 @@ use crate::telemetry::sketch::{Sketch, bin_index};
 pub struct Sample {
     pub operation: OperationType,
     pub error: bool,
+    pub class: StatusClass,
     pub bytes: u64,
     pub duration: Duration,
     /// The sketch bin of `duration`, computed once for the six sketches it goes into.
     pub(crate) bin: i32,
+    /// The latency bucket of `duration` (index into `LATENCY_BUCKETS`; its length when
+    /// above the largest bound), computed once for the three windows.
+    pub(crate) le: u8,
 }
 
 impl Sample {
-    pub fn new(operation: OperationType, error: bool, bytes: u64, duration: Duration) -> Self {
-        let bin = bin_index(duration.as_secs_f64() * 1000.0);
+    /// A sample of an operation that answered `status`.
+    pub fn new(operation: OperationType, status: u16, bytes: u64, duration: Duration) -> Self {
+        let secs = duration.as_secs_f64();
         Self {
             operation,
-            error,
+            error: is_error_status(status),
+            class: StatusClass::of(status),
             bytes,
             duration,
-            bin,
+            bin: bin_index(secs * 1000.0),
+            le: latency_bucket(secs) as u8,
         }
     }
+}
+
+/// The index of the first latency bound at or above `seconds` (the `le` rule).
+pub fn latency_bucket(seconds: f64) -> usize {
+    LATENCY_BUCKETS.partition_point(|b| *b < seconds)
 }
 
 /// Exact counters: operations, errors, bytes and summed duration (µs).
@@ -77,6 +90,85 @@ impl Cell {
 impl Slot for Cell {
     fn reset(&mut self) {
         *self = Cell::default();
+    }
+}
+
+/// Number of latency bounds; a window histogram has one more bucket, `+Inf`.
+pub const LATENCY_BOUNDS: usize = LATENCY_BUCKETS.len();
+
+/// One slot's exact counters of one operation type: the [`Cell`], the status classes
+/// it does not split, and the latency histogram over `LATENCY_BUCKETS`. Counts within a
+/// slot (at most a minute) fit `u32`; the merged [`Tally`] counts in `u64`.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct SlotTally {
+    cell: Cell,
+    redirects: u32,
+    server_errors: u32,
+    /// Per bucket, not cumulative; the operations above the largest bound are the rest.
+    le: [u32; LATENCY_BOUNDS],
+}
+
+impl SlotTally {
+    #[inline]
+    pub(crate) fn add(&mut self, s: &Sample) {
+        self.cell.add(s);
+        match s.class {
+            StatusClass::Redirect => self.redirects = self.redirects.saturating_add(1),
+            StatusClass::ServerError => self.server_errors = self.server_errors.saturating_add(1),
+            StatusClass::Success | StatusClass::ClientError => {}
+        }
+        if let Some(c) = self.le.get_mut(usize::from(s.le)) {
+            *c = c.saturating_add(1);
+        }
+    }
+
+    pub(crate) fn cell(&self) -> &Cell {
+        &self.cell
+    }
+}
+
+impl Slot for SlotTally {
+    fn reset(&mut self) {
+        *self = SlotTally::default();
+    }
+}
+
+/// A window's exact counters of one operation type: operations by status class and
+/// the latency histogram, besides the [`Cell`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub cell: Cell,
+    /// Indexed by [`StatusClass::index`].
+    pub by_class: [u64; StatusClass::ALL.len()],
+    /// Operations per latency bucket (not cumulative), one per `LATENCY_BUCKETS` bound;
+    /// those above the largest bound are `cell.count` minus their sum.
+    pub le: [u64; LATENCY_BOUNDS],
+}
+
+impl Tally {
+    pub(crate) fn merge_slot(&mut self, s: &SlotTally) {
+        self.cell.merge(&s.cell);
+        let (r, se) = (u64::from(s.redirects), u64::from(s.server_errors));
+        self.by_class[StatusClass::Redirect.index()] += r;
+        self.by_class[StatusClass::ServerError.index()] += se;
+        // Errors are 4xx and 5xx (status ≥ 400); success is everything else.
+        self.by_class[StatusClass::ClientError.index()] += s.cell.errors.saturating_sub(se);
+        self.by_class[StatusClass::Success.index()] +=
+            s.cell.count.saturating_sub(s.cell.errors + r);
+        self.le
+            .iter_mut()
+            .zip(&s.le)
+            .for_each(|(t, c)| *t += u64::from(*c));
+    }
+
+    /// Adds another tally (to form the all-types row).
+    pub fn merge(&mut self, o: &Tally) {
+        self.cell.merge(&o.cell);
+        self.by_class
+            .iter_mut()
+            .zip(&o.by_class)
+            .for_each(|(t, c)| *t += c);
+        self.le.iter_mut().zip(&o.le).for_each(|(t, c)| *t += c);
     }
 }
 

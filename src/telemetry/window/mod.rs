@@ -12,8 +12,8 @@ mod ring;
 
 use std::time::Duration;
 
-pub(crate) use cell::SlotSketch;
-pub use cell::{Cell, Sample};
+pub use cell::{Cell, LATENCY_BOUNDS, Sample, Tally, latency_bucket};
+pub(crate) use cell::{SlotSketch, SlotTally};
 pub(crate) use ring::{Ring, Slot};
 
 use cell::PerType;
@@ -65,6 +65,17 @@ impl TypeStats {
     }
 }
 
+/// One window's exact counters per operation type, read at one moment (no sketches:
+/// what a scrape exports).
+#[derive(Debug, Clone)]
+pub struct WindowTallies {
+    pub kind: WindowKind,
+    pub length: Duration,
+    /// The part of the window SpaceWatch has been running for.
+    pub covered: Duration,
+    pub per_type: [Tally; OperationType::COUNT],
+}
+
 /// One window, read at one moment.
 #[derive(Debug, Clone)]
 pub struct WindowSnapshot {
@@ -91,7 +102,7 @@ impl WindowSnapshot {
 struct Window {
     kind: WindowKind,
     length: Duration,
-    counts: Ring<PerType<Cell>>,
+    counts: Ring<PerType<SlotTally>>,
     sketches: Ring<PerType<SlotSketch>>,
 }
 
@@ -125,7 +136,10 @@ impl Window {
         self.sketches.advance(now);
         let mut cells = [Cell::default(); OperationType::COUNT];
         for slot in self.counts.slots() {
-            cells.iter_mut().zip(&slot.0).for_each(|(c, s)| c.merge(s));
+            cells
+                .iter_mut()
+                .zip(&slot.0)
+                .for_each(|(c, s)| c.merge(s.cell()));
         }
         let mut sketches: [Sketch; OperationType::COUNT] = Default::default();
         for slot in self.sketches.slots() {
@@ -141,10 +155,31 @@ impl Window {
         WindowSnapshot {
             kind: self.kind,
             length: self.length,
-            covered: running_for.clamp(Duration::from_secs(1), self.length),
+            covered: self.covered(running_for),
             per_type,
             all: TypeStats::from_parts(all_cell, &all_sketch),
         }
+    }
+
+    fn tallies(&mut self, now: UnixTime, running_for: Duration) -> WindowTallies {
+        self.counts.advance(now);
+        let mut per_type = [Tally::default(); OperationType::COUNT];
+        for slot in self.counts.slots() {
+            per_type
+                .iter_mut()
+                .zip(&slot.0)
+                .for_each(|(t, s)| t.merge_slot(s));
+        }
+        WindowTallies {
+            kind: self.kind,
+            length: self.length,
+            covered: self.covered(running_for),
+            per_type,
+        }
+    }
+
+    fn covered(&self, running_for: Duration) -> Duration {
+        running_for.clamp(Duration::from_secs(1), self.length)
     }
 
     fn heap_bytes(&self) -> usize {
@@ -193,6 +228,16 @@ impl Windows {
             WindowKind::Hour => self.hour.snapshot(now, running_for),
             WindowKind::Day => self.day.snapshot(now, running_for),
         }
+    }
+
+    /// The exact counters of the three windows (current, hour, day) at `now`.
+    pub fn tallies(&mut self, now: UnixTime) -> [WindowTallies; 3] {
+        let running_for = now.since(self.started);
+        [
+            self.current.tallies(now, running_for),
+            self.hour.tallies(now, running_for),
+            self.day.tallies(now, running_for),
+        ]
     }
 
     /// Heap memory held by every window and sketch.

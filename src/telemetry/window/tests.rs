@@ -3,7 +3,12 @@ use super::*;
 const T0: u64 = 1_700_000_400; // a multiple of 3600 s: slot boundaries line up
 
 fn sample(op: OperationType, error: bool, ms: u64) -> Sample {
-    Sample::new(op, error, 100, Duration::from_millis(ms))
+    Sample::new(
+        op,
+        if error { 500 } else { 200 },
+        100,
+        Duration::from_millis(ms),
+    )
 }
 
 fn at(secs: u64) -> UnixTime {
@@ -107,5 +112,50 @@ fn memory_does_not_grow_with_the_rate() {
     assert!(
         high <= low + low / 10,
         "10x the rate: {low} -> {high} bytes"
+    );
+}
+
+#[test]
+fn tallies_split_status_classes_and_latencies_exactly_and_slide() {
+    let mut w = Windows::new(Duration::from_secs(300), at(T0));
+    let op = OperationType::PutObject;
+    // 8 operations per status class at T0, latencies from 0.3 ms to 297 s.
+    let statuses = [200, 204, 301, 304, 404, 403, 500, 503];
+    let mut expect_le = [0u64; LATENCY_BOUNDS];
+    let mut n = 0u64;
+    for (i, status) in statuses.iter().cycle().take(32).enumerate() {
+        let d = Duration::from_micros(300 + 9_973 * (i as u64).pow(3));
+        w.record(at(T0), &Sample::new(op, *status, 1, d));
+        if let Some(c) = expect_le.get_mut(latency_bucket(d.as_secs_f64())) {
+            *c += 1;
+        }
+        n += 1;
+    }
+    // One more, two minutes later: it outlives the others in the current window.
+    w.record(
+        at(T0 + 120),
+        &Sample::new(op, 200, 1, Duration::from_millis(1)),
+    );
+    let [cur, hour, day] = w.tallies(at(T0 + 200));
+    let t = cur.per_type[op.index()];
+    assert_eq!(t.cell.count, n + 1);
+    assert_eq!(t.by_class, [8 + 1, 8, 8, 8]);
+    assert_eq!(t.by_class.iter().sum::<u64>(), t.cell.count);
+    assert_eq!(t.by_class[2] + t.by_class[3], t.cell.errors);
+    expect_le[latency_bucket(0.001)] += 1;
+    assert_eq!(t.le, expect_le);
+    assert_eq!(hour.per_type[op.index()], t);
+    assert_eq!(day.per_type[op.index()], t);
+    assert_eq!(cur.covered, Duration::from_secs(200));
+    // The current window lets go of T0's operations after 300 s; the hour keeps them.
+    let [cur, hour, _] = w.tallies(at(T0 + 300));
+    assert_eq!(cur.per_type[op.index()].cell.count, 1);
+    assert_eq!(cur.per_type[op.index()].by_class, [1, 0, 0, 0]);
+    assert_eq!(hour.per_type[op.index()].cell.count, n + 1);
+    // The tallies and the snapshot agree.
+    let snap = w.snapshot(WindowKind::Hour, at(T0 + 300));
+    assert_eq!(
+        snap.per_type[op.index()].cell,
+        hour.per_type[op.index()].cell
     );
 }

@@ -1,0 +1,67 @@
+//! Fleet endpoints: `/fleet/operations` and `/fleet/timeseries`, answered by the
+//! Prometheus-HTTP-API engine that scrapes every replica (see [`crate::fleet`]).
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use http::StatusCode;
+use serde_json::Value;
+
+use crate::fleet::{Fleet, FleetError, RangeRequest};
+use crate::server::AppState;
+use crate::server::error::{ApiError, ApiResult};
+use crate::server::query::Params;
+
+const NOT_CONFIGURED: &str = "The fleet view is not configured: start SpaceWatch with \
+--prometheus-url URL (or SPACEWATCH_PROMETHEUS_URL) naming a Prometheus-compatible engine \
+(Prometheus, VictoriaMetrics, Thanos, Mimir) that scrapes every replica's /metrics";
+
+fn configured(state: &AppState) -> ApiResult<Arc<Fleet>> {
+    state
+        .fleet
+        .clone()
+        .ok_or_else(|| ApiError::service_unavailable(NOT_CONFIGURED))
+}
+
+/// An engine that is slow is a 504; one that is away or answers an error, a 502.
+fn engine_error(e: FleetError) -> ApiError {
+    let status = if e.is_timeout() {
+        StatusCode::GATEWAY_TIMEOUT
+    } else {
+        StatusCode::BAD_GATEWAY
+    };
+    ApiError::new(status, e.to_string())
+}
+
+pub async fn operations(State(state): State<AppState>) -> ApiResult<Json<Value>> {
+    let fleet = configured(&state)?;
+    let view = fleet
+        .operations(state.recorder.clock().as_ref())
+        .await
+        .map_err(engine_error)?;
+    Ok(Json(Value::Object(view)))
+}
+
+pub async fn timeseries(State(state): State<AppState>, params: Params) -> ApiResult<Json<Value>> {
+    let fleet = configured(&state)?;
+    let req = RangeRequest::parse(params.get("window"), params.get("resolution"))
+        .map_err(ApiError::bad_request)?;
+    let view = fleet
+        .timeseries(state.recorder.clock().as_ref(), &req)
+        .await
+        .map_err(engine_error)?;
+    Ok(Json(Value::Object(view)))
+}
+
+/// The `fleet` object of `/health`: present only when the fleet view is configured.
+pub fn health(state: &AppState) -> Option<Value> {
+    let mut v = state.fleet.as_ref()?.health();
+    if let Value::Object(m) = &mut v {
+        m.insert(
+            "instance_id".into(),
+            state.settings.instance_id.value.clone().into(),
+        );
+    }
+    Some(v)
+}

@@ -1,0 +1,267 @@
+//! Flags of the fleet view (`--prometheus-*`) and of this replica's identity
+//! (`--instance-id`), validated into [`EngineConfig`] and [`InstanceId`].
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use super::{ConfigError, Secret, Settings, non_empty};
+use crate::fleet::{EngineAuth, EngineConfig};
+
+/// `spacewatch serve` flags of the fleet view; each has an environment variable too.
+#[derive(Debug, Clone, clap::Args)]
+pub struct FleetArgs {
+    /// Base URL of a Prometheus-HTTP-API engine (Prometheus, VictoriaMetrics, Thanos,
+    /// Mimir) scraping every replica; turns on /fleet/operations and /fleet/timeseries.
+    /// Userinfo in the URL (https://user:pass@host) is used as basic auth.
+    #[arg(long, env = "SPACEWATCH_PROMETHEUS_URL")]
+    pub prometheus_url: Option<String>,
+    /// Basic-auth user name for the engine.
+    #[arg(long, env = "SPACEWATCH_PROMETHEUS_USERNAME")]
+    pub prometheus_username: Option<String>,
+    /// Basic-auth password for the engine.
+    #[arg(long, env = "SPACEWATCH_PROMETHEUS_PASSWORD", hide_env_values = true)]
+    pub prometheus_password: Option<String>,
+    /// Bearer token for the engine (instead of basic auth).
+    #[arg(
+        long,
+        env = "SPACEWATCH_PROMETHEUS_BEARER_TOKEN",
+        hide_env_values = true
+    )]
+    pub prometheus_bearer_token: Option<String>,
+    /// Longest wait for the engine's answers, seconds (then 504).
+    #[arg(
+        long,
+        env = "SPACEWATCH_PROMETHEUS_TIMEOUT_SEC",
+        default_value_t = 10.0
+    )]
+    pub prometheus_timeout_sec: f64,
+    /// The scrape job (the `job` label) of the SpaceWatch replicas in the engine.
+    #[arg(long, env = "SPACEWATCH_PROMETHEUS_JOB", default_value = "spacewatch")]
+    pub prometheus_job: String,
+    /// This replica's OpenTelemetry `service.instance.id` (default: hostname:port).
+    #[arg(long, env = "SPACEWATCH_INSTANCE_ID")]
+    pub instance_id: Option<String>,
+}
+
+/// This replica's `service.instance.id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstanceId {
+    pub value: String,
+    /// Named by the operator (flag, env or `OTEL_RESOURCE_ATTRIBUTES`), not defaulted.
+    pub explicit: bool,
+}
+
+impl std::fmt::Display for InstanceId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.value)
+    }
+}
+
+/// `hostname:port`: stable across restarts of one replica, distinct between replicas
+/// on one machine (ports) and across machines or containers (hostnames).
+pub fn default_instance_id(port: u16) -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok().filter(|h| !h.is_empty()))
+        .unwrap_or_else(|| "localhost".to_string());
+    format!("{host}:{port}")
+}
+
+/// The instance id from the flag, else `OTEL_RESOURCE_ATTRIBUTES`, else the default.
+pub(super) fn instance_id(
+    flag: &Option<String>,
+    from_otel: Option<String>,
+    port: u16,
+) -> Result<InstanceId, ConfigError> {
+    match non_empty(flag).or(from_otel) {
+        Some(v) if v.len() > 128 || v.chars().any(char::is_control) => Err(ConfigError(
+            "SPACEWATCH_INSTANCE_ID must be at most 128 printable characters".into(),
+        )),
+        Some(value) => Ok(InstanceId {
+            value,
+            explicit: true,
+        }),
+        None => Ok(InstanceId {
+            value: default_instance_id(port),
+            explicit: false,
+        }),
+    }
+}
+
+/// The engine configuration, when `--prometheus-url` is set.
+pub(super) fn engine(a: &FleetArgs) -> Result<Option<EngineConfig>, ConfigError> {
+    let Some(raw) = non_empty(&a.prometheus_url) else {
+        return Ok(None);
+    };
+    let bad = |why: &str| ConfigError(format!("SPACEWATCH_PROMETHEUS_URL {why}"));
+    let mut url = url::Url::parse(&raw).map_err(|_| bad("is not a URL"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(bad("must be an http:// or https:// URL with a host"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("must not have a query string or fragment"));
+    }
+    // Credentials in the URL become basic auth and leave the URL, which is then safe
+    // to print and to show in `source`.
+    let from_url = (!url.username().is_empty()).then(|| {
+        let user = crate::telemetry::otel::percent_decode(url.username())
+            .unwrap_or_else(|| url.username().to_string());
+        let pass = url
+            .password()
+            .map(|p| crate::telemetry::otel::percent_decode(p).unwrap_or_else(|| p.to_string()));
+        (user, pass)
+    });
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    let bearer = non_empty(&a.prometheus_bearer_token);
+    let user = non_empty(&a.prometheus_username);
+    let password = non_empty(&a.prometheus_password);
+    let basic = match (user, from_url) {
+        (Some(u), _) => Some((u, password)),
+        (None, Some((u, p))) => Some((u, p.or(password))),
+        (None, None) if password.is_some() => {
+            return Err(ConfigError(
+                "SPACEWATCH_PROMETHEUS_PASSWORD needs SPACEWATCH_PROMETHEUS_USERNAME".into(),
+            ));
+        }
+        (None, None) => None,
+    };
+    let auth = match (basic, bearer) {
+        (Some(_), Some(_)) => {
+            return Err(ConfigError(
+                "give the engine either basic auth or a bearer token, not both".into(),
+            ));
+        }
+        (Some((user, pass)), None) => EngineAuth::Basic {
+            user,
+            password: pass.map(Secret::new),
+        },
+        (None, Some(token)) => EngineAuth::Bearer(Secret::new(token)),
+        (None, None) => EngineAuth::None,
+    };
+    let t = a.prometheus_timeout_sec;
+    if !(t.is_finite() && t > 0.0 && t <= 300.0) {
+        return Err(ConfigError(
+            "SPACEWATCH_PROMETHEUS_TIMEOUT_SEC must be a number of seconds in (0, 300]".into(),
+        ));
+    }
+    let job = a.prometheus_job.trim().to_string();
+    if job.is_empty() || job.len() > 200 || job.chars().any(char::is_control) {
+        return Err(ConfigError(
+            "SPACEWATCH_PROMETHEUS_JOB must be 1-200 printable characters".into(),
+        ));
+    }
+    Ok(Some(EngineConfig {
+        url,
+        auth,
+        timeout: Duration::from_secs_f64(t),
+        job,
+    }))
+}
+
+impl Settings {
+    /// Once the listener is bound: a defaulted instance id takes the real port (it was
+    /// the configured one, 0 for "any free port").
+    pub fn bound_to(&mut self, addr: SocketAddr) {
+        if !self.instance_id.explicit {
+            self.instance_id.value = default_instance_id(addr.port());
+            self.otel.instance_id = Some(self.instance_id.value.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::config::{Cli, Command};
+
+    fn args(extra: &[&str]) -> FleetArgs {
+        let mut argv = vec!["spacewatch", "serve"];
+        argv.extend_from_slice(extra);
+        match Cli::parse_from(argv).command {
+            Command::Serve(a) => a.fleet,
+            Command::Setup(_) => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn off_without_a_url() {
+        assert!(engine(&args(&[])).unwrap().is_none());
+    }
+
+    #[test]
+    fn userinfo_becomes_basic_auth_and_leaves_the_url() {
+        let e = engine(&args(&[
+            "--prometheus-url",
+            "https://ops:p%40ss@prom.example:9090/prefix",
+        ]))
+        .unwrap()
+        .unwrap();
+        assert_eq!(e.url.as_str(), "https://prom.example:9090/prefix");
+        match &e.auth {
+            EngineAuth::Basic { user, password } => {
+                assert_eq!(user, "ops");
+                assert_eq!(password.as_ref().unwrap().expose(), "p@ss");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(e.job, "spacewatch");
+        assert_eq!(e.timeout, Duration::from_secs(10));
+        assert!(!format!("{e:?}").contains("p@ss"));
+    }
+
+    #[test]
+    fn bearer_token_and_the_checks() {
+        let e = engine(&args(&[
+            "--prometheus-url",
+            "http://vm:8428",
+            "--prometheus-bearer-token",
+            "tok",
+            "--prometheus-timeout-sec",
+            "2.5",
+            "--prometheus-job",
+            "sw-fleet",
+        ]))
+        .unwrap()
+        .unwrap();
+        assert!(matches!(&e.auth, EngineAuth::Bearer(t) if t.expose() == "tok"));
+        assert_eq!(e.timeout, Duration::from_millis(2500));
+        assert_eq!(e.job, "sw-fleet");
+        for bad in [
+            vec!["--prometheus-url", "ftp://x"],
+            vec!["--prometheus-url", "not a url"],
+            vec!["--prometheus-url", "http://x/?token=1"],
+            vec![
+                "--prometheus-url",
+                "http://x",
+                "--prometheus-timeout-sec",
+                "0",
+            ],
+            vec![
+                "--prometheus-url",
+                "http://u:p@x",
+                "--prometheus-bearer-token",
+                "t",
+            ],
+            vec!["--prometheus-url", "http://x", "--prometheus-password", "p"],
+        ] {
+            let err = engine(&args(&bad)).unwrap_err().to_string();
+            assert!(!err.contains("u:p"), "{err}");
+        }
+    }
+
+    #[test]
+    fn instance_id_flag_then_otel_then_host_and_port() {
+        let id = instance_id(&Some("replica-a".into()), Some("otel".into()), 1).unwrap();
+        assert_eq!((id.value.as_str(), id.explicit), ("replica-a", true));
+        let id = instance_id(&None, Some("from-otel".into()), 1).unwrap();
+        assert_eq!(id.value, "from-otel");
+        let id = instance_id(&None, None, 8123).unwrap();
+        assert!(id.value.ends_with(":8123") && !id.explicit, "{id}");
+        assert!(instance_id(&Some("a\nb".into()), None, 1).is_err());
+    }
+}

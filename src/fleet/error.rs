@@ -1,0 +1,76 @@
+//! What can go wrong between a replica and the engine.
+
+use std::time::Duration;
+
+/// Longest engine-supplied text kept in an error (an HTML error page of a proxy, say).
+const MAX_TEXT: usize = 300;
+
+/// A failed fleet query.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum FleetError {
+    /// Nothing answered: connection refused, DNS, TLS, a connection cut mid-answer.
+    #[error("the metrics engine at {url} cannot be reached: {reason}")]
+    Unreachable { url: String, reason: String },
+    /// No complete answer within the query timeout (ours, or the engine's own).
+    #[error("the metrics engine at {url} did not answer within {}s", .timeout.as_secs_f64())]
+    Timeout { url: String, timeout: Duration },
+    /// The engine answered with an error (`"status": "error"`, or a non-2xx status).
+    #[error("the metrics engine at {url} answered {status} ({error_type}): {message}")]
+    Engine {
+        url: String,
+        status: u16,
+        error_type: String,
+        message: String,
+    },
+    /// The answer is not the Prometheus HTTP API's shape.
+    #[error(
+        "the metrics engine at {url} answered something that is not the Prometheus HTTP API: {reason}"
+    )]
+    BadResponse { url: String, reason: String },
+}
+
+impl FleetError {
+    /// Whether the engine was too slow (a 504) rather than broken or away (a 502).
+    pub fn is_timeout(&self) -> bool {
+        match self {
+            Self::Timeout { .. } => true,
+            // Prometheus answers its own query timeout with 503 and errorType "timeout".
+            Self::Engine { error_type, .. } => error_type == "timeout",
+            _ => false,
+        }
+    }
+}
+
+/// `s` cut to [`MAX_TEXT`] characters.
+pub(crate) fn capped(s: &str) -> String {
+    let s = s.trim();
+    match s.char_indices().nth(MAX_TEXT) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_timeouts_are_timeouts_and_texts_are_capped() {
+        let e = FleetError::Engine {
+            url: "u".into(),
+            status: 503,
+            error_type: "timeout".into(),
+            message: "query timed out".into(),
+        };
+        assert!(e.is_timeout());
+        let e = FleetError::Engine {
+            url: "u".into(),
+            status: 400,
+            error_type: "bad_data".into(),
+            message: "x".into(),
+        };
+        assert!(!e.is_timeout());
+        let long = "é".repeat(1000);
+        assert_eq!(capped(&long).chars().count(), MAX_TEXT + 1);
+    }
+}

@@ -1,0 +1,66 @@
+//! `replicas` of `/fleet/operations`: every scrape target of the job, up or not, with its
+//! last scrape, its current-window operations and its `service.instance.id`.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use super::operations::{count, label, unix};
+use super::wire::Sample;
+
+/// One replica as the engine sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replica {
+    pub instance: String,
+    pub service_instance_id: Option<String>,
+    pub up: bool,
+    pub operations_current: u64,
+    pub last_scrape: Option<f64>,
+}
+
+/// The replicas, sorted by instance.
+pub fn replicas(samples: &[Sample]) -> Vec<Replica> {
+    let mut by: BTreeMap<String, Replica> = BTreeMap::new();
+    for s in samples {
+        let Some(instance) = label(s, "instance") else {
+            continue;
+        };
+        let r = by.entry(instance.to_string()).or_insert_with(|| Replica {
+            instance: instance.to_string(),
+            service_instance_id: None,
+            up: false,
+            operations_current: 0,
+            last_scrape: None,
+        });
+        match label(s, "figure") {
+            Some("up") => r.up = s.value == 1.0,
+            Some("scraped") => r.last_scrape = Some(s.value),
+            Some("ops") => r.operations_current = count(s.value),
+            Some("info") => {
+                r.service_instance_id = label(s, "service_instance_id")
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_string);
+            }
+            _ => {}
+        }
+    }
+    by.into_values().collect()
+}
+
+/// The `replicas` list; the operations key names the current window (`operations_5m`).
+pub fn json(replicas: &[Replica], current_label: &str, now: f64) -> Value {
+    let list: Vec<Value> = replicas
+        .iter()
+        .map(|r| {
+            json!({
+                "instance": r.instance,
+                "service_instance_id": r.service_instance_id,
+                "up": r.up,
+                format!("operations_{current_label}"): r.operations_current,
+                "last_scrape": r.last_scrape.map(|t| unix(t).to_rfc3339()),
+                "last_scrape_age_seconds": r.last_scrape.map(|t| ((now - t).max(0.0) * 1000.0).round() / 1000.0),
+            })
+        })
+        .collect();
+    Value::Array(list)
+}
