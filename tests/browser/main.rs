@@ -8,6 +8,11 @@
 mod driver;
 mod server;
 
+mod fleet;
+/// The fleet harness's real engine (tests/fleet), for the health panel's fleet switch.
+#[path = "../fleet/support.rs"]
+#[allow(dead_code)]
+mod fleet_support;
 mod health;
 mod mission;
 mod storage;

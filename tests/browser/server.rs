@@ -20,6 +20,11 @@ pub struct Options {
     pub admin_key: bool,
     /// `None`: the demo store; `Some(url)`: a storage endpoint of the test's choosing.
     pub endpoint: Option<String>,
+    /// The fleet engine's base URL (`--prometheus-url`), if any.
+    pub fleet_engine: Option<String>,
+    /// The wall clock instead of the test's `ManualClock` (an engine scraping the server
+    /// lives in real time).
+    pub real_clock: bool,
 }
 
 impl Default for Options {
@@ -28,6 +33,8 @@ impl Default for Options {
             refresh_sec: 30,
             admin_key: false,
             endpoint: None,
+            fleet_engine: None,
+            real_clock: false,
         }
     }
 }
@@ -83,8 +90,21 @@ impl TestServer {
         if o.admin_key {
             s.api_key = Some(Secret::new(ADMIN_KEY));
         }
+        if let Some(url) = &o.fleet_engine {
+            s.fleet = Some(spacewatch::fleet::EngineConfig {
+                url: url::Url::parse(url).unwrap(),
+                auth: spacewatch::fleet::EngineAuth::None,
+                timeout: std::time::Duration::from_secs(5),
+                job: "spacewatch".into(),
+            });
+        }
+        let server_clock: Arc<dyn Clock> = if o.real_clock {
+            Arc::new(SystemClock)
+        } else {
+            clock.clone()
+        };
         let runtime = Runtime {
-            clock: clock.clone(),
+            clock: server_clock,
             log_writer: Box::new(std::io::sink()),
         };
         let (tx, rx) = oneshot::channel::<()>();

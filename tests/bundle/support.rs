@@ -210,7 +210,30 @@ pub async fn mixed_traffic(base: &str) -> u64 {
         operations += u64::from(status != 401);
         expect(base, method, path, secret, body, status).await;
     }
-    operations
+    // The demo's access logs and a snapshot: the access-log families and the bucket
+    // gauges the dashboard's access-log row reads.
+    let logs = reqwest::Client::new()
+        .get(format!("{base}/metrics/top-ips?source_bucket=demo-assets"))
+        .header("X-Spaces-Key", KEY)
+        .header("X-Spaces-Secret", SECRET)
+        .header("X-Log-Bucket", "demo-logs")
+        .header("X-Log-Prefix", "access-logs/")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logs.status(), 200, "top IPs of the demo logs");
+    let snapshot = reqwest::Client::new()
+        .post(format!("{base}/metrics/snapshot?source_bucket=demo-assets"))
+        .header("X-Spaces-Key", KEY)
+        .header("X-Spaces-Secret", SECRET)
+        .header("X-Log-Bucket", "demo-logs")
+        .header("X-Log-Prefix", "access-logs/")
+        .header("X-Metrics-Bucket", "demo-metrics")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(snapshot.status(), 200, "a snapshot of demo-assets");
+    operations + 2
 }
 
 /// `n` successful tool calls.

@@ -1,6 +1,10 @@
 // The Storage Operations Health panel: `GET /health` → `storage_metrics`, every N
 // seconds, on the Refresh button, with the time of the last refresh, an empty state
 // and a visible error state (the last figures stay, marked stale).
+//
+// When the server has a fleet engine (`/health` → `fleet.configured`), a switch shows
+// the same figures for the whole fleet: `GET /fleet/operations` → `current_5m`, with the
+// admin key Mission Control keeps for this tab.
 
 import { getJSON, explain } from './api.js';
 import { byId, el, setValue, showAlert, fillRows } from './dom.js';
@@ -9,6 +13,40 @@ import * as fmt from './format.js';
 let inFlight = null;
 let again = false;
 let lastGood = null;
+let scope = 'replica';
+
+const ADMIN_KEY = 'spacewatch.admin-key';
+
+/** Health by the error rate, as the server decides it (healthy < 5 %, degraded ≤ 10 %). */
+function statusOf(rate) {
+  if (rate < 5) return 'healthy';
+  return rate <= 10 ? 'degraded' : 'unhealthy';
+}
+
+/** `/health`, or in fleet scope the fleet's figures in `/health`'s shape. */
+async function figures() {
+  const health = await getJSON('/health');
+  const fleetOn = Boolean(health.fleet && health.fleet.configured);
+  byId('health-scope').hidden = !fleetOn;
+  if (scope !== 'fleet' || !fleetOn) {
+    byId('health-fleet').hidden = true;
+    return health;
+  }
+  const key = sessionStorage.getItem(ADMIN_KEY);
+  const fleet = await getJSON('/fleet/operations', { headers: key ? { 'X-API-Key': key } : {} })
+    .catch((err) => {
+      if (err.status === 401) {
+        throw new Error('The fleet view needs the admin key: set it once in Mission Control (/admin) for this tab');
+      }
+      throw err;
+    });
+  const up = (fleet.replicas || []).filter((r) => r.up).length;
+  const note = byId('health-fleet');
+  note.hidden = false;
+  note.textContent = `Fleet: ${up} of ${(fleet.replicas || []).length} replicas up, from ${fleet.source.engine_url}.`;
+  const m = fleet.current_5m;
+  return { ...health, status: statusOf(m.error_rate_percent), storage_metrics: m, timestamp: fleet.timestamp };
+}
 
 function setStatus(status) {
   const node = byId('health-status');
@@ -62,7 +100,8 @@ export function refreshHealth() {
   const button = byId('health-refresh');
   button.disabled = true;
   panel.setAttribute('aria-busy', 'true');
-  inFlight = getJSON('/health')
+  panel.dataset.scope = scope;
+  inFlight = figures()
     .then((health) => {
       render(health);
       document.dispatchEvent(new CustomEvent('health', { detail: health }));
@@ -98,6 +137,12 @@ export function refreshHealth() {
 export function startHealth(seconds) {
   byId('refresh-interval').textContent = fmt.interval(seconds);
   byId('health-refresh').addEventListener('click', () => refreshHealth());
+  for (const radio of document.querySelectorAll('input[name="health-scope"]')) {
+    radio.addEventListener('change', () => {
+      scope = radio.value;
+      refreshHealth();
+    });
+  }
   document.addEventListener('storage-read', () => refreshHealth());
   refreshHealth();
   setInterval(refreshHealth, seconds * 1000);
