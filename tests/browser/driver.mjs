@@ -30,7 +30,7 @@ function freshLog() {
 
 function watch(p) {
   p.on('request', (r) => {
-    log.requests.push({ url: r.url(), method: r.method(), type: r.resourceType(), headers: r.headers(), status: null });
+    log.requests.push({ url: r.url(), method: r.method(), type: r.resourceType(), headers: r.headers(), postData: r.postData(), status: null });
   });
   p.on('response', async (resp) => {
     const url = resp.url();

@@ -8,6 +8,7 @@
 mod driver;
 mod server;
 
+mod chat;
 mod fleet;
 /// The fleet harness's real engine (tests/fleet), for the health panel's fleet switch.
 #[path = "../fleet/support.rs"]
@@ -15,4 +16,9 @@ mod fleet;
 mod fleet_support;
 mod health;
 mod mission;
+/// The scripted chat-completions server of the assistant tests (the one stand-in the
+/// standard allows: the remote model).
+#[path = "../service/agent/model.rs"]
+#[allow(dead_code)]
+mod model;
 mod storage;

@@ -25,6 +25,8 @@ pub struct Options {
     /// The wall clock instead of the test's `ManualClock` (an engine scraping the server
     /// lives in real time).
     pub real_clock: bool,
+    /// The chat-completions endpoint of the assistant (`DO_AGENT_URL`), if any.
+    pub agent_url: Option<String>,
 }
 
 impl Default for Options {
@@ -35,6 +37,7 @@ impl Default for Options {
             endpoint: None,
             fleet_engine: None,
             real_clock: false,
+            agent_url: None,
         }
     }
 }
@@ -89,6 +92,13 @@ impl TestServer {
         s.demo = Some(DemoOffer::new(DEMO_KEY, DEMO_SECRET));
         if o.admin_key {
             s.api_key = Some(Secret::new(ADMIN_KEY));
+        }
+        if let Some(url) = &o.agent_url {
+            s.agent = Some(spacewatch::config::AgentSettings {
+                url: url.clone(),
+                key: Some(Secret::new("browser-agent-key-0123456789")),
+                model: Some("test-model".into()),
+            });
         }
         if let Some(url) = &o.fleet_engine {
             s.fleet = Some(spacewatch::fleet::EngineConfig {
