@@ -77,7 +77,8 @@ async fn scenario(kind: Kind) {
     let mut engine = Engine::start(kind, port, &targets);
     engine.wait_up(3).await;
 
-    // Uneven traffic: 5, 2 and 1 rounds of ten requests, three of each ten failing.
+    // Uneven traffic: 5, 2 and 1 rounds of ten requests, two of each ten failing and
+    // one refused before admission.
     let mut truth = Truth::default();
     let mut own_truth = Vec::new();
     for (i, rounds) in [5, 2, 1].into_iter().enumerate() {
