@@ -6,7 +6,8 @@
 //! recorded when its response body ends or is dropped; error responses (small) are read
 //! to name the error, and their XML is passed on for S3 clients to parse. Every upstream
 //! wait — for response headers, for the next piece of a body — gives up after
-//! `S3_TIMEOUT_SEC` without progress.
+//! `S3_TIMEOUT_SEC` without progress; when the storage was waiting for upload bytes the
+//! client did not send, the silence was the client's (408), not the storage's (504).
 //!
 //! Failures are [`StorageError`]s (a status and a secret-free text); the HTTP layer turns
 //! them into JSON answers.
