@@ -12,6 +12,7 @@ mod access_logs;
 mod admin_auth_and_headers;
 mod agent;
 mod bad_input;
+mod bad_input_sweep;
 mod conservation;
 mod disconnects;
 mod errors;

@@ -69,10 +69,12 @@ pub async fn send(addr: &str, head: &[u8], body: &[u8], limit: Duration) -> Opti
         }
     };
     tokio::time::timeout(limit, read).await.ok()?;
-    parse(&got)
+    parse(&got, head.starts_with(b"HEAD "))
 }
 
-fn parse(raw: &[u8]) -> Option<RawResponse> {
+/// `no_body`: the answer to a HEAD request, whose length headers describe a body that
+/// is not sent.
+fn parse(raw: &[u8], no_body: bool) -> Option<RawResponse> {
     let end = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
     let head = std::str::from_utf8(&raw[..end]).ok()?;
     let mut lines = head.split("\r\n");
@@ -88,7 +90,9 @@ fn parse(raw: &[u8]) -> Option<RawResponse> {
         body: Vec::new(),
         truncated: false,
     };
-    if r.header("transfer-encoding") == Some("chunked") {
+    if no_body {
+        r.body = rest.to_vec();
+    } else if r.header("transfer-encoding") == Some("chunked") {
         (r.body, r.truncated) = dechunk(rest);
     } else if let Some(len) = r.header("content-length") {
         let len: usize = len.parse().ok()?;
