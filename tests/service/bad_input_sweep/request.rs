@@ -1,0 +1,137 @@
+//! The requests of the sweep: every route with a valid request's method, target and
+//! credentials, and a builder that sets any header to any bytes.
+
+use crate::support::{KEY, SECRET};
+
+pub const ADMIN_KEY: &str = "sweep-admin-key-0123456789";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// No credentials needed.
+    Public,
+    /// `Authorization: Bearer <APP_API_KEY>` (`METRICS_AUTH=bearer`).
+    Bearer,
+    /// `X-API-Key`.
+    Admin,
+    /// The tenant's storage credentials.
+    Tenant,
+}
+
+/// Every route of `src/api/mod.rs`, with a valid request's method, target and auth.
+pub const ROUTES: &[(&str, &str, Auth)] = &[
+    ("GET", "/health", Auth::Public),
+    ("GET", "/metrics", Auth::Bearer),
+    ("GET", "/metrics/operations", Auth::Admin),
+    ("GET", "/logs/operations", Auth::Admin),
+    ("GET", "/stats", Auth::Admin),
+    ("GET", "/admin/api/anything", Auth::Admin),
+    ("GET", "/tools/buckets", Auth::Tenant),
+    ("GET", "/tools/list-all?bucket=alpha", Auth::Tenant),
+    ("GET", "/tools/storage-summary?bucket=alpha", Auth::Tenant),
+    ("GET", "/tools/top-largest?bucket=alpha", Auth::Tenant),
+    ("GET", "/tools/recent-objects?bucket=alpha", Auth::Tenant),
+    ("POST", "/validate-credentials", Auth::Tenant),
+    ("GET", "/s3", Auth::Tenant),
+    ("GET", "/s3/", Auth::Tenant),
+    ("GET", "/s3/alpha", Auth::Tenant),
+    ("GET", "/s3/alpha/", Auth::Tenant),
+    ("GET", "/s3/alpha/dir/obj-0000", Auth::Tenant),
+    ("HEAD", "/s3/alpha/dir/obj-0000", Auth::Tenant),
+    ("PUT", "/s3/alpha/sweep.bin", Auth::Tenant),
+    ("DELETE", "/s3/alpha/sweep-gone.bin", Auth::Tenant),
+];
+
+#[derive(Debug, Clone)]
+pub struct Req {
+    pub method: Vec<u8>,
+    pub target: Vec<u8>,
+    pub headers: Vec<(String, Vec<u8>)>,
+    pub body: Vec<u8>,
+}
+
+impl Req {
+    /// The valid request of a route.
+    pub fn of(method: &str, target: &str, auth: Auth) -> Self {
+        let mut r = Req {
+            method: method.as_bytes().to_vec(),
+            target: target.as_bytes().to_vec(),
+            headers: Vec::new(),
+            body: Vec::new(),
+        };
+        match auth {
+            Auth::Public => {}
+            Auth::Bearer => r.set("Authorization", format!("Bearer {ADMIN_KEY}")),
+            Auth::Admin => r.set("X-API-Key", ADMIN_KEY),
+            Auth::Tenant => {
+                r.set("X-Spaces-Key", KEY);
+                r.set("X-Spaces-Secret", SECRET);
+            }
+        }
+        if method == "PUT" || method == "POST" {
+            r.set("Content-Length", "0");
+        }
+        r
+    }
+
+    pub fn set(&mut self, name: &str, value: impl AsRef<[u8]>) {
+        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        self.headers.push((name.into(), value.as_ref().to_vec()));
+    }
+
+    pub fn without(mut self, name: &str) -> Self {
+        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        self
+    }
+
+    pub fn with(mut self, name: &str, value: impl AsRef<[u8]>) -> Self {
+        self.set(name, value);
+        self
+    }
+
+    /// Adds a header, keeping any of the same name.
+    pub fn also(mut self, name: &str, value: impl AsRef<[u8]>) -> Self {
+        self.headers.push((name.into(), value.as_ref().to_vec()));
+        self
+    }
+
+    pub fn target(mut self, target: impl AsRef<[u8]>) -> Self {
+        self.target = target.as_ref().to_vec();
+        self
+    }
+
+    pub fn method(mut self, method: &str) -> Self {
+        self.method = method.as_bytes().to_vec();
+        self
+    }
+
+    /// Adds `extra` to the query string.
+    pub fn query(self, extra: &str) -> Self {
+        let sep = if self.target.contains(&b'?') {
+            "&"
+        } else {
+            "?"
+        };
+        let mut t = self.target.clone();
+        t.extend_from_slice(format!("{sep}{extra}").as_bytes());
+        self.target(t)
+    }
+
+    /// A body with its true Content-Length.
+    pub fn body(mut self, body: Vec<u8>) -> Self {
+        self.set("Content-Length", body.len().to_string());
+        self.body = body;
+        self
+    }
+
+    pub fn head(&self, host: &str) -> Vec<u8> {
+        let mut h = self.method.clone();
+        h.push(b' ');
+        h.extend_from_slice(&self.target);
+        h.extend_from_slice(format!(" HTTP/1.1\r\nHost: {host}").as_bytes());
+        for (n, v) in &self.headers {
+            h.extend_from_slice(format!("\r\n{n}: ").as_bytes());
+            h.extend_from_slice(v);
+        }
+        h
+    }
+}
