@@ -6,7 +6,7 @@
 //!
 //! ```text
 //! cargo run --release --example soak -- --base http://127.0.0.1:8000 \
-//!     [--duration 300] [--warmup 60] [--rate 50] [--pid PID] [--max-in-flight 64] \
+//!     [--duration 300] [--warmup 90] [--rate 50] [--pid PID] [--max-in-flight 64] \
 //!     [--key K --secret S] [--admin-key KEY]
 //! ```
 //!
@@ -29,7 +29,7 @@ fn parse_args() -> Result<Config, String> {
     let mut c = Config {
         base: String::new(),
         duration: Duration::from_secs(300),
-        warmup: Duration::from_secs(60),
+        warmup: Duration::from_secs(90),
         rate: 50.0,
         key: "SPACEWATCHDEMOKEY000".into(),
         secret: "spacewatch-demo-secret-key".into(),

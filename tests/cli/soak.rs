@@ -22,7 +22,7 @@ async fn a_30_second_soak_counts_exactly_and_keeps_memory_flat() {
         dir.path(),
         &[
             ("RATE_LIMIT_RPS", "0"),
-            ("MAX_STORAGE_METRICS_SAMPLES", "5000"),
+            ("MAX_STORAGE_METRICS_SAMPLES", "4096"),
         ],
     );
     let rate = 90.0;
