@@ -143,113 +143,6 @@ fn generic_cases(method: &str, target: &str, auth: Auth) -> Vec<Case> {
     cases
 }
 
-/// Every query parameter of every route, out of range or malformed.
-fn parameter_cases() -> Vec<Case> {
-    use Expect::*;
-    let mut cases = Vec::new();
-    let admin = |t: &str| Req::of("GET", t, Auth::Admin);
-    let tool = |t: &str| Req::of("GET", t, Auth::Tenant);
-    let logs = [
-        "limit=0",
-        "limit=1001",
-        "limit=-5",
-        "limit=abc",
-        "limit=99999999999999999999",
-        "limit=1e3",
-        "min_duration_ms=-1",
-        "min_duration_ms=NaN",
-        "min_duration_ms=inf",
-        "min_duration_ms=1e999",
-        "min_duration_ms=abc",
-        "operation_type=FOO",
-        "operation_type=%FF",
-        "status=maybe",
-        "bucket=Not_A_Bucket",
-        "bucket=..",
-        "bucket=%00abc",
-        "bucket=a",
-    ];
-    for q in logs {
-        cases.push(case(
-            format!("/logs/operations?{q}"),
-            admin(&format!("/logs/operations?{q}")),
-            Refused,
-        ));
-    }
-    let buckets = ["", "..", "A", "a", "%2F", "%FF%FE", "alpha%00", "x.y..z"];
-    for tool_path in [
-        "list-all",
-        "storage-summary",
-        "top-largest",
-        "recent-objects",
-    ] {
-        let path = format!("/tools/{tool_path}");
-        cases.push(case(format!("{path} without bucket"), tool(&path), Refused));
-        for b in buckets {
-            let t = format!("{path}?bucket={b}");
-            cases.push(case(t.clone(), tool(&t), Refused));
-        }
-        let long = format!("{path}?bucket={}", "b".repeat(64));
-        cases.push(case(long.clone(), tool(&long), Refused));
-        let prefix = format!("{path}?bucket=alpha&prefix={}", "%FF".repeat(700));
-        cases.push(case(format!("{path} 2 KB bad prefix"), tool(&prefix), Any));
-    }
-    for (path, max) in [("top-largest", 50), ("recent-objects", 200)] {
-        for l in [
-            "0".to_string(),
-            (max + 1).to_string(),
-            "-1".into(),
-            "abc".into(),
-            "1e2".into(),
-            "99999999999999999999".into(),
-        ] {
-            let t = format!("/tools/{path}?bucket=alpha&limit={l}");
-            cases.push(case(t.clone(), tool(&t), Refused));
-        }
-    }
-    // ListObjectsV2: SpaceWatch refuses parameters it does not pass on; the store judges
-    // the values of the ones it does.
-    for q in ["acl", "uploads", "policy=1", "versions", "delete"] {
-        let t = format!("/s3/alpha?{q}");
-        cases.push(case(t.clone(), tool(&t), Refused));
-    }
-    for q in [
-        "max-keys=-1",
-        "max-keys=abc",
-        "max-keys=99999999999999999999",
-        "list-type=3",
-        "encoding-type=bogus",
-        "continuation-token=%FF%FE",
-        "fetch-owner=maybe",
-        "start-after=%FF",
-        "delimiter=%00",
-        "prefix=%FF",
-    ] {
-        let t = format!("/s3/alpha?{q}");
-        cases.push(case(t.clone(), tool(&t), Any));
-    }
-    for q in [
-        "acl",
-        "uploads",
-        "partNumber=1",
-        "uploadId=x",
-        "tagging",
-        "torrent",
-    ] {
-        let t = format!("/s3/alpha/dir/obj-0000?{q}");
-        cases.push(case(t.clone(), tool(&t), Refused));
-    }
-    for q in [
-        "versionId=%FF",
-        "response-content-type=%0D%0AX-Evil:%201",
-        "response-expires=never",
-    ] {
-        let t = format!("/s3/alpha/dir/obj-0000?{q}");
-        cases.push(case(t.clone(), tool(&t), Any));
-    }
-    cases
-}
-
 /// Ranges the store judges (passed on, never a 5xx).
 fn range_cases() -> Vec<Case> {
     let get = || Req::of("GET", "/s3/alpha/dir/obj-0000", Auth::Tenant);
@@ -419,7 +312,7 @@ pub fn all() -> Vec<Case> {
         .iter()
         .flat_map(|(m, t, a)| generic_cases(m, t, *a))
         .collect();
-    cases.extend(parameter_cases());
+    cases.extend(super::params::all());
     cases.extend(range_cases());
     cases.extend(chunked_cases());
     cases.extend(path_cases());

@@ -10,6 +10,7 @@
 //! still answers a normal request. Violations are collected and reported together.
 
 mod cases;
+mod params;
 mod request;
 
 use std::sync::Arc;

@@ -39,6 +39,31 @@ pub const ROUTES: &[(&str, &str, Auth)] = &[
     ("HEAD", "/s3/alpha/dir/obj-0000", Auth::Tenant),
     ("PUT", "/s3/alpha/sweep.bin", Auth::Tenant),
     ("DELETE", "/s3/alpha/sweep-gone.bin", Auth::Tenant),
+    ("GET", "/logs/access/files", Auth::Tenant),
+    (
+        "GET",
+        "/logs/access/read?key=access-logs/none.log",
+        Auth::Tenant,
+    ),
+    ("GET", "/logs/access/search", Auth::Tenant),
+    (
+        "GET",
+        "/logs/access/object-audit?object_key=dir/obj-0000",
+        Auth::Tenant,
+    ),
+    ("GET", "/logs/access/hot-prefixes", Auth::Tenant),
+    ("GET", "/logs/access/request-metrics", Auth::Tenant),
+    ("GET", "/metrics/top-ips", Auth::Tenant),
+    ("GET", "/plots/top-ips.png", Auth::Tenant),
+    (
+        "POST",
+        "/metrics/snapshot?source_bucket=alpha",
+        Auth::Tenant,
+    ),
+    ("POST", "/trigger-snapshot-all", Auth::Tenant),
+    ("GET", "/metrics/sources", Auth::Tenant),
+    ("GET", "/metrics/series?source_bucket=alpha", Auth::Tenant),
+    ("GET", "/metrics/aggregate-series", Auth::Tenant),
 ];
 
 #[derive(Debug, Clone)]
@@ -65,6 +90,9 @@ impl Req {
             Auth::Tenant => {
                 r.set("X-Spaces-Key", KEY);
                 r.set("X-Spaces-Secret", SECRET);
+                // Where the access-log and snapshot routes look (both exist, empty).
+                r.set("X-Log-Bucket", "beta");
+                r.set("X-Metrics-Bucket", "gamma");
             }
         }
         if method == "PUT" || method == "POST" {
