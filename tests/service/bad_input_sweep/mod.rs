@@ -10,6 +10,7 @@
 //! still answers a normal request. Violations are collected and reported together.
 
 mod cases;
+mod model;
 mod params;
 mod request;
 
@@ -82,23 +83,34 @@ fn violation(c: &Case, r: &RawResponse) -> Option<String> {
     None
 }
 
-async fn sweep_harness() -> Harness {
-    Harness::start_with(
-        |s| {
+/// The server under the sweep, with an admin key, the bearer-protected /metrics and an
+/// agent whose model is the stand-in of `model` (aborted when the harness is dropped).
+async fn sweep_harness() -> (Harness, tokio::task::JoinHandle<()>) {
+    let (model_url, model) = model::start().await;
+    let h = Harness::start_with(
+        move |s| {
+            s.agent = Some(spacewatch::config::AgentSettings {
+                url: model_url,
+                key: Some(spacewatch::config::Secret::new("sk-sweep-model-key-0000")),
+                model: Some("sweep-model".into()),
+            });
             s.api_key = Some(spacewatch::config::Secret::new(ADMIN_KEY));
             s.metrics_auth = spacewatch::config::MetricsAuth::Bearer;
             s.knobs.s3_timeout_sec = TIMEOUT_SEC;
+            // Also the longest pause allowed inside a /chat or /mcp body.
+            s.knobs.header_read_timeout_sec = TIMEOUT_SEC;
             // Wrong keys are part of the sweep; the lock-out is tested elsewhere.
             s.knobs.admin_key_failure_burst = 1_000_000;
         },
         Arc::new(SystemClock),
     )
-    .await
+    .await;
+    (h, model)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_input_on_every_route_gets_a_4xx_json_answer() {
-    let h = sweep_harness().await;
+    let (h, _model) = sweep_harness().await;
     let addr = h.base.trim_start_matches("http://").to_string();
     let cases = cases::all();
     let mut bad = Vec::new();
@@ -139,7 +151,7 @@ async fn hostile_input_on_every_route_gets_a_4xx_json_answer() {
 /// within `S3_TIMEOUT_SEC`, recorded as such, nothing stored — not a storage timeout.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_upload_short_of_its_length_is_408_not_a_storage_timeout() {
-    let h = sweep_harness().await;
+    let (h, _model) = sweep_harness().await;
     let addr = h.base.trim_start_matches("http://").to_string();
     let req = Req::of("PUT", "/s3/alpha/short.bin", Auth::Tenant).with("Content-Length", "1000");
     let started = std::time::Instant::now();
@@ -169,4 +181,38 @@ async fn an_upload_short_of_its_length_is_408_not_a_storage_timeout() {
         .send()
         .await;
     assert!(head.is_err(), "nothing stored");
+}
+
+/// A /chat or /mcp body short of its Content-Length is given up after the allowed pause
+/// (`HEADER_READ_TIMEOUT_SEC`): a 400 that says so, not a connection held forever —
+/// and a body the client broke is a 400 too, not the 500 MCP's transport makes of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chat_or_mcp_body_that_stops_is_a_400_within_the_pause() {
+    let (h, _model) = sweep_harness().await;
+    let addr = h.base.trim_start_matches("http://").to_string();
+    let pause = Duration::from_secs_f64(TIMEOUT_SEC);
+    for target in ["/chat", "/mcp"] {
+        let req = Req::of("POST", target, Auth::Tenant).with("Content-Length", "1000");
+        let started = std::time::Instant::now();
+        let r = raw_http::send(&addr, &req.head(&addr), br#"{"message": "#, LIMIT)
+            .await
+            .unwrap_or_else(|| panic!("{target}: no answer"));
+        let took = started.elapsed();
+        assert_eq!(r.status, 400, "{target}: {}", r.text());
+        let detail = r.detail().unwrap_or_default();
+        assert!(
+            detail.contains("no request body data"),
+            "{target}: {detail}"
+        );
+        assert!(took >= pause && took < pause * 3, "{target}: took {took:?}");
+    }
+    // Chunked framing that breaks off: the body fails, and MCP must not call it a 500.
+    let req = Req::of("POST", "/mcp", Auth::Tenant)
+        .without("Content-Length")
+        .with("Transfer-Encoding", "chunked");
+    let r = raw_http::send(&addr, &req.head(&addr), b"zz\r\n{}\r\n", LIMIT)
+        .await
+        .expect("an answer");
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert!(r.detail().is_some(), "{}", r.text());
 }

@@ -64,7 +64,27 @@ pub const ROUTES: &[(&str, &str, Auth)] = &[
     ("GET", "/metrics/sources", Auth::Tenant),
     ("GET", "/metrics/series?source_bucket=alpha", Auth::Tenant),
     ("GET", "/metrics/aggregate-series", Auth::Tenant),
+    ("POST", "/chat", Auth::Tenant),
+    ("POST", "/mcp", Auth::Tenant),
+    ("GET", "/", Auth::Public),
+    ("GET", "/dashboard", Auth::Public),
+    ("GET", "/config", Auth::Public),
+    ("GET", "/admin", Auth::Public),
+    ("GET", "/static/app.css", Auth::Public),
+    ("GET", "/api/ui-config", Auth::Public),
 ];
+
+/// The body of a valid request to `target`, with its content type (none for most).
+fn valid_body(target: &str) -> Option<(&'static str, &'static str)> {
+    match target {
+        "/chat" => Some(("application/json", r#"{"message": "How big is alpha?"}"#)),
+        "/mcp" => Some((
+            "application/json",
+            r#"{"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}}"#,
+        )),
+        _ => None,
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Req {
@@ -95,10 +115,14 @@ impl Req {
                 r.set("X-Metrics-Bucket", "gamma");
             }
         }
-        if method == "PUT" || method == "POST" {
-            r.set("Content-Length", "0");
+        if target == "/mcp" {
+            r.set("Accept", "application/json, text/event-stream");
         }
-        r
+        match valid_body(target) {
+            Some((ct, body)) => r.with("Content-Type", ct).body(body.as_bytes().to_vec()),
+            None if method == "PUT" || method == "POST" => r.with("Content-Length", "0"),
+            None => r,
+        }
     }
 
     pub fn set(&mut self, name: &str, value: impl AsRef<[u8]>) {
