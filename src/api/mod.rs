@@ -19,6 +19,7 @@ use axum::routing::{MethodRouter, any, delete, get, head, post, put};
 
 use crate::server::AppState;
 use crate::server::admin_auth::{require_admin, require_metrics_auth};
+use crate::server::body_guard;
 use crate::server::error::ApiError;
 use crate::server::operation::storage_route;
 use crate::server::rate_limit::{limit_api, limit_gateway};
@@ -113,6 +114,7 @@ fn agent_routes(s: &AppState) -> Router<AppState> {
             storage_route(post(chat::chat), s, Op::AiQuery, "/chat"),
         )
         .merge(mcp)
+        .route_layer(from_fn_with_state(s.clone(), body_guard::guard))
         .route_layer(from_fn_with_state(s.clone(), limit_api))
 }
 

@@ -71,7 +71,8 @@ pub struct Knobs {
     /// Open client connections at most; at the cap, new clients wait to be accepted.
     #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 1024)]
     pub max_connections: usize,
-    /// Seconds a client has to send a whole request head once it started one.
+    /// Seconds a client has to send a whole request head once it started one (and the
+    /// longest pause inside a /chat or /mcp request body).
     #[arg(long, env = "HEADER_READ_TIMEOUT_SEC", default_value_t = 10.0)]
     pub header_read_timeout_sec: f64,
     /// Seconds an idle keep-alive connection (or a new one without a request) stays open.

@@ -7,6 +7,7 @@
 //! refused request never becomes an operation.
 
 pub mod admin_auth;
+pub mod body_guard;
 pub mod client_ip;
 pub mod error;
 pub mod http_stats;

@@ -10,4 +10,5 @@ mod process;
 mod readme;
 mod serve;
 mod setup;
+mod soak;
 mod streaming;

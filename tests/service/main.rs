@@ -1,8 +1,10 @@
 //! Integration tests of the core service against a real S3 server (s3s-fs) over the
 //! network. One test binary: the modules share the harness in `support`.
 
+mod fault_proxy;
 #[path = "../common/otlp.rs"]
 mod otlp;
+mod raw_http;
 mod support;
 
 mod access_limits;
@@ -10,9 +12,11 @@ mod access_logs;
 mod admin_auth_and_headers;
 mod agent;
 mod bad_input;
+mod bad_input_sweep;
 mod conservation;
 mod disconnects;
 mod errors;
+mod faults;
 mod gateway;
 mod hardening;
 mod isolation;

@@ -6,7 +6,8 @@
 //! recorded when its response body ends or is dropped; error responses (small) are read
 //! to name the error, and their XML is passed on for S3 clients to parse. Every upstream
 //! wait — for response headers, for the next piece of a body — gives up after
-//! `S3_TIMEOUT_SEC` without progress.
+//! `S3_TIMEOUT_SEC` without progress; when the storage was waiting for upload bytes the
+//! client did not send, the silence was the client's (408), not the storage's (504).
 //!
 //! Failures are [`StorageError`]s (a status and a secret-free text); the HTTP layer turns
 //! them into JSON answers.
@@ -141,7 +142,7 @@ pub async fn forward(
     // CloudWatch FirstByteLatency: from the complete request to the response.
     call.first_byte = Some(progress.complete_at().elapsed());
     if resp.status().is_client_error() || resp.status().is_server_error() {
-        return Ok(error_response(resp, call, upstream.timeout()).await);
+        return error_response(resp, call, upstream.timeout()).await;
     }
     Ok(stream_response(resp, call, upstream.timeout()))
 }
@@ -271,29 +272,33 @@ fn stream_response(
 /// An S3 error: read its small XML body for the code, map the status, pass the body on.
 /// The body is at most [`MAX_ERROR_BODY`] and read within `timeout`; whatever replaces
 /// it, the length headers are the new body's (hyper sets them), never the upstream's.
+/// A body that cannot be passed on whole (larger than that, stalled, cut) is not passed
+/// on at all: the answer is then SpaceWatch's own error (`Err`, a JSON answer), because
+/// an empty or partial body under the store's `Content-Type` is no error a client can read.
 async fn error_response(
     resp: http::Response<hyper::body::Incoming>,
     call: CallInFlight,
     timeout: std::time::Duration,
-) -> Response {
+) -> Result<Response, StorageError> {
     let (parts, incoming) = resp.into_parts();
     let limited = http_body_util::Limited::new(incoming, MAX_ERROR_BODY);
-    let body = tokio::time::timeout(timeout, limited.collect())
-        .await
-        .ok()
-        .and_then(Result::ok)
-        .map(|c| c.to_bytes())
-        .unwrap_or_default();
-    call.finish(body.len() as u64);
-    let code = error_code(&body);
+    let body = match tokio::time::timeout(timeout, limited.collect()).await {
+        Ok(Ok(collected)) => Some(collected.to_bytes()),
+        _ => None,
+    };
+    call.finish(body.as_ref().map_or(0, |b| b.len() as u64));
+    let code = body.as_deref().and_then(error_code);
     let mapped = StorageError::from_response(code.as_deref(), parts.status.as_u16());
+    let Some(body) = body else {
+        return Err(mapped);
+    };
     let mut out = Response::new(Body::from(body));
     *out.status_mut() = mapped.status;
     let mut h = headers::downstream_response(&parts.headers);
     h.remove(http::header::CONTENT_LENGTH);
     *out.headers_mut() = h;
     out.extensions_mut().insert(ErrorText(mapped.message));
-    out
+    Ok(out)
 }
 
 /// The `<Code>` of an S3 XML error body.

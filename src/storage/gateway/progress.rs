@@ -2,12 +2,15 @@
 //!
 //! A 5 GiB PUT may take minutes; what must not last longer than `S3_TIMEOUT_SEC` is a
 //! stretch in which nothing moves: no request byte taken by the storage and no response.
+//! Whose silence it was is known too: when the storage last asked for more of the body
+//! and the client had none to give, the client stopped sending (a 408, not the storage's
+//! timeout).
 //! The end of the request body also starts CloudWatch's FirstByteLatency ("from the
 //! complete request being received").
 
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
@@ -23,6 +26,8 @@ pub struct Progress {
     last_us: AtomicU64,
     /// Microseconds after `start` when the body ended (`u64::MAX`: not yet).
     done_us: AtomicU64,
+    /// The body's last poll found the client with nothing to send.
+    starved: AtomicBool,
 }
 
 impl Progress {
@@ -31,6 +36,7 @@ impl Progress {
             start: Instant::now(),
             last_us: AtomicU64::new(0),
             done_us: AtomicU64::new(u64::MAX),
+            starved: AtomicBool::new(false),
         })
     }
 
@@ -56,6 +62,11 @@ impl Progress {
     pub fn start(&self) -> Instant {
         self.start
     }
+
+    /// Whether the storage is waiting for request bytes the client has not sent.
+    pub fn client_starved(&self) -> bool {
+        self.starved.load(Ordering::Relaxed)
+    }
 }
 
 /// The request body, reporting progress as the storage takes it.
@@ -80,6 +91,8 @@ impl HttpBody for ProgressBody {
     ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
         let this = &mut *self;
         let polled = Pin::new(&mut this.inner).poll_frame(cx);
+        let starved = polled.is_pending();
+        this.progress.starved.store(starved, Ordering::Relaxed);
         match &polled {
             Poll::Ready(Some(Ok(_))) => {
                 this.progress.mark(&this.progress.last_us);

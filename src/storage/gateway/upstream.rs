@@ -18,6 +18,8 @@ use crate::storage::StorageError;
 #[derive(Debug)]
 pub enum SendError {
     Timeout,
+    /// The storage waited for request body bytes the client did not send.
+    ClientStalled,
     /// The request body failed: the client went away mid-upload.
     ClientBody,
     /// The request body was malformed or corrupted (a bad aws-chunked upload).
@@ -31,6 +33,7 @@ impl SendError {
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::Timeout => "timed out waiting for the storage",
+            Self::ClientStalled => "client stopped sending the request body",
             Self::ClientBody => "client closed the connection mid-upload",
             Self::BadBody(why) => why,
             Self::Connect => "cannot connect to the storage",
@@ -43,6 +46,10 @@ impl From<SendError> for StorageError {
     fn from(e: SendError) -> Self {
         match e {
             SendError::Timeout => StorageError::timeout(),
+            SendError::ClientStalled => StorageError::new(
+                http::StatusCode::REQUEST_TIMEOUT,
+                "client stopped sending the request body",
+            ),
             SendError::Connect => StorageError::unreachable(),
             SendError::ClientBody | SendError::BadBody(_) | SendError::Other => {
                 StorageError::failed()
@@ -113,7 +120,11 @@ impl Upstream {
                 },
                 _ = tokio::time::sleep(tick) => {
                     if progress.idle() >= self.timeout {
-                        return Err(SendError::Timeout);
+                        return Err(if progress.client_starved() {
+                            SendError::ClientStalled
+                        } else {
+                            SendError::Timeout
+                        });
                     }
                 }
             }

@@ -117,7 +117,10 @@ impl ChunkDecoder {
 
     /// Takes one CRLF-terminated line from the buffer, if complete.
     fn line(&mut self) -> Result<Option<Bytes>, ChunkError> {
-        match self.buf.windows(2).position(|w| w == b"\r\n") {
+        // Only the first MAX_LINE bytes are searched: a longer line is refused however
+        // it arrives (whole in one frame, or in pieces).
+        let window = &self.buf[..self.buf.len().min(MAX_LINE + 2)];
+        match window.windows(2).position(|w| w == b"\r\n") {
             Some(i) => {
                 let line = self.buf.split_to(i).freeze();
                 self.buf.advance(2);

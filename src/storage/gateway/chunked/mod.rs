@@ -190,6 +190,24 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_long_line_is_refused_however_it_arrives() {
+        // A chunk line of 4,098 bytes: over the 4,096 allowed.
+        let mut raw = format!("5;{}\r\nhello\r\n0\r\n\r\n", "e".repeat(4096)).into_bytes();
+        let whole = Body::from(raw.clone());
+        let err = Dechunk::new(whole, None, 5).collect().await.unwrap_err();
+        assert!(err.to_string().contains("too long"), "{err}");
+        assert!(
+            decode(raw.clone(), None, 5)
+                .await
+                .unwrap_err()
+                .contains("too long")
+        );
+        // Just within the limit, it is a line like any other.
+        raw.drain(2..2 + 10);
+        assert_eq!(decode(raw, None, 5).await.unwrap(), b"hello");
+    }
+
+    #[tokio::test]
     async fn unsigned_chunks_and_truncation() {
         let data = b"hello world".to_vec();
         let mut raw = format!("{:x}\r\n", data.len()).into_bytes();
