@@ -3,9 +3,8 @@
 //! attributed to the log bucket once the tenant's access to it passed.
 
 use axum::Json;
-use axum::extract::{Extension, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use http::Uri;
 use serde_json::{Value, json};
 
 use crate::accesslog::audit::Audit;
@@ -14,50 +13,34 @@ use crate::accesslog::report::{CoverageJson, RequestMetrics};
 use crate::accesslog::scan::{Logs, Query};
 use crate::accesslog::search::{Filter, MAX_LIMIT};
 use crate::accesslog::summary::MAX_DEPTH;
-use crate::accesslog::{LogError, answers, plot};
+use crate::accesslog::{answers, plot};
 use crate::server::AppState;
 use crate::server::error::{ApiError, ApiResult};
-use crate::server::operation::OpFields;
-use crate::server::query::Params;
-use crate::server::tenant::{Verified, bucket_access};
 use crate::storage::BucketName;
-use crate::tenant::Tenant;
+use crate::tenant::Credentials;
 
-/// A verified tenant's log request: its parameters and where its logs are.
-pub(crate) struct LogRequest {
-    pub params: Params,
-    pub tenant: Tenant,
-    pub log_bucket: BucketName,
+use super::tenant_bucket::{BucketRole, TenantBucket, merged, now_secs};
+
+/// Where the access-log endpoints read: the tenant's `X-Log-Bucket`.
+pub struct LogBucket;
+
+impl BucketRole for LogBucket {
+    const HEADER: &'static str = "X-Log-Bucket";
+    const NOT_CONFIGURED: &'static str = "the access-log endpoints read the bucket named in the X-Log-Bucket header (and X-Log-Prefix)";
+    fn bucket(creds: &Credentials) -> Option<&BucketName> {
+        creds.log_bucket.as_ref()
+    }
 }
 
-impl LogRequest {
-    pub(crate) async fn new(
-        state: &AppState,
-        fields: &OpFields,
-        tenant: Tenant,
-        uri: &Uri,
-    ) -> ApiResult<Self> {
-        let params = Params::parse(uri.query().unwrap_or(""))?;
-        let Some(b) = tenant.creds.log_bucket.clone() else {
-            return Err(LogError::NotConfigured(
-                "the access-log endpoints read the bucket named in the X-Log-Bucket header (and X-Log-Prefix)",
-            )
-            .into());
-        };
-        let log_bucket =
-            bucket_access(state, fields, &tenant, ("X-Log-Bucket", b.as_str())).await?;
-        Ok(Self {
-            params,
-            tenant,
-            log_bucket,
-        })
-    }
+/// A verified tenant's log request: its parameters and where its logs are.
+pub type LogRequest = TenantBucket<LogBucket>;
 
+impl LogRequest {
     pub(crate) fn logs(&self) -> Logs<'_> {
         Logs {
             client: &self.tenant.client,
             endpoint: &self.tenant.creds.endpoint,
-            bucket: &self.log_bucket,
+            bucket: &self.bucket,
             prefix: &self.tenant.creds.log_prefix,
         }
     }
@@ -92,7 +75,7 @@ impl LogRequest {
     fn head(&self, q: &Query) -> Value {
         let (from, to) = q.window.bounds();
         json!({
-            "log_bucket": self.log_bucket.as_str(),
+            "log_bucket": self.bucket.as_str(),
             "log_prefix": self.tenant.creds.log_prefix,
             "source_bucket": q.source,
             "window": { "from": from, "to": to },
@@ -100,25 +83,8 @@ impl LogRequest {
     }
 }
 
-fn now(state: &AppState) -> i64 {
-    (state.recorder.now().as_micros() / 1_000_000) as i64
-}
-
-fn merged(mut head: Value, body: Value) -> Value {
-    if let (Value::Object(h), Value::Object(b)) = (&mut head, body) {
-        h.extend(b);
-    }
-    head
-}
-
-pub async fn files(
-    Verified(tenant): Verified,
-    State(state): State<AppState>,
-    Extension(fields): Extension<OpFields>,
-    uri: Uri,
-) -> ApiResult<Json<Value>> {
-    let r = LogRequest::new(&state, &fields, tenant, &uri).await?;
-    let q = r.query(now(&state))?;
+pub async fn files(State(state): State<AppState>, r: LogRequest) -> ApiResult<Json<Value>> {
+    let q = r.query(now_secs(&state))?;
     let (objects, listed) = state.logs.objects(&r.logs(), &q).await?;
     let total: u64 = objects.iter().map(|o| o.size).sum();
     let files: Vec<Value> = objects
@@ -131,13 +97,7 @@ pub async fn files(
     )))
 }
 
-pub async fn read(
-    Verified(tenant): Verified,
-    State(state): State<AppState>,
-    Extension(fields): Extension<OpFields>,
-    uri: Uri,
-) -> ApiResult<Json<Value>> {
-    let r = LogRequest::new(&state, &fields, tenant, &uri).await?;
+pub async fn read(State(state): State<AppState>, r: LogRequest) -> ApiResult<Json<Value>> {
     let key = r.params.require("key")?.to_string();
     if key.len() > 1024 {
         return Err(ApiError::bad_request("'key' is longer than 1024 bytes"));
@@ -146,7 +106,7 @@ pub async fn read(
     let limit = r.params.int("limit", 1..=MAX_LIMIT as u64, 100)? as usize;
     let page = state.logs.read(&r.logs(), &key, offset, limit).await?;
     Ok(Json(json!({
-        "log_bucket": r.log_bucket.as_str(),
+        "log_bucket": r.bucket.as_str(),
         "key": key,
         "offset": offset,
         "limit": limit,
@@ -158,14 +118,8 @@ pub async fn read(
     })))
 }
 
-pub async fn search(
-    Verified(tenant): Verified,
-    State(state): State<AppState>,
-    Extension(fields): Extension<OpFields>,
-    uri: Uri,
-) -> ApiResult<Json<Value>> {
-    let r = LogRequest::new(&state, &fields, tenant, &uri).await?;
-    let q = r.query(now(&state))?;
+pub async fn search(State(state): State<AppState>, r: LogRequest) -> ApiResult<Json<Value>> {
+    let q = r.query(now_secs(&state))?;
     let p = &r.params;
     let limit = p.int("limit", 1..=MAX_LIMIT as u64, 100)? as usize;
     let own = |n: &str| p.get(n).map(str::to_string);
@@ -198,14 +152,8 @@ pub async fn search(
     )))
 }
 
-pub async fn object_audit(
-    Verified(tenant): Verified,
-    State(state): State<AppState>,
-    Extension(fields): Extension<OpFields>,
-    uri: Uri,
-) -> ApiResult<Json<Value>> {
-    let r = LogRequest::new(&state, &fields, tenant, &uri).await?;
-    let q = r.query(now(&state))?;
+pub async fn object_audit(State(state): State<AppState>, r: LogRequest) -> ApiResult<Json<Value>> {
+    let q = r.query(now_secs(&state))?;
     let key = r.params.require("object_key")?.to_string();
     let audit = Audit {
         source: q.source.clone(),
@@ -239,13 +187,10 @@ async fn figures(
 }
 
 pub async fn request_metrics(
-    Verified(tenant): Verified,
     State(state): State<AppState>,
-    Extension(fields): Extension<OpFields>,
-    uri: Uri,
+    r: LogRequest,
 ) -> ApiResult<Json<Value>> {
-    let r = LogRequest::new(&state, &fields, tenant, &uri).await?;
-    let q = r.query(now(&state))?;
+    let q = r.query(now_secs(&state))?;
     let top = r.params.int("top", 1..=100, 10)? as usize;
     let (m, cov) = figures(&state, &r, &q, top).await?;
     Ok(Json(merged(
@@ -254,14 +199,8 @@ pub async fn request_metrics(
     )))
 }
 
-pub async fn top_ips(
-    Verified(tenant): Verified,
-    State(state): State<AppState>,
-    Extension(fields): Extension<OpFields>,
-    uri: Uri,
-) -> ApiResult<Json<Value>> {
-    let r = LogRequest::new(&state, &fields, tenant, &uri).await?;
-    let q = r.query(now(&state))?;
+pub async fn top_ips(State(state): State<AppState>, r: LogRequest) -> ApiResult<Json<Value>> {
+    let q = r.query(now_secs(&state))?;
     let limit = r.params.int("limit", 1..=100, 10)? as usize;
     let (m, cov) = figures(&state, &r, &q, limit).await?;
     Ok(Json(merged(
@@ -277,14 +216,8 @@ pub async fn top_ips(
     )))
 }
 
-pub async fn top_ips_png(
-    Verified(tenant): Verified,
-    State(state): State<AppState>,
-    Extension(fields): Extension<OpFields>,
-    uri: Uri,
-) -> ApiResult<Response> {
-    let r = LogRequest::new(&state, &fields, tenant, &uri).await?;
-    let q = r.query(now(&state))?;
+pub async fn top_ips_png(State(state): State<AppState>, r: LogRequest) -> ApiResult<Response> {
+    let q = r.query(now_secs(&state))?;
     let limit = r.params.int("limit", 1..=30, 10)? as usize;
     let (m, _) = figures(&state, &r, &q, limit).await?;
     let title = match &q.source {
@@ -303,14 +236,8 @@ pub async fn top_ips_png(
     Ok(([(http::header::CONTENT_TYPE, "image/png")], png).into_response())
 }
 
-pub async fn hot_prefixes(
-    Verified(tenant): Verified,
-    State(state): State<AppState>,
-    Extension(fields): Extension<OpFields>,
-    uri: Uri,
-) -> ApiResult<Json<Value>> {
-    let r = LogRequest::new(&state, &fields, tenant, &uri).await?;
-    let q = r.query(now(&state))?;
+pub async fn hot_prefixes(State(state): State<AppState>, r: LogRequest) -> ApiResult<Json<Value>> {
+    let q = r.query(now_secs(&state))?;
     let depth = r.params.int("depth", 1..=MAX_DEPTH as u64, 1)? as usize;
     let limit = r.params.int("limit", 1..=100, 10)? as usize;
     let hot = answers::hot_prefixes(&state.logs, &r.logs(), &q, depth, limit).await?;

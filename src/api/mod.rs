@@ -11,6 +11,7 @@ mod mcp;
 mod mission;
 mod pages;
 mod snapshots;
+mod tenant_bucket;
 mod tools;
 
 use axum::Router;

@@ -4,53 +4,36 @@
 //! in the tenant's `X-Metrics-Bucket` under `X-Metrics-Prefix`.
 
 use axum::Json;
-use axum::extract::{Extension, State};
-use http::Uri;
+use axum::extract::State;
 use serde_json::{Value, json};
 
-use crate::accesslog::LogError;
 use crate::accesslog::keys::MAX_HOURS;
 use crate::accesslog::scan::Logs;
 use crate::accesslog::snapshot::{self, DEFAULT_WINDOW_HOURS, Target, series};
 use crate::server::AppState;
 use crate::server::error::{ApiError, ApiResult};
-use crate::server::operation::OpFields;
-use crate::server::query::Params;
-use crate::server::tenant::{Verified, bucket_access};
+use crate::server::tenant::bucket_access;
 use crate::storage::BucketName;
 use crate::telemetry::prom::AppEvent;
-use crate::tenant::Tenant;
+use crate::tenant::Credentials;
 
-/// A verified tenant's snapshot request: parameters and its metrics bucket.
-struct MetricsRequest {
-    params: Params,
-    tenant: Tenant,
-    bucket: BucketName,
+use super::tenant_bucket::{BucketRole, TenantBucket, merged, now_secs};
+
+/// Where snapshots live: the tenant's `X-Metrics-Bucket`.
+pub struct MetricsBucket;
+
+impl BucketRole for MetricsBucket {
+    const HEADER: &'static str = "X-Metrics-Bucket";
+    const NOT_CONFIGURED: &'static str = "snapshots live in the bucket named in the X-Metrics-Bucket header (under X-Metrics-Prefix)";
+    fn bucket(creds: &Credentials) -> Option<&BucketName> {
+        creds.metrics_bucket.as_ref()
+    }
 }
 
-impl MetricsRequest {
-    async fn new(
-        state: &AppState,
-        fields: &OpFields,
-        tenant: Tenant,
-        uri: &Uri,
-    ) -> ApiResult<Self> {
-        let params = Params::parse(uri.query().unwrap_or(""))?;
-        let Some(b) = tenant.creds.metrics_bucket.clone() else {
-            return Err(LogError::NotConfigured(
-                "snapshots live in the bucket named in the X-Metrics-Bucket header (under X-Metrics-Prefix)",
-            )
-            .into());
-        };
-        let bucket =
-            bucket_access(state, fields, &tenant, ("X-Metrics-Bucket", b.as_str())).await?;
-        Ok(Self {
-            params,
-            tenant,
-            bucket,
-        })
-    }
+/// A verified tenant's snapshot request: parameters and its metrics bucket.
+type MetricsRequest = TenantBucket<MetricsBucket>;
 
+impl MetricsRequest {
     fn metrics(&self) -> Logs<'_> {
         Logs {
             client: &self.tenant.client,
@@ -92,17 +75,6 @@ impl MetricsRequest {
     }
 }
 
-fn now(state: &AppState) -> i64 {
-    (state.recorder.now().as_micros() / 1_000_000) as i64
-}
-
-fn merged(mut head: Value, body: Value) -> Value {
-    if let (Value::Object(h), Value::Object(b)) = (&mut head, body) {
-        h.extend(b);
-    }
-    head
-}
-
 async fn take_one(
     state: &AppState,
     r: &MetricsRequest,
@@ -122,7 +94,7 @@ async fn take_one(
         logs,
         window_hours: hours,
     };
-    let taken = snapshot::take(&state.logs, &state.snapshot_locks, &t, now(state)).await;
+    let taken = snapshot::take(&state.logs, &state.snapshot_locks, &t, now_secs(state)).await;
     let event = if taken.is_ok() {
         AppEvent::SnapshotOk
     } else {
@@ -132,32 +104,20 @@ async fn take_one(
     Ok(taken?)
 }
 
-pub async fn take(
-    Verified(tenant): Verified,
-    State(state): State<AppState>,
-    Extension(fields): Extension<OpFields>,
-    uri: Uri,
-) -> ApiResult<Json<Value>> {
-    let r = MetricsRequest::new(&state, &fields, tenant, &uri).await?;
+pub async fn take(State(state): State<AppState>, r: MetricsRequest) -> ApiResult<Json<Value>> {
     let raw = r.params.require("source_bucket")?.to_string();
-    let source = bucket_access(&state, &fields, &r.tenant, ("source_bucket", &raw)).await?;
+    let source = bucket_access(&state, &r.fields, &r.tenant, ("source_bucket", &raw)).await?;
     let prefix = r.params.get("source_prefix").map(str::to_string);
     let hours = r.hours(DEFAULT_WINDOW_HOURS)?;
     let line = take_one(&state, &r, &source, prefix.as_deref(), hours).await?;
-    let key = snapshot::store::object_key(&r.tenant.creds.metrics_prefix, now(&state));
+    let key = snapshot::store::object_key(&r.tenant.creds.metrics_prefix, now_secs(&state));
     Ok(Json(merged(
         r.head(),
         json!({ "object_key": key, "snapshot": line }),
     )))
 }
 
-pub async fn take_all(
-    Verified(tenant): Verified,
-    State(state): State<AppState>,
-    Extension(fields): Extension<OpFields>,
-    uri: Uri,
-) -> ApiResult<Json<Value>> {
-    let r = MetricsRequest::new(&state, &fields, tenant, &uri).await?;
+pub async fn take_all(State(state): State<AppState>, r: MetricsRequest) -> ApiResult<Json<Value>> {
     let hours = r.hours(DEFAULT_WINDOW_HOURS)?;
     let buckets = state.access.list(&r.tenant, &state.counters).await?;
     let skip = [r.tenant.creds.log_bucket.clone(), Some(r.bucket.clone())];
@@ -183,13 +143,7 @@ pub async fn take_all(
     )))
 }
 
-pub async fn sources(
-    Verified(tenant): Verified,
-    State(state): State<AppState>,
-    Extension(fields): Extension<OpFields>,
-    uri: Uri,
-) -> ApiResult<Json<Value>> {
-    let r = MetricsRequest::new(&state, &fields, tenant, &uri).await?;
+pub async fn sources(State(state): State<AppState>, r: MetricsRequest) -> ApiResult<Json<Value>> {
     let lines = series::read(&state.logs, &r.metrics(), None).await?;
     let sources = series::sources(&lines);
     Ok(Json(merged(
@@ -204,12 +158,9 @@ pub async fn sources(
 }
 
 pub async fn source_series(
-    Verified(tenant): Verified,
     State(state): State<AppState>,
-    Extension(fields): Extension<OpFields>,
-    uri: Uri,
+    r: MetricsRequest,
 ) -> ApiResult<Json<Value>> {
-    let r = MetricsRequest::new(&state, &fields, tenant, &uri).await?;
     let source = r.params.require("source_bucket")?.to_string();
     if BucketName::parse(&source).is_none() {
         return Err(ApiError::bad_request(
@@ -217,7 +168,7 @@ pub async fn source_series(
         ));
     }
     let hours = r.hours(168)?;
-    let since = now(&state) - hours as i64 * 3600;
+    let since = now_secs(&state) - hours as i64 * 3600;
     let lines = series::read(&state.logs, &r.metrics(), Some(since)).await?;
     let points = series::series(&lines, &source);
     Ok(Json(merged(
@@ -227,14 +178,11 @@ pub async fn source_series(
 }
 
 pub async fn aggregate_series(
-    Verified(tenant): Verified,
     State(state): State<AppState>,
-    Extension(fields): Extension<OpFields>,
-    uri: Uri,
+    r: MetricsRequest,
 ) -> ApiResult<Json<Value>> {
-    let r = MetricsRequest::new(&state, &fields, tenant, &uri).await?;
     let hours = r.hours(168)?;
-    let since = now(&state) - hours as i64 * 3600;
+    let since = now_secs(&state) - hours as i64 * 3600;
     let lines = series::read(&state.logs, &r.metrics(), Some(since)).await?;
     let points = series::aggregate(&lines);
     Ok(Json(merged(
