@@ -11,6 +11,7 @@
 # Usage: scripts/bench-gateway.sh           (from anywhere; needs root for apt-get)
 # Knobs (environment): WRK_THREADS WRK_CONNECTIONS WRK_DURATION WARMUP ROUNDS
 #                      NGINX_WORKERS SW_LOG PERF=1 (profile the gateway afterwards)
+#                      PERF_DATA=FILE (keep that profile) GATEWAY_VARIANTS (below)
 # Results are printed and appended, with a timestamp, to scripts/bench-gateway.out.
 set -euo pipefail
 
@@ -40,6 +41,11 @@ NGINX_WORKERS="${NGINX_WORKERS:-1}"
 # in production behind a log shipper; the file's line count is checked after the run.
 # SW_LOG=/dev/null measures the gateway without that I/O.
 SW_LOG="${SW_LOG:-}"
+# More gateways measured in the same run, each a second spacewatch process with its own
+# environment or binary: space-separated NAME|VAR=VALUE,VAR=VALUE entries, where
+# SW_BIN=PATH names another binary, e.g.
+#   GATEWAY_VARIANTS="gw-1worker|TOKIO_WORKER_THREADS=1 gw-other|SW_BIN=/tmp/spacewatch"
+GATEWAY_VARIANTS="${GATEWAY_VARIANTS:-}"
 PERF="${PERF:-0}"
 
 OBJECT_PATH="/bench/obj-4k"
@@ -139,7 +145,6 @@ wait_port() {
 
 STORE_PORT="$(free_port)"
 NGINX_PORT="$(free_port)"
-SW_PORT="$(free_port)"
 
 # The S3 server (embedded s3s-fs store) with bucket bench, object obj-4k.
 log "starting the store on 127.0.0.1:$STORE_PORT"
@@ -198,31 +203,63 @@ NGINX_PID=$!
 PIDS+=("$NGINX_PID")
 wait_port "$NGINX_PORT" "$NGINX_PID" nginx
 
-# The gateway. Run from $TMP so no .env of the checkout is picked up; limits off.
-SW_LOG_FILE="${SW_LOG:-$TMP/spacewatch.log}"
-log "starting spacewatch on 127.0.0.1:$SW_PORT (stdout to $SW_LOG_FILE)"
-(
-    cd "$TMP"
-    RATE_LIMIT_RPS=0 GATEWAY_RATE_LIMIT_RPS=0 exec "$SW_BIN" serve \
-        --host 127.0.0.1 --port "$SW_PORT" \
-        --endpoint "http://127.0.0.1:$STORE_PORT" \
-        --allow-endpoint "http://127.0.0.1:$STORE_PORT" \
-        --log-format json
-) >"$SW_LOG_FILE" 2>"$TMP/spacewatch.err" &
-SW_PID=$!
-PIDS+=("$SW_PID")
-wait_port "$SW_PORT" "$SW_PID" spacewatch
+# A gateway: start_gateway NAME BINARY PORT [VAR=VALUE…]. Run from $TMP so no .env of
+# the checkout is picked up; limits off. Sets GW_PID.
+declare -A LOG_FILE
+start_gateway() {
+    local name="$1" bin="$2" port="$3"
+    shift 3
+    LOG_FILE[$name]="${SW_LOG:-$TMP/$name.log}"
+    log "starting $name ($bin $*) on 127.0.0.1:$port (stdout to ${LOG_FILE[$name]})"
+    (
+        cd "$TMP"
+        export "$@" RATE_LIMIT_RPS=0 GATEWAY_RATE_LIMIT_RPS=0
+        exec "$bin" serve \
+            --host 127.0.0.1 --port "$port" \
+            --endpoint "http://127.0.0.1:$STORE_PORT" \
+            --allow-endpoint "http://127.0.0.1:$STORE_PORT" \
+            --log-format json
+    ) >"${LOG_FILE[$name]}" 2>"$TMP/$name.err" &
+    GW_PID=$!
+    PIDS+=("$GW_PID")
+    wait_port "$port" "$GW_PID" "$name"
+}
 
 # --- Targets ---------------------------------------------------------------------------
 NAMES=(direct nginx gateway)
-declare -A URL HDRS
+GATEWAYS=(gateway)
+declare -A URL HDRS SERVER_PID
 URL[direct]="http://127.0.0.1:$STORE_PORT$OBJECT_PATH"
 URL[nginx]="http://127.0.0.1:$NGINX_PORT$OBJECT_PATH"
-URL[gateway]="http://127.0.0.1:$SW_PORT/s3$OBJECT_PATH"
 HDRS[direct]=""
 HDRS[nginx]=""
-HDRS[gateway]="X-Spaces-Key: $KEY
+SERVER_PID[direct]=""
+SERVER_PID[nginx]="$NGINX_PID"
+add_gateway() {
+    local name="$1" bin="$2" port
+    shift 2
+    port="$(free_port)"
+    start_gateway "$name" "$bin" "$port" "$@"
+    URL[$name]="http://127.0.0.1:$port/s3$OBJECT_PATH"
+    HDRS[$name]="X-Spaces-Key: $KEY
 X-Spaces-Secret: $SECRET"
+    SERVER_PID[$name]="$GW_PID"
+}
+add_gateway gateway "$SW_BIN"
+for v in $GATEWAY_VARIANTS; do
+    name="${v%%|*}" bin="$SW_BIN" envs=()
+    IFS=, read -ra assigns <<<"${v#*|}"
+    for a in "${assigns[@]}"; do
+        case "$a" in
+            SW_BIN=*) bin="${a#SW_BIN=}" ;;
+            ?*=*) envs+=("$a") ;;
+        esac
+    done
+    [ -x "$bin" ] || die "$name: no binary $bin"
+    add_gateway "$name" "$bin" "${envs[@]}"
+    NAMES+=("$name")
+    GATEWAYS+=("$name")
+done
 
 # Header arguments of one target, for curl (-H) and wrk (-H) alike.
 hdr_args() {
@@ -291,10 +328,6 @@ cpu_ms() {
     done
     echo $((total * TICK_MS))
 }
-declare -A SERVER_PID
-SERVER_PID[direct]=""
-SERVER_PID[nginx]="$NGINX_PID"
-SERVER_PID[gateway]="$SW_PID"
 
 log "warming up (${WARMUP}s each; fills the gateway's bucket cache and connection pools)"
 for t in "${NAMES[@]}"; do run_wrk "$t" "$WARMUP"; done
@@ -325,24 +358,28 @@ for round in $(seq "$ROUNDS"); do
     done
     {
         [ "$ROUNDS" -gt 1 ] && echo "round $round"
-        printf '%-8s %10s %9s %9s %17s %17s\n' target 'req/s' 'p50 ms' 'p99 ms' 'store CPU us/req' 'proxy CPU us/req'
+        printf '%-12s %10s %9s %9s %17s %17s\n' target 'req/s' 'p50 ms' 'p99 ms' 'store CPU us/req' 'proxy CPU us/req'
         for t in "${NAMES[@]}"; do
             proxy="${CP[$t]}"; [ "$t" = direct ] && proxy=-
-            printf '%-8s %10.0f %9.3f %9.3f %17s %17s\n' "$t" "${RR[$t]}" "${R50[$t]}" "${R99[$t]}" "${CS[$t]}" "$proxy"
+            printf '%-12s %10.0f %9.3f %9.3f %17s %17s\n' "$t" "${RR[$t]}" "${R50[$t]}" "${R99[$t]}" "${CS[$t]}" "$proxy"
         done
-        awk -v g="${RR[gateway]}" -v n="${RR[nginx]}" -v d="${RR[direct]}" \
-            -v g99="${R99[gateway]}" -v d99="${R99[direct]}" -v n99="${R99[nginx]}" 'BEGIN {
-            r = g / n; a = g99 - d99
-            printf "gateway/nginx req/s      = %.3f  (target >= 1.0: %s)\n", r, (r >= 1.0 ? "met" : "MISSED")
-            printf "gateway p99 - direct p99 = %.3f ms  (target <= 0.5 ms: %s)\n", a, (a <= 0.5 ? "met" : "MISSED")
-            printf "for reference: gateway/direct req/s = %.3f, nginx/direct req/s = %.3f, nginx p99 - direct p99 = %.3f ms\n", g / d, n / d, n99 - d99 }'
+        for g in "${GATEWAYS[@]}"; do
+            awk -v name="$g" -v g="${RR[$g]}" -v n="${RR[nginx]}" -v d="${RR[direct]}" \
+                -v g99="${R99[$g]}" -v d99="${R99[direct]}" -v n99="${R99[nginx]}" 'BEGIN {
+                r = g / n; a = g99 - d99
+                printf "%s/nginx req/s      = %.3f  (target >= 1.0: %s)\n", name, r, (r >= 1.0 ? "met" : "MISSED")
+                printf "%s p99 - direct p99 = %.3f ms  (target <= 0.5 ms: %s)\n", name, a, (a <= 0.5 ? "met" : "MISSED")
+                printf "for reference: %s/direct req/s = %.3f, nginx/direct req/s = %.3f, nginx p99 - direct p99 = %.3f ms\n", name, g / d, n / d, n99 - d99 }'
+        done
     } >>"$REPORT"
 done
 
 # Every gateway request should have become one logged operation.
 if [ -z "$SW_LOG" ]; then
     sleep 1 # the export task writes log lines asynchronously
-    echo "spacewatch log lines written: $(grep -c STORAGE_OP "$SW_LOG_FILE" || true)" >>"$REPORT"
+    for g in "${GATEWAYS[@]}"; do
+        echo "$g log lines written: $(grep -c STORAGE_OP "${LOG_FILE[$g]}" || true)" >>"$REPORT"
+    done
 fi
 
 cat "$REPORT"
@@ -352,8 +389,8 @@ log "appended to $OUT"
 # --- Optional profile of the gateway (separate pass: perf skews what it measures) -----
 if [ "$PERF" = 1 ]; then
     PERF_OUT="$ROOT/scripts/bench-gateway.perf.txt"
-    log "profiling the gateway: perf record -g -p $SW_PID during a ${WRK_DURATION}s run"
-    perf record -q -g -p "$SW_PID" -o "$TMP/perf.data" -- sleep "$WRK_DURATION" \
+    log "profiling the gateway: perf record -g -p ${SERVER_PID[gateway]} during a ${WRK_DURATION}s run"
+    perf record -q -g -p "${SERVER_PID[gateway]}" -o "$TMP/perf.data" -- sleep "$WRK_DURATION" \
         >/dev/null 2>"$TMP/perf.err" &
     PERF_PID=$!
     run_wrk gateway "$WRK_DURATION"
@@ -370,4 +407,6 @@ if [ "$PERF" = 1 ]; then
         -g none 2>/dev/null | grep -vE '^#|^$' | sed -E 's/[ -]+$//' | head -n 15 \
         >>"$PERF_OUT" || true
     log "perf top entries in $PERF_OUT"
+    # PERF_DATA=FILE keeps the recording for `perf report -i FILE` (call graphs).
+    if [ -n "${PERF_DATA:-}" ]; then cp "$TMP/perf.data" "$PERF_DATA"; fi
 fi

@@ -5,6 +5,10 @@ use std::process::ExitCode;
 use clap::Parser;
 use spacewatch::config::{Cli, Command, setup};
 
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // `.env` first, without overriding the environment; flags override both.
     let _ = dotenvy::dotenv();

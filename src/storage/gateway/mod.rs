@@ -28,7 +28,7 @@ use http_body_util::BodyExt;
 
 pub use super::names::{encode_key, encode_query};
 pub use body::BodyStalled;
-pub use sign::{Payload, SigningKeys};
+pub use sign::{Payload, SigningKeys, sign_request};
 pub use upstream::{SendError, Upstream};
 
 use self::body::{CallBody, CallInFlight};
