@@ -2,14 +2,20 @@
 //! lets through is a bare origin of the list (or a Spaces region), in normal form.
 #![no_main]
 
+use std::sync::LazyLock;
+
 use libfuzzer_sys::fuzz_target;
 use spacewatch_fuzz::tenant::endpoint::{Allowlist, normalize};
 
+/// Built once: the list is not what is fuzzed, and building it for every input held
+/// the target to 1,900 executions a second (4,700 without).
+static LIST: LazyLock<Allowlist> = LazyLock::new(|| {
+    Allowlist::new(["http://127.0.0.1:9000", "https://storage.example.com"]).expect("a valid list")
+});
+
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    let list = Allowlist::new(["http://127.0.0.1:9000", "https://storage.example.com"])
-        .expect("a valid list");
-    if let Ok(n) = list.check(&text) {
+    if let Ok(n) = LIST.check(&text) {
         assert_eq!(normalize(&n).as_deref(), Ok(n.as_str()), "normal form");
         assert!(!n.contains('@') && !n.contains('?') && !n.contains('#'));
         let allowed = n == "http://127.0.0.1:9000"
