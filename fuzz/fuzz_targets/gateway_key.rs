@@ -31,8 +31,15 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let path = encode_key(key.as_str());
-    assert_eq!(decode(&path), key.as_str().as_bytes(), "the path names the key");
+    assert_eq!(
+        decode(&path),
+        key.as_str().as_bytes(),
+        "the path names the key"
+    );
     for seg in path.split('/') {
-        assert!(seg != "." && seg != "..", "a dot segment reached the path: {path}");
+        assert!(
+            seg != "." && seg != "..",
+            "a dot segment reached the path: {path}"
+        );
     }
 });

@@ -10,7 +10,11 @@ fuzz_target!(|data: &[u8]| {
     match LogQuery::parse(&text) {
         Ok(q) => {
             assert!((1..=MAX_LIMIT as usize).contains(&q.limit));
-            assert!(q.filter.min_duration_ms.is_none_or(|m| m.is_finite() && m >= 0.0));
+            assert!(
+                q.filter
+                    .min_duration_ms
+                    .is_none_or(|m| m.is_finite() && m >= 0.0)
+            );
         }
         Err(e) => assert!(!e.0.is_empty()),
     }
