@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use spacewatch::telemetry::bucket::Buckets;
+use spacewatch::telemetry::log::{LogFormat, LogSink};
 use spacewatch::telemetry::prom::OperationCounters;
 use spacewatch::telemetry::recent::Journal;
 use spacewatch::telemetry::window::{Sample, Windows};
@@ -86,6 +87,14 @@ fn benches(c: &mut Criterion) {
     let lock = parking_lot::Mutex::new(0u64);
     c.bench_function("part/mutex", |b| b.iter(|| *lock.lock() += 1));
     c.bench_function("part/system_clock", |b| b.iter(|| SystemClock.now()));
+    // One operation's log line, formatted and written (to io::sink): what the export
+    // task spends per operation on the log, in each format.
+    for (name, format) in [("json", LogFormat::Json), ("human", LogFormat::Human)] {
+        let sink = LogSink::new(format, Box::new(std::io::sink()), Arc::new(SystemClock));
+        c.bench_function(&format!("sink/log_line_{name}"), |b| {
+            b.iter(|| sink.operation(next(), f64::INFINITY))
+        });
+    }
 }
 
 criterion_group! {
