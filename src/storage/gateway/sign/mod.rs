@@ -62,6 +62,22 @@ impl Payload {
     }
 }
 
+/// `YYYYMMDDTHHMMSSZ` of `now` (UTC), written from its parts: chrono's `format`
+/// parses its pattern on every call.
+fn amz_date(now: SystemTime) -> String {
+    use chrono::{Datelike, Timelike};
+    let t = chrono::DateTime::<chrono::Utc>::from(now);
+    format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
 /// Signs `req` in place at `now` (adds `x-amz-date`, `x-amz-content-sha256` and
 /// `authorization`), with the key `keys` keeps for `creds`.
 pub fn sign_request(
@@ -71,9 +87,7 @@ pub fn sign_request(
     payload: &Payload,
     now: SystemTime,
 ) -> Result<(), String> {
-    let amz_date = chrono::DateTime::<chrono::Utc>::from(now)
-        .format("%Y%m%dT%H%M%SZ")
-        .to_string();
+    let amz_date = amz_date(now);
     let h = req.headers_mut();
     h.insert(
         "x-amz-date",

@@ -288,3 +288,20 @@ fn payload_kinds() {
     }
     assert_eq!(Payload::from_header(Some("nonsense")), None);
 }
+
+#[test]
+fn the_amz_date_is_chronos_format() {
+    for secs in [
+        0u64,
+        951_782_400,
+        1_700_000_000,
+        1_767_225_599,
+        4_102_444_800,
+    ] {
+        let t = UNIX_EPOCH + Duration::from_secs(secs) + Duration::from_millis(999);
+        let want = chrono::DateTime::<chrono::Utc>::from(t)
+            .format("%Y%m%dT%H%M%SZ")
+            .to_string();
+        assert_eq!(super::amz_date(t), want);
+    }
+}
