@@ -19,10 +19,7 @@ use tracing::instrument::WithSubscriber;
 use super::{Draft, OpFields, OpRoute, Outcome, Pending};
 use crate::server::AppState;
 use crate::server::error::ApiError;
-use crate::server::request_context::RequestContext;
-use crate::telemetry::HttpMethod;
 use crate::telemetry::operation::{MAX_ERROR_TEXT, bounded_text};
-use crate::telemetry::otel::spans::{Incoming, ServerSpan};
 
 /// Runs `run` as one operation of `route`'s type; `bytes_in` is the size of what the
 /// client sent for it. `run` admits the request (or not) through the [`OpFields`] it gets.
@@ -55,24 +52,10 @@ where
     F: FnOnce(OpFields) -> Fut,
     Fut: Future<Output = Result<Value, ApiError>>,
 {
-    let mut ctx = match parts.extensions.get::<RequestContext>() {
-        Some(c) => c.clone(),
-        None => RequestContext::from_headers(&parts.headers, state.recorder.now()),
-    };
+    let (mut ctx, method, span) = super::begin(state, parts, route);
     // The call starts now, not when its HTTP request did.
     ctx.start = Instant::now();
     ctx.started_at = state.recorder.now();
-    let method = HttpMethod::from(&parts.method);
-    let (span, trace_id) = ServerSpan::start(&Incoming {
-        method,
-        route: route.route,
-        operation: route.operation,
-        path: parts.uri.path(),
-        headers: &parts.headers,
-    });
-    if let Some(id) = trace_id {
-        ctx.trace_id = id;
-    }
     let running = span.span().clone();
     let fields = OpFields::default();
     let mut pending = Pending(Some(Draft {

@@ -144,8 +144,14 @@ impl Drop for Pending {
     }
 }
 
-async fn record(State((state, route)): State<LayerState>, req: Request, next: Next) -> Response {
-    let (mut parts, body) = req.into_parts();
+/// The request's context and the server span of an operation of `route`, started now.
+/// With tracing on, the span's trace id is the one logs and /logs/operations show (the
+/// caller's, when a traceparent came in: the span continues it).
+fn begin(
+    state: &AppState,
+    parts: &http::request::Parts,
+    route: OpRoute,
+) -> (RequestContext, HttpMethod, ServerSpan) {
     let mut ctx = match parts.extensions.get::<RequestContext>() {
         Some(c) => c.clone(),
         None => RequestContext::from_headers(&parts.headers, state.recorder.now()),
@@ -158,11 +164,15 @@ async fn record(State((state, route)): State<LayerState>, req: Request, next: Ne
         path: parts.uri.path(),
         headers: &parts.headers,
     });
-    // With tracing on, the span's trace id is the one logs and /logs/operations show
-    // (the caller's, when a traceparent came in: the span continues it).
     if let Some(id) = trace_id {
         ctx.trace_id = id;
     }
+    (ctx, method, span)
+}
+
+async fn record(State((state, route)): State<LayerState>, req: Request, next: Next) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let (ctx, method, span) = begin(&state, &parts, route);
     let running = span.span().clone();
     let fields = OpFields::default();
     parts.extensions.insert(fields.clone());
