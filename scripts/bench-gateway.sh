@@ -12,6 +12,7 @@
 # Knobs (environment): WRK_THREADS WRK_CONNECTIONS WRK_DURATION WARMUP ROUNDS
 #                      NGINX_WORKERS SW_LOG PERF=1 (profile the gateway afterwards)
 #                      PERF_DATA=FILE (keep that profile) GATEWAY_VARIANTS (below)
+#                      HYPER_FLOOR=1 (also measure examples/bare_proxy.rs, below)
 # Results are printed and appended, with a timestamp, to scripts/bench-gateway.out.
 set -euo pipefail
 
@@ -47,6 +48,14 @@ SW_LOG="${SW_LOG:-}"
 #   GATEWAY_VARIANTS="gw-1worker|TOKIO_WORKER_THREADS=1 gw-other|SW_BIN=/tmp/spacewatch"
 GATEWAY_VARIANTS="${GATEWAY_VARIANTS:-}"
 PERF="${PERF:-0}"
+# The floor of the gateway's HTTP stack: examples/bare_proxy.rs, a plain hyper proxy
+# with none of SpaceWatch's work, measured as three more targets — hyper-multi (tokio's
+# multi-thread runtime, as spacewatch runs), hyper-percore (one current-thread runtime
+# per core, SO_REUSEPORT listeners, a pool per runtime) and hyper-paired (each client
+# connection drives its own upstream connection in its own task, no pool). They say
+# how much of the gateway's CPU per request is the stack's own, and what
+# thread-per-core or connection pairing would buy.
+HYPER_FLOOR="${HYPER_FLOOR:-0}"
 
 OBJECT_PATH="/bench/obj-4k"
 OBJECT_SIZE=4096
@@ -91,6 +100,11 @@ log "building release binaries (spacewatch; example bench_store in target/bench-
     cargo build --release --quiet --example bench_store)
 SW_BIN="$ROOT/target/release/spacewatch"
 STORE_BIN="$ROOT/target/bench-example/release/examples/bench_store"
+BARE_BIN="$ROOT/target/bench-example/release/examples/bare_proxy"
+if [ "$HYPER_FLOOR" = 1 ]; then
+    (cd "$ROOT" && CARGO_TARGET_DIR="$ROOT/target/bench-example" \
+        cargo build --release --quiet --example bare_proxy)
+fi
 
 # --- Processes and cleanup -------------------------------------------------------------
 TMP="$(mktemp -d -t spacewatch-bench.XXXXXX)"
@@ -261,6 +275,26 @@ for v in $GATEWAY_VARIANTS; do
     GATEWAYS+=("$name")
 done
 
+# The hyper floor: add_bare NAME LAYOUT (multi | per-core), two threads.
+add_bare() {
+    local name="$1" layout="$2" port
+    port="$(free_port)"
+    log "starting $name (bare_proxy --layout $layout) on 127.0.0.1:$port"
+    "$BARE_BIN" --port "$port" --upstream "http://127.0.0.1:$STORE_PORT" \
+        --layout "$layout" --threads 2 >"$TMP/$name.out" 2>"$TMP/$name.err" &
+    PIDS+=("$!")
+    wait_port "$port" "$!" "$name"
+    URL[$name]="http://127.0.0.1:$port$OBJECT_PATH"
+    HDRS[$name]=""
+    SERVER_PID[$name]="$!"
+    NAMES+=("$name")
+}
+if [ "$HYPER_FLOOR" = 1 ]; then
+    add_bare hyper-multi multi
+    add_bare hyper-percore per-core
+    add_bare hyper-paired paired
+fi
+
 # Header arguments of one target, for curl (-H) and wrk (-H) alike.
 hdr_args() {
     local line
@@ -370,6 +404,12 @@ for round in $(seq "$ROUNDS"); do
                 printf "%s/nginx req/s      = %.3f  (target >= 1.0: %s)\n", name, r, (r >= 1.0 ? "met" : "MISSED")
                 printf "%s p99 - direct p99 = %.3f ms  (target <= 0.5 ms: %s)\n", name, a, (a <= 0.5 ? "met" : "MISSED")
                 printf "for reference: %s/direct req/s = %.3f, nginx/direct req/s = %.3f, nginx p99 - direct p99 = %.3f ms\n", name, g / d, n / d, n99 - d99 }'
+        done
+        for t in "${NAMES[@]}"; do
+            case "$t" in hyper-*) ;; *) continue ;; esac
+            awk -v name="$t" -v h="${RR[$t]}" -v n="${RR[nginx]}" -v h99="${R99[$t]}" \
+                -v d99="${R99[direct]}" -v hc="${CP[$t]}" -v gc="${CP[gateway]}" 'BEGIN {
+                printf "floor: %s/nginx req/s = %.3f, p99 - direct p99 = %.3f ms, gateway CPU - %s CPU = %d us/req\n", name, h / n, h99 - d99, name, gc - hc }'
         done
     } >>"$REPORT"
 done

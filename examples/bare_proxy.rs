@@ -1,0 +1,190 @@
+//! The floor of the gateway's stack: a plain hyper reverse proxy (hyper's HTTP/1 server,
+//! hyper-util's pooled client) with none of SpaceWatch's work — no routing, middleware,
+//! tenant, signing, recording or logging. `scripts/bench-gateway.sh` can measure it
+//! beside nginx and the gateway (`BARE_PROXY=1`) to show how much of the gateway's CPU
+//! per request the HTTP stack itself costs, and what the runtime layout changes:
+//!
+//!   bare_proxy --port P --upstream http://127.0.0.1:S [--layout multi|per-core] [--threads N]
+//!
+//! `multi` is tokio's multi-thread runtime (as `spacewatch serve` runs); `per-core` is
+//! one current-thread runtime per thread, each with its own `SO_REUSEPORT` listener and
+//! its own upstream pool, so a request never leaves the thread that accepted it.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+
+use http::{Request, Response, Uri};
+use http_body_util::BodyExt;
+use http_body_util::combinators::BoxBody;
+use hyper::body::{Bytes, Incoming};
+use hyper::service::service_fn;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use tokio::net::TcpSocket;
+
+type Body = BoxBody<Bytes, hyper::Error>;
+type Upstream = Client<HttpConnector, Incoming>;
+
+struct Args {
+    port: u16,
+    upstream: String,
+    per_core: bool,
+    paired: bool,
+    threads: usize,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        port: 0,
+        upstream: String::new(),
+        per_core: false,
+        paired: false,
+        threads: 2,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let value = it.next().unwrap_or_default();
+        match flag.as_str() {
+            "--port" => a.port = value.parse().expect("--port"),
+            "--upstream" => a.upstream = value,
+            "--layout" => {
+                a.per_core = value == "per-core";
+                a.paired = value == "paired";
+            }
+            "--threads" => a.threads = value.parse().expect("--threads"),
+            other => panic!("unknown flag {other}"),
+        }
+    }
+    a
+}
+
+async fn proxy(
+    client: Upstream,
+    upstream: &'static str,
+    mut req: Request<Incoming>,
+) -> Result<Response<Body>, Infallible> {
+    let path = req.uri().path_and_query().map_or("/", |p| p.as_str());
+    let uri: Uri = format!("{upstream}{path}").parse().expect("uri");
+    *req.uri_mut() = uri;
+    req.headers_mut().remove(http::header::HOST);
+    Ok(match client.request(req).await {
+        Ok(resp) => resp.map(|b| b.boxed()),
+        Err(_) => Response::builder()
+            .status(502)
+            .body(http_body_util::Empty::new().map_err(|n| match n {}).boxed())
+            .expect("502"),
+    })
+}
+
+fn listener(port: u16) -> tokio::net::TcpListener {
+    let socket = TcpSocket::new_v4().expect("socket");
+    socket.set_reuseaddr(true).expect("reuseaddr");
+    socket.set_reuseport(true).expect("reuseport");
+    socket
+        .bind(SocketAddr::from(([127, 0, 0, 1], port)))
+        .expect("bind");
+    socket.listen(1024).expect("listen")
+}
+
+async fn serve(port: u16, upstream: &'static str) {
+    let listener = listener(port);
+    let client: Upstream = Client::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(256)
+        .build_http();
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let client = client.clone();
+        tokio::spawn(async move {
+            let svc = service_fn(move |req| proxy(client.clone(), upstream, req));
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), svc)
+                .await;
+        });
+    }
+}
+
+/// `paired`: each client connection owns one upstream connection, driven inside the
+/// client connection's own task (no pool, no hand-off to a connection task).
+async fn serve_paired(port: u16, upstream: &'static str) {
+    let listener = listener(port);
+    let authority = upstream.trim_start_matches("http://").to_string();
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let authority = authority.clone();
+        tokio::spawn(async move {
+            let Ok(up) = tokio::net::TcpStream::connect(&authority).await else {
+                return;
+            };
+            let _ = up.set_nodelay(true);
+            let Ok((send, conn)) = hyper::client::conn::http1::handshake(TokioIo::new(up)).await
+            else {
+                return;
+            };
+            let send = std::sync::Arc::new(tokio::sync::Mutex::new(send));
+            let svc = service_fn(move |mut req: Request<Incoming>| {
+                let send = send.clone();
+                async move {
+                    let path = req.uri().path_and_query().map_or("/", |p| p.as_str());
+                    *req.uri_mut() = path.parse().expect("uri");
+                    let mut s = send.lock().await;
+                    let r = s.send_request(req).await;
+                    Ok::<_, Infallible>(match r {
+                        Ok(resp) => resp.map(|b| b.boxed()),
+                        Err(_) => Response::builder()
+                            .status(502)
+                            .body(http_body_util::Empty::new().map_err(|n| match n {}).boxed())
+                            .expect("502"),
+                    })
+                }
+            });
+            let server = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), svc);
+            tokio::select! {
+                _ = server => {}
+                _ = conn => {}
+            }
+        });
+    }
+}
+
+fn main() {
+    let a = args();
+    let upstream: &'static str = Box::leak(a.upstream.into_boxed_str());
+    if a.paired {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(a.threads)
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(serve_paired(a.port, upstream));
+    } else if a.per_core {
+        let threads: Vec<_> = (0..a.threads)
+            .map(|_| {
+                std::thread::spawn(move || {
+                    tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .expect("runtime")
+                        .block_on(serve(a.port, upstream));
+                })
+            })
+            .collect();
+        for t in threads {
+            let _ = t.join();
+        }
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(a.threads)
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(serve(a.port, upstream));
+    }
+}
