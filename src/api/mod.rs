@@ -22,8 +22,8 @@ use crate::server::AppState;
 use crate::server::admin_auth::{require_admin, require_metrics_auth};
 use crate::server::body_guard;
 use crate::server::error::ApiError;
-use crate::server::operation::storage_route;
-use crate::server::rate_limit::{limit_api, limit_gateway};
+use crate::server::operation::{gateway_route, storage_route};
+use crate::server::rate_limit::limit_api;
 use crate::telemetry::OperationType as Op;
 
 /// Every route of the application.
@@ -205,9 +205,9 @@ fn snapshot_routes(s: &AppState) -> Router<AppState> {
 /// `/s3/…`, with the gateway's own rate limit.
 fn gateway_routes(s: &AppState) -> Router<AppState> {
     const OBJECT: &str = "/s3/{bucket}/{*key}";
-    let object = |mr: MethodRouter<AppState>, op| storage_route(mr, s, op, OBJECT);
-    let buckets = storage_route(get(gateway::list_buckets), s, Op::ListBuckets, "/s3/");
-    let objects = storage_route(
+    let object = |mr: MethodRouter<AppState>, op| gateway_route(mr, s, op, OBJECT);
+    let buckets = gateway_route(get(gateway::list_buckets), s, Op::ListBuckets, "/s3/");
+    let objects = gateway_route(
         get(gateway::list_objects),
         s,
         Op::ListObjects,
@@ -225,7 +225,6 @@ fn gateway_routes(s: &AppState) -> Router<AppState> {
                 .merge(object(head(gateway::object), Op::HeadObject))
                 .merge(object(delete(gateway::object), Op::DeleteObject)),
         )
-        .route_layer(from_fn_with_state(s.clone(), limit_gateway))
 }
 
 async fn unknown_admin_route() -> ApiError {

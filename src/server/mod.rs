@@ -1,10 +1,12 @@
 //! The HTTP server: application state, the middleware stack and the serve loop.
 //!
-//! Layers, outermost first: Mission Control's [`http_stats`] (every response) → request
-//! context (ids, timing headers) → panic guard → body
+//! Layers, outermost first: Mission Control's [`http_stats`] (every response) and the
+//! request context (ids, timing headers), run as one middleware → panic guard → body
 //! limit → routes; admin routes add [`admin_auth`], rate-limited routes add
 //! [`rate_limit`], and storage routes add the [`operation`] layer innermost, so a
-//! refused request never becomes an operation.
+//! refused request never becomes an operation. The gateway's routes run their rate
+//! limit and the operation layer as one middleware, for the same reason the outer two
+//! are one: every `from_fn` layer costs a proxied request about 1.3 µs of CPU.
 
 pub mod admin_auth;
 pub mod body_guard;
@@ -24,8 +26,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::middleware::from_fn_with_state;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use tower_http::catch_panic::CatchPanicLayer;
 
@@ -175,9 +177,17 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(from_fn_with_state(state.clone(), request_context::layer))
-        .layer(from_fn_with_state(state.clone(), http_stats::layer))
+        .layer(from_fn_with_state(state.clone(), outermost))
         .with_state(state)
+}
+
+/// Mission Control's exchange around the request context: the two outermost stages in
+/// one middleware (each `from_fn` layer costs the gateway ~1.3 µs a request).
+async fn outermost(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    http_stats::around(&state, req, |req| {
+        request_context::around(&state, req, next)
+    })
+    .await
 }
 
 async fn not_found() -> ApiError {

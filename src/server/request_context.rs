@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, HeaderValue};
@@ -50,9 +50,13 @@ impl RequestContext {
     }
 }
 
+/// `req-` and 32 hex digits, written into a stack buffer (no `format!` per request).
 fn new_request_id() -> RequestId {
-    let id = format!("req-{}", uuid::Uuid::new_v4().simple());
-    RequestId::new(&id).unwrap_or_else(|| unreachable!("36 ASCII bytes fit"))
+    let mut buf = [0u8; 36];
+    buf[..4].copy_from_slice(b"req-");
+    uuid::Uuid::new_v4().simple().encode_lower(&mut buf[4..]);
+    let id = std::str::from_utf8(&buf).unwrap_or_else(|_| unreachable!("ASCII"));
+    RequestId::new(id).unwrap_or_else(|| unreachable!("36 ASCII bytes fit"))
 }
 
 fn new_trace_id() -> TraceId {
@@ -84,8 +88,9 @@ pub fn duration_header(d: Duration) -> HeaderValue {
     HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static("0.00"))
 }
 
-/// The middleware: puts a [`RequestContext`] on the request and the headers on the response.
-pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+/// The stage: puts a [`RequestContext`] on the request and the headers on the response
+/// (run with [`http_stats`](super::http_stats) as one middleware by [`super::app`]).
+pub async fn around(state: &AppState, mut req: Request, next: Next) -> Response {
     let ctx = RequestContext::from_headers(req.headers(), state.recorder.now());
     req.extensions_mut().insert(ctx.clone());
     // Spans are made under this server's own dispatch (nothing global), so the

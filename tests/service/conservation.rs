@@ -338,3 +338,51 @@ async fn a_rate_limited_request_is_never_an_operation() {
         5.0
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gateway_rate_limited_request_is_never_an_operation() {
+    let h = Harness::start_with(
+        |s| {
+            s.knobs.gateway_rate_limit_rps = 0.5;
+            s.knobs.gateway_rate_limit_burst = 3;
+        },
+        std::sync::Arc::new(spacewatch::telemetry::SystemClock),
+    )
+    .await;
+    let (mut served, mut limited) = (0, 0);
+    // Bucket listings, object listings and object reads share the one gateway bucket.
+    for path in ["/s3/", "/s3/alpha", "/s3/alpha/nope.txt"].repeat(3) {
+        let r = h.get(path, tenant()).await;
+        match r.status().as_u16() {
+            200 | 404 => served += 1,
+            429 => {
+                limited += 1;
+                assert!(r.headers().contains_key("retry-after"));
+                assert!(!r.headers().contains_key("x-operation-type"));
+                let body: Value = r.json().await.unwrap();
+                assert!(body["detail"].as_str().unwrap().contains("Rate limit"));
+            }
+            s => panic!("unexpected {s} for {path}"),
+        }
+    }
+    assert_eq!((served, limited), (3, 6));
+    // The API's own limit is another bucket: a tool call is still served.
+    assert_eq!(h.get("/tools/buckets", tenant()).await.status(), 200);
+    let v = h.json("/metrics/operations").await;
+    assert_eq!(v["current_5m"]["total_operations_5m"], 4);
+    let text = h
+        .get("/metrics", HeaderMap::new())
+        .await
+        .text()
+        .await
+        .unwrap();
+    let s = parse_metrics(&text);
+    let scope = |scope| {
+        metric_sum(
+            &s,
+            "spacewatch_rate_limited_requests_total",
+            &[("scope", scope)],
+        )
+    };
+    assert_eq!((scope("gateway"), scope("api")), (6.0, 0.0));
+}

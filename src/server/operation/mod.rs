@@ -62,6 +62,28 @@ pub fn storage_route(
     ))
 }
 
+/// [`storage_route`] for the gateway's routes: the gateway's rate limit is asked first,
+/// in the same middleware (one `from_fn` layer fewer costs a proxied request ~1.3 µs of
+/// CPU). A limited request is answered 429 and is no operation.
+pub fn gateway_route(
+    mr: MethodRouter<AppState>,
+    state: &AppState,
+    operation: OperationType,
+    route: &'static str,
+) -> MethodRouter<AppState> {
+    mr.route_layer(from_fn_with_state(
+        (state.clone(), OpRoute { operation, route }),
+        record_gateway,
+    ))
+}
+
+async fn record_gateway(state: State<LayerState>, req: Request, next: Next) -> Response {
+    match super::rate_limit::gateway_refusal(&state.0.0, &req) {
+        None => record(state, req, next).await,
+        Some(limited) => limited,
+    }
+}
+
 /// Everything but the outcome; finishing it records the operation exactly once.
 pub(crate) struct Draft {
     recorder: Arc<Recorder>,

@@ -140,18 +140,19 @@ pub async fn limit_api(State(state): State<AppState>, req: Request, next: Next) 
     }
 }
 
-/// The gateway's own limit (off by default).
-pub async fn limit_gateway(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    match state
-        .gateway_limiter
-        .check(client_key(&state, &req), Instant::now())
-    {
-        Ok(()) => next.run(req).await,
-        Err(wait) => {
-            state.counters.rate_limited(true);
-            too_many(wait, "Rate limit exceeded; slow down")
-        }
+/// The gateway's own limit (off by default): the 429 to answer when `req` is over it.
+/// It is no middleware of its own: the gateway's operation layer asks it first (see
+/// [`operation::gateway_route`](super::operation::gateway_route)).
+pub fn gateway_refusal(state: &AppState, req: &Request) -> Option<Response> {
+    if !state.gateway_limiter.enabled() {
+        return None;
     }
+    let wait = state
+        .gateway_limiter
+        .check(client_key(state, req), Instant::now())
+        .err()?;
+    state.counters.rate_limited(true);
+    Some(too_many(wait, "Rate limit exceeded; slow down"))
 }
 
 #[cfg(test)]
