@@ -6,9 +6,11 @@
 //! and the headers sorted by name. Checked against the AWS signing test suite
 //! (tests/data/sigv4) and against real stores.
 
-use std::fmt::Write;
+use std::borrow::Cow;
 
 use sha2::{Digest, Sha256};
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 /// Appends `s` URI-encoded as SigV4 wants: every byte but `A–Z a–z 0–9 - . _ ~` (and `/`
 /// when `keep_slash`) as `%XX`, upper-case hex.
@@ -20,14 +22,19 @@ pub fn uri_encode(out: &mut String, s: &[u8], keep_slash: bool) {
         {
             out.push(b as char);
         } else {
-            let _ = write!(out, "%{b:02X}");
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
         }
     }
 }
 
-/// Percent-decodes `s` (invalid escapes stay as they are).
-fn decode(s: &str) -> Vec<u8> {
+/// Percent-decodes `s` (invalid escapes stay as they are); borrowed when there is no `%`.
+fn decode(s: &str) -> Cow<'_, [u8]> {
     let b = s.as_bytes();
+    if !b.contains(&b'%') {
+        return Cow::Borrowed(b);
+    }
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
@@ -47,7 +54,7 @@ fn decode(s: &str) -> Vec<u8> {
             }
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Appends a canonical header value: trimmed, runs of spaces and tabs collapsed to one.
@@ -104,21 +111,30 @@ pub fn canonical_request(buf: &mut String, s: &Signable<'_>) -> String {
         if i > 0 {
             buf.push('&');
         }
-        let _ = write!(buf, "{k}={v}");
+        buf.push_str(k);
+        buf.push('=');
+        buf.push_str(v);
     }
     buf.push('\n');
-    let mut names: Vec<(String, usize)> = s
+    // `http` header names are lower case already: borrowed then, not copied.
+    let mut names: Vec<(Cow<'_, str>, usize)> = s
         .headers
         .iter()
         .enumerate()
-        .map(|(i, (n, _))| (n.to_ascii_lowercase(), i))
+        .map(|(i, (n, _))| {
+            let name = match n.bytes().any(|b| b.is_ascii_uppercase()) {
+                true => Cow::Owned(n.to_ascii_lowercase()),
+                false => Cow::Borrowed(*n),
+            };
+            (name, i)
+        })
         .collect();
     // Stable: repeated headers keep their order.
     names.sort_by(|a, b| a.0.cmp(&b.0));
     let mut signed = String::new();
     let mut last: Option<&str> = None;
     for (name, i) in &names {
-        if last == Some(name.as_str()) {
+        if last == Some(name.as_ref()) {
             buf.push(',');
         } else {
             if last.is_some() {
@@ -130,7 +146,7 @@ pub fn canonical_request(buf: &mut String, s: &Signable<'_>) -> String {
             signed.push_str(name);
         }
         push_value(buf, s.headers[*i].1);
-        last = Some(name);
+        last = Some(name.as_ref());
     }
     if last.is_some() {
         buf.push('\n');
@@ -144,6 +160,15 @@ pub fn canonical_request(buf: &mut String, s: &Signable<'_>) -> String {
 
 /// The string to sign of a canonical request.
 pub fn string_to_sign(amz_date: &str, scope: &str, canonical: &str) -> String {
-    let hash = hex::encode(Sha256::digest(canonical.as_bytes()));
-    format!("AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{hash}")
+    let mut hash = [0u8; 64];
+    let _ = hex::encode_to_slice(Sha256::digest(canonical.as_bytes()), &mut hash);
+    let hash = std::str::from_utf8(&hash).unwrap_or_default();
+    let mut out = String::with_capacity(32 + amz_date.len() + scope.len() + hash.len());
+    for part in ["AWS4-HMAC-SHA256", amz_date, scope, hash] {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(part);
+    }
+    out
 }
