@@ -31,6 +31,7 @@ struct Args {
     upstream: String,
     per_core: bool,
     paired: bool,
+    axum: bool,
     threads: usize,
 }
 
@@ -40,6 +41,7 @@ fn args() -> Args {
         upstream: String::new(),
         per_core: false,
         paired: false,
+        axum: false,
         threads: 2,
     };
     let mut it = std::env::args().skip(1);
@@ -51,6 +53,7 @@ fn args() -> Args {
             "--layout" => {
                 a.per_core = value == "per-core";
                 a.paired = value == "paired";
+                a.axum = value == "axum";
             }
             "--threads" => a.threads = value.parse().expect("--threads"),
             other => panic!("unknown flag {other}"),
@@ -154,10 +157,75 @@ async fn serve_paired(port: u16, upstream: &'static str) {
     }
 }
 
+async fn noop(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    next.run(req).await
+}
+
+/// `axum`: the multi layout's proxy behind what spacewatch puts in front of a handler —
+/// an axum `Router` (the route `/{bucket}/{*key}`), four no-op `from_fn` middlewares
+/// (spacewatch has four on `/s3`), served by hyper-util's auto (HTTP/1 + h2c) builder.
+async fn serve_axum(port: u16, upstream: &'static str) {
+    use axum::middleware::from_fn;
+    let listener = listener(port);
+    let client: Client<HttpConnector, axum::body::Body> = Client::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(256)
+        .build_http();
+    let router = axum::Router::new().route(
+        "/{bucket}/{*key}",
+        axum::routing::get(move |req: axum::extract::Request| {
+            let client = client.clone();
+            async move {
+                let (parts, body) = req.into_parts();
+                let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+                let mut out = Request::new(body);
+                *out.uri_mut() = format!("{upstream}{path}").parse().expect("uri");
+                match client.request(out).await {
+                    Ok(resp) => resp.map(axum::body::Body::new),
+                    Err(_) => {
+                        let mut r = axum::response::Response::new(axum::body::Body::empty());
+                        *r.status_mut() = http::StatusCode::BAD_GATEWAY;
+                        r
+                    }
+                }
+            }
+        }),
+    );
+    let layers: usize = std::env::var("LAYERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4);
+    let mut router = router;
+    for _ in 0..layers {
+        router = router.layer(from_fn(noop));
+    }
+    let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let svc = hyper_util::service::TowerToHyperService::new(router.clone());
+        let conn = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), svc)
+            .into_owned();
+        tokio::spawn(conn);
+    }
+}
+
 fn main() {
     let a = args();
     let upstream: &'static str = Box::leak(a.upstream.into_boxed_str());
-    if a.paired {
+    if a.axum {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(a.threads)
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(serve_axum(a.port, upstream));
+    } else if a.paired {
         tokio::runtime::Builder::new_multi_thread()
             .worker_threads(a.threads)
             .enable_all()
