@@ -1,14 +1,19 @@
 //! The floor of the gateway's stack: a plain hyper reverse proxy (hyper's HTTP/1 server,
 //! hyper-util's pooled client) with none of SpaceWatch's work — no routing, middleware,
-//! tenant, signing, recording or logging. `scripts/bench-gateway.sh` can measure it
-//! beside nginx and the gateway (`BARE_PROXY=1`) to show how much of the gateway's CPU
-//! per request the HTTP stack itself costs, and what the runtime layout changes:
+//! tenant, signing, recording or logging. `scripts/bench-gateway.sh` measures it beside
+//! nginx and the gateway (`HYPER_FLOOR=1`) to show how much of the gateway's CPU per
+//! request the HTTP stack itself costs, and what the runtime layout changes:
 //!
-//!   bare_proxy --port P --upstream http://127.0.0.1:S [--layout multi|per-core] [--threads N]
+//!   bare_proxy --port P --upstream http://127.0.0.1:S
+//!              [--layout multi|per-core|paired|axum] [--threads N]
 //!
 //! `multi` is tokio's multi-thread runtime (as `spacewatch serve` runs); `per-core` is
 //! one current-thread runtime per thread, each with its own `SO_REUSEPORT` listener and
-//! its own upstream pool, so a request never leaves the thread that accepted it.
+//! its own upstream pool, so a request never leaves the thread that accepted it;
+//! `paired` gives each client connection its own upstream connection, driven in the
+//! same task; `axum` (with `LAYERS=N` no-op `from_fn` layers, default 4) puts the multi
+//! layout behind an axum `Router` served as spacewatch serves it, to price the
+//! framework's shape.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;

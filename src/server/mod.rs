@@ -175,9 +175,14 @@ pub fn app(state: AppState) -> Router {
     crate::api::routes(&state)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
-        .layer(CatchPanicLayer::custom(panic_response))
-        .layer(from_fn_with_state(state.clone(), outermost))
+        // One `Router::layer` with the stack inside: each `layer` call boxes every route
+        // again, and a boxed route is cloned (an allocation) for every request.
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(from_fn_with_state(state.clone(), outermost))
+                .layer(CatchPanicLayer::custom(panic_response))
+                .layer(DefaultBodyLimit::max(MAX_JSON_BODY)),
+        )
         .with_state(state)
 }
 

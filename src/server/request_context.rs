@@ -10,15 +10,17 @@ use std::time::{Duration, Instant};
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use http::{HeaderMap, HeaderValue};
+use http::{HeaderMap, HeaderName, HeaderValue};
 use tracing::instrument::WithSubscriber;
 
 use super::AppState;
 use super::error::ApiError;
 use crate::telemetry::{RequestId, TraceId, UnixTime};
 
-pub const REQUEST_ID: &str = "x-request-id";
-pub const DURATION: &str = "x-request-duration-ms";
+// Header names as `HeaderName` constants: inserting by `&str` copies a non-standard
+// name into a new allocation on every response.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+pub const DURATION: HeaderName = HeaderName::from_static("x-request-duration-ms");
 
 /// What every later stage knows about the request.
 #[derive(Debug, Clone)]
@@ -82,10 +84,32 @@ pub fn parse_traceparent(v: &str) -> Option<(TraceId, [u8; 8])> {
     Some((TraceId(t), s))
 }
 
-/// `12.34` — the header format of durations.
+/// `12.34` — the header format of durations, formatted on the stack (no `String`).
 pub fn duration_header(d: Duration) -> HeaderValue {
-    let text = format!("{:.2}", d.as_secs_f64() * 1000.0);
-    HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static("0.00"))
+    struct Stack {
+        buf: [u8; 40],
+        len: usize,
+    }
+    impl std::fmt::Write for Stack {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            let end = self.len + s.len();
+            self.buf
+                .get_mut(self.len..end)
+                .ok_or(std::fmt::Error)?
+                .copy_from_slice(s.as_bytes());
+            self.len = end;
+            Ok(())
+        }
+    }
+    let mut text = Stack {
+        buf: [0; 40],
+        len: 0,
+    };
+    match std::fmt::Write::write_fmt(&mut text, format_args!("{:.2}", d.as_secs_f64() * 1000.0)) {
+        Ok(()) => HeaderValue::from_bytes(&text.buf[..text.len])
+            .unwrap_or(HeaderValue::from_static("0.00")),
+        Err(_) => HeaderValue::from_static("0.00"),
+    }
 }
 
 /// The stage: puts a [`RequestContext`] on the request and the headers on the response

@@ -38,7 +38,7 @@ use crate::telemetry::prom::AppCounters;
 use crate::telemetry::{HttpMethod, Operation, OperationType, Recorder};
 use tracing::Instrument;
 
-pub const OPERATION_TYPE: &str = "x-operation-type";
+pub const OPERATION_TYPE: http::HeaderName = http::HeaderName::from_static("x-operation-type");
 
 /// Which operation a route is, and its template for logs.
 #[derive(Debug, Clone, Copy)]

@@ -227,7 +227,8 @@ fn build(
         .map_err(|_| bad_request("cannot build the storage request"))?;
     *req.headers_mut() = headers;
     if let Some(host) = req.uri().authority().map(|a| a.as_str().to_string()) {
-        let v = HeaderValue::from_str(&host).map_err(|_| bad_request("bad endpoint host"))?;
+        let v = HeaderValue::from_maybe_shared(bytes::Bytes::from(host))
+            .map_err(|_| bad_request("bad endpoint host"))?;
         req.headers_mut().insert(http::header::HOST, v);
     }
     sign::sign_request(

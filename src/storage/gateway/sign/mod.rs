@@ -29,6 +29,11 @@ const UNSIGNED: [&str; 4] = [
     "transfer-encoding",
 ];
 
+// Constants, not `&str`: inserting a non-standard name by `&str` allocates a copy.
+const X_AMZ_DATE: http::HeaderName = http::HeaderName::from_static("x-amz-date");
+const X_AMZ_CONTENT_SHA256: http::HeaderName =
+    http::HeaderName::from_static("x-amz-content-sha256");
+
 /// What `x-amz-content-sha256` says about the body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Payload {
@@ -88,6 +93,11 @@ fn amz_date(now: SystemTime) -> String {
     out
 }
 
+/// A header value that takes `s`'s buffer instead of copying it.
+fn owned_value(s: String) -> Result<HeaderValue, String> {
+    HeaderValue::from_maybe_shared(bytes::Bytes::from(s)).map_err(|e| e.to_string())
+}
+
 /// Signs `req` in place at `now` (adds `x-amz-date`, `x-amz-content-sha256` and
 /// `authorization`), with the key `keys` keeps for `creds`.
 pub fn sign_request(
@@ -99,13 +109,13 @@ pub fn sign_request(
 ) -> Result<(), String> {
     let amz_date = amz_date(now);
     let h = req.headers_mut();
+    h.insert(X_AMZ_DATE, owned_value(amz_date.clone())?);
     h.insert(
-        "x-amz-date",
-        HeaderValue::from_str(&amz_date).map_err(|e| e.to_string())?,
-    );
-    h.insert(
-        "x-amz-content-sha256",
-        HeaderValue::from_str(payload.hash()).map_err(|e| e.to_string())?,
+        X_AMZ_CONTENT_SHA256,
+        match payload {
+            Payload::Hashed(h) => HeaderValue::from_str(h).map_err(|e| e.to_string())?,
+            _ => HeaderValue::from_static("UNSIGNED-PAYLOAD"),
+        },
     );
     let headers: Vec<(&str, &str)> = req
         .headers()
@@ -138,9 +148,7 @@ pub fn sign_request(
         &signature,
     ]
     .concat();
-    req.headers_mut().insert(
-        http::header::AUTHORIZATION,
-        HeaderValue::from_str(&auth).map_err(|e| e.to_string())?,
-    );
+    req.headers_mut()
+        .insert(http::header::AUTHORIZATION, owned_value(auth)?);
     Ok(())
 }
