@@ -353,15 +353,21 @@ parse_wrk() {
 # processes (nginx's master and workers). On 2 saturated cores, req/s is roughly
 # inversely proportional to the CPU all processes spend per request, so CPU µs per
 # request of the store and of the proxy explain the req/s ratios.
+# user_ms is the user-space part alone: the kernel's part (two sockets' reads and
+# writes, wake-ups) is much the same for every proxy, so the user part is where one
+# proxy's work differs from another's.
 TICK_MS=$((1000 / $(getconf CLK_TCK)))
-cpu_ms() {
-    local total=0 pid t
+ticks_ms() {
+    local expr="$1" total=0 pid t
+    shift
     for pid in "$@" $(pgrep -P "$1" 2>/dev/null || true); do
-        t="$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)"
+        t="$(awk "{print $expr}" "/proc/$pid/stat" 2>/dev/null || echo 0)"
         total=$((total + t))
     done
     echo $((total * TICK_MS))
 }
+cpu_ms() { ticks_ms '$14 + $15' "$@"; }
+user_ms() { ticks_ms '$14' "$@"; }
 
 log "warming up (${WARMUP}s each; fills the gateway's bucket cache and connection pools)"
 for t in "${NAMES[@]}"; do run_wrk "$t" "$WARMUP"; done
@@ -376,26 +382,33 @@ REPORT="$TMP/report"
 } >"$REPORT"
 
 for round in $(seq "$ROUNDS"); do
-    declare -A R50 R99 RR CS CP
+    declare -A R50 R99 RR CS CP CU
     for t in "${NAMES[@]}"; do
         log "round $round/$ROUNDS: $t for ${WRK_DURATION}s"
         store0="$(cpu_ms "$STORE_PID")"
-        proxy0=0; [ -n "${SERVER_PID[$t]}" ] && proxy0="$(cpu_ms "${SERVER_PID[$t]}")"
+        proxy0=0 puser0=0
+        if [ -n "${SERVER_PID[$t]}" ]; then
+            proxy0="$(cpu_ms "${SERVER_PID[$t]}")" puser0="$(user_ms "${SERVER_PID[$t]}")"
+        fi
         run_wrk "$t" "$WRK_DURATION"
         store1="$(cpu_ms "$STORE_PID")"
-        proxy1=0; [ -n "${SERVER_PID[$t]}" ] && proxy1="$(cpu_ms "${SERVER_PID[$t]}")"
+        proxy1=0 puser1=0
+        if [ -n "${SERVER_PID[$t]}" ]; then
+            proxy1="$(cpu_ms "${SERVER_PID[$t]}")" puser1="$(user_ms "${SERVER_PID[$t]}")"
+        fi
         parse_wrk "$t"
         RR[$t]=$RPS R50[$t]=$P50 R99[$t]=$P99
         REQS="$(awk '/requests in/ {print $1}' "$TMP/wrk.$t")"
         CS[$t]="$(awk -v c=$((store1 - store0)) -v n="$REQS" 'BEGIN {printf "%.0f", c * 1000 / n}')"
         CP[$t]="$(awk -v c=$((proxy1 - proxy0)) -v n="$REQS" 'BEGIN {printf "%.0f", c * 1000 / n}')"
+        CU[$t]="$(awk -v c=$((puser1 - puser0)) -v n="$REQS" 'BEGIN {printf "%.0f", c * 1000 / n}')"
     done
     {
         [ "$ROUNDS" -gt 1 ] && echo "round $round"
-        printf '%-12s %10s %9s %9s %17s %17s\n' target 'req/s' 'p50 ms' 'p99 ms' 'store CPU us/req' 'proxy CPU us/req'
+        printf '%-12s %10s %9s %9s %17s %17s %12s\n' target 'req/s' 'p50 ms' 'p99 ms' 'store CPU us/req' 'proxy CPU us/req' 'of it user'
         for t in "${NAMES[@]}"; do
-            proxy="${CP[$t]}"; [ "$t" = direct ] && proxy=-
-            printf '%-12s %10.0f %9.3f %9.3f %17s %17s\n' "$t" "${RR[$t]}" "${R50[$t]}" "${R99[$t]}" "${CS[$t]}" "$proxy"
+            proxy="${CP[$t]}" user="${CU[$t]}"; [ "$t" = direct ] && proxy=- user=-
+            printf '%-12s %10.0f %9.3f %9.3f %17s %17s %12s\n' "$t" "${RR[$t]}" "${R50[$t]}" "${R99[$t]}" "${CS[$t]}" "$proxy" "$user"
         done
         for g in "${GATEWAYS[@]}"; do
             awk -v name="$g" -v g="${RR[$g]}" -v n="${RR[nginx]}" -v d="${RR[direct]}" \
