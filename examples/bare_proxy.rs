@@ -31,12 +31,18 @@ use tokio::net::TcpSocket;
 type Body = BoxBody<Bytes, hyper::Error>;
 type Upstream = Client<HttpConnector, Incoming>;
 
+#[derive(Clone, Copy)]
+enum Layout {
+    Multi,
+    PerCore,
+    Paired,
+    Axum,
+}
+
 struct Args {
     port: u16,
     upstream: String,
-    per_core: bool,
-    paired: bool,
-    axum: bool,
+    layout: Layout,
     threads: usize,
 }
 
@@ -44,9 +50,7 @@ fn args() -> Args {
     let mut a = Args {
         port: 0,
         upstream: String::new(),
-        per_core: false,
-        paired: false,
-        axum: false,
+        layout: Layout::Multi,
         threads: 2,
     };
     let mut it = std::env::args().skip(1);
@@ -56,9 +60,13 @@ fn args() -> Args {
             "--port" => a.port = value.parse().expect("--port"),
             "--upstream" => a.upstream = value,
             "--layout" => {
-                a.per_core = value == "per-core";
-                a.paired = value == "paired";
-                a.axum = value == "axum";
+                a.layout = match value.as_str() {
+                    "multi" => Layout::Multi,
+                    "per-core" => Layout::PerCore,
+                    "paired" => Layout::Paired,
+                    "axum" => Layout::Axum,
+                    other => panic!("unknown layout {other}"),
+                }
             }
             "--threads" => a.threads = value.parse().expect("--threads"),
             other => panic!("unknown flag {other}"),
@@ -78,11 +86,26 @@ async fn proxy(
     req.headers_mut().remove(http::header::HOST);
     Ok(match client.request(req).await {
         Ok(resp) => resp.map(|b| b.boxed()),
-        Err(_) => Response::builder()
-            .status(502)
-            .body(http_body_util::Empty::new().map_err(|n| match n {}).boxed())
-            .expect("502"),
+        Err(_) => bad_gateway(),
     })
+}
+
+fn bad_gateway() -> Response<Body> {
+    Response::builder()
+        .status(502)
+        .body(http_body_util::Empty::new().map_err(|n| match n {}).boxed())
+        .expect("502")
+}
+
+/// The upstream pool: more idle connections than any benchmark has clients.
+fn pool<B>() -> Client<HttpConnector, B>
+where
+    B: hyper::body::Body + Send + 'static,
+    B::Data: Send,
+{
+    Client::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(256)
+        .build_http()
 }
 
 fn listener(port: u16) -> tokio::net::TcpListener {
@@ -97,9 +120,7 @@ fn listener(port: u16) -> tokio::net::TcpListener {
 
 async fn serve(port: u16, upstream: &'static str) {
     let listener = listener(port);
-    let client: Upstream = Client::builder(TokioExecutor::new())
-        .pool_max_idle_per_host(256)
-        .build_http();
+    let client: Upstream = pool();
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
@@ -145,10 +166,7 @@ async fn serve_paired(port: u16, upstream: &'static str) {
                     let r = s.send_request(req).await;
                     Ok::<_, Infallible>(match r {
                         Ok(resp) => resp.map(|b| b.boxed()),
-                        Err(_) => Response::builder()
-                            .status(502)
-                            .body(http_body_util::Empty::new().map_err(|n| match n {}).boxed())
-                            .expect("502"),
+                        Err(_) => bad_gateway(),
                     })
                 }
             });
@@ -169,15 +187,13 @@ async fn noop(
     next.run(req).await
 }
 
-/// `axum`: the multi layout's proxy behind what spacewatch puts in front of a handler —
-/// an axum `Router` (the route `/{bucket}/{*key}`), four no-op `from_fn` middlewares
-/// (spacewatch has four on `/s3`), served by hyper-util's auto (HTTP/1 + h2c) builder.
+/// `axum`: the multi layout's proxy behind an axum `Router` (the route
+/// `/{bucket}/{*key}`) and `LAYERS` no-op `from_fn` middlewares (default 4), served by
+/// hyper-util's auto (HTTP/1 + h2c) builder as spacewatch serves its router.
 async fn serve_axum(port: u16, upstream: &'static str) {
     use axum::middleware::from_fn;
     let listener = listener(port);
-    let client: Client<HttpConnector, axum::body::Body> = Client::builder(TokioExecutor::new())
-        .pool_max_idle_per_host(256)
-        .build_http();
+    let client: Client<HttpConnector, axum::body::Body> = pool();
     let router = axum::Router::new().route(
         "/{bucket}/{*key}",
         axum::routing::get(move |req: axum::extract::Request| {
@@ -220,44 +236,40 @@ async fn serve_axum(port: u16, upstream: &'static str) {
     }
 }
 
+fn multi_thread(threads: usize, server: impl Future<Output = ()>) {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads)
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(server);
+}
+
 fn main() {
     let a = args();
     let upstream: &'static str = Box::leak(a.upstream.into_boxed_str());
-    if a.axum {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(a.threads)
-            .enable_all()
-            .build()
-            .expect("runtime")
-            .block_on(serve_axum(a.port, upstream));
-    } else if a.paired {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(a.threads)
-            .enable_all()
-            .build()
-            .expect("runtime")
-            .block_on(serve_paired(a.port, upstream));
-    } else if a.per_core {
-        let threads: Vec<_> = (0..a.threads)
-            .map(|_| {
-                std::thread::spawn(move || {
-                    tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                        .expect("runtime")
-                        .block_on(serve(a.port, upstream));
-                })
+    match a.layout {
+        Layout::Multi => multi_thread(a.threads, serve(a.port, upstream)),
+        Layout::Paired => multi_thread(a.threads, serve_paired(a.port, upstream)),
+        Layout::Axum => multi_thread(a.threads, serve_axum(a.port, upstream)),
+        Layout::PerCore => per_core(a.threads, a.port, upstream),
+    }
+}
+
+/// One current-thread runtime per thread, each serving its own `SO_REUSEPORT` listener.
+fn per_core(threads: usize, port: u16, upstream: &'static str) {
+    let workers: Vec<_> = (0..threads)
+        .map(|_| {
+            std::thread::spawn(move || {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime")
+                    .block_on(serve(port, upstream));
             })
-            .collect();
-        for t in threads {
-            let _ = t.join();
-        }
-    } else {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(a.threads)
-            .enable_all()
-            .build()
-            .expect("runtime")
-            .block_on(serve(a.port, upstream));
+        })
+        .collect();
+    for w in workers {
+        let _ = w.join();
     }
 }
