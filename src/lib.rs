@@ -6,6 +6,9 @@
 //! [`telemetry::Recorder`] fan-out (Prometheus, windows, recent log, log lines).
 //! Several replicas add up in a Prometheus-HTTP-API engine, read back by [`fleet`].
 #![forbid(unsafe_code)]
+// The gateway's dispatch (server::dispatch) nests its stages as plain futures instead of
+// boxing each one as axum layers do; computing that future's layout needs more depth.
+#![recursion_limit = "256"]
 
 pub mod accesslog;
 pub mod agent;

@@ -2,21 +2,23 @@
 //! objects (ListObjectsV2: `prefix`, `continuation-token`, `max-keys`, …), and
 //! `GET`/`PUT`/`HEAD`/`DELETE /s3/{bucket}/{key…}` move objects. Credentials are verified
 //! before the path or the query is looked at; a key that a path would normalise (a `.`
-//! or `..` segment) is refused before any upstream call.
+//! or `..` segment) is refused before any upstream call. They are not axum routes: the
+//! server's [`dispatch`](crate::server::dispatch) matches `/s3` paths and calls them.
 
 use axum::body::Body;
-use axum::extract::{Extension, Path, Request, State};
 use axum::response::Response;
+use http::request::Parts;
 use http::{HeaderMap, Method};
 
 use crate::server::AppState;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::operation::OpFields;
 use crate::server::query::Params;
-use crate::server::tenant::{Verified, bucket_access};
+use crate::server::tenant::bucket_access;
 use crate::storage::ObjectKey;
 use crate::storage::gateway::{Forward, encode_query, forward};
 use crate::telemetry::s3::S3Api;
+use crate::tenant::Tenant;
 
 /// ListObjectsV2 parameters passed through.
 const LIST_PARAMS: [&str; 8] = [
@@ -56,9 +58,10 @@ fn params(uri: &http::Uri) -> ApiResult<Params> {
     Ok(Params::parse(uri.query().unwrap_or(""))?)
 }
 
+/// `GET /s3/`: the tenant's buckets.
 pub async fn list_buckets(
-    Verified(tenant): Verified,
-    State(state): State<AppState>,
+    state: &AppState,
+    tenant: &Tenant,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let f = Forward {
@@ -70,48 +73,48 @@ pub async fn list_buckets(
         headers,
         body: Body::empty(),
     };
-    Ok(forward(&state.upstream, &state.recorder, &tenant, f).await?)
+    Ok(forward(&state.upstream, &state.recorder, tenant, f).await?)
 }
 
+/// `GET /s3/{bucket}`: ListObjectsV2 of `bucket` (already percent-decoded).
 pub async fn list_objects(
-    Verified(tenant): Verified,
-    State(state): State<AppState>,
-    Extension(fields): Extension<OpFields>,
-    Path(bucket): Path<String>,
-    uri: http::Uri,
-    headers: HeaderMap,
+    state: &AppState,
+    tenant: &Tenant,
+    fields: &OpFields,
+    bucket: &str,
+    parts: Parts,
 ) -> ApiResult<Response> {
-    let params = params(&uri)?;
+    let params = params(&parts.uri)?;
     let mut q = query(&params, |k| LIST_PARAMS.contains(&k))?;
     if params.get("list-type").is_none() {
         q.insert(0, "list-type=2".into());
     }
-    let bucket = bucket_access(&state, &fields, &tenant, ("bucket", &bucket)).await?;
+    let bucket = bucket_access(state, fields, tenant, ("bucket", bucket)).await?;
     let f = Forward {
         api: S3Api::ListObjectsV2,
         method: Method::GET,
         bucket: Some(bucket),
         key: None,
         query: q,
-        headers,
+        headers: parts.headers,
         body: Body::empty(),
     };
-    Ok(forward(&state.upstream, &state.recorder, &tenant, f).await?)
+    Ok(forward(&state.upstream, &state.recorder, tenant, f).await?)
 }
 
-/// GET, PUT, HEAD and DELETE of one object.
+/// GET, PUT, HEAD and DELETE of one object (`bucket` and `key` percent-decoded).
 pub async fn object(
-    Verified(tenant): Verified,
-    State(state): State<AppState>,
-    Extension(fields): Extension<OpFields>,
-    Path((bucket, key)): Path<(String, String)>,
-    req: Request,
+    state: &AppState,
+    tenant: &Tenant,
+    fields: &OpFields,
+    (bucket, key): (&str, &str),
+    parts: Parts,
+    body: Body,
 ) -> ApiResult<Response> {
-    let (parts, body) = req.into_parts();
     let (method, headers) = (parts.method, parts.headers);
-    let key = ObjectKey::parse(&key).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let key = ObjectKey::parse(key).map_err(|e| ApiError::bad_request(e.to_string()))?;
     let q = query(&params(&parts.uri)?, object_param)?;
-    let bucket = bucket_access(&state, &fields, &tenant, ("bucket", &bucket)).await?;
+    let bucket = bucket_access(state, fields, tenant, ("bucket", bucket)).await?;
     let api = match method {
         Method::PUT => S3Api::PutObject,
         Method::HEAD => S3Api::HeadObject,
@@ -127,5 +130,5 @@ pub async fn object(
         headers,
         body,
     };
-    Ok(forward(&state.upstream, &state.recorder, &tenant, f).await?)
+    Ok(forward(&state.upstream, &state.recorder, tenant, f).await?)
 }

@@ -5,7 +5,7 @@ mod accesslog;
 mod admin;
 mod chat;
 mod fleet;
-mod gateway;
+pub(crate) mod gateway;
 mod health;
 mod mcp;
 mod mission;
@@ -16,13 +16,13 @@ mod tools;
 
 use axum::Router;
 use axum::middleware::from_fn_with_state;
-use axum::routing::{MethodRouter, any, delete, get, head, post, put};
+use axum::routing::{MethodRouter, any, get, post};
 
 use crate::server::AppState;
 use crate::server::admin_auth::{require_admin, require_metrics_auth};
 use crate::server::body_guard;
 use crate::server::error::ApiError;
-use crate::server::operation::{gateway_route, storage_route};
+use crate::server::operation::storage_route;
 use crate::server::rate_limit::limit_api;
 use crate::telemetry::OperationType as Op;
 
@@ -100,7 +100,6 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(log_routes(state))
         .merge(snapshot_routes(state))
         .merge(agent_routes(state))
-        .merge(gateway_routes(state))
 }
 
 /// `/chat` (one `AI_QUERY` operation each) and `/mcp` (one operation per tool call, of the
@@ -200,31 +199,6 @@ fn snapshot_routes(s: &AppState) -> Router<AppState> {
             ),
         )
         .route_layer(from_fn_with_state(s.clone(), limit_api))
-}
-
-/// `/s3/…`, with the gateway's own rate limit.
-fn gateway_routes(s: &AppState) -> Router<AppState> {
-    const OBJECT: &str = "/s3/{bucket}/{*key}";
-    let object = |mr: MethodRouter<AppState>, op| gateway_route(mr, s, op, OBJECT);
-    let buckets = gateway_route(get(gateway::list_buckets), s, Op::ListBuckets, "/s3/");
-    let objects = gateway_route(
-        get(gateway::list_objects),
-        s,
-        Op::ListObjects,
-        "/s3/{bucket}",
-    );
-    Router::new()
-        .route("/s3", buckets.clone())
-        .route("/s3/", buckets)
-        .route("/s3/{bucket}", objects.clone())
-        .route("/s3/{bucket}/", objects)
-        .route(
-            OBJECT,
-            object(get(gateway::object), Op::GetObject)
-                .merge(object(put(gateway::object), Op::PutObject))
-                .merge(object(head(gateway::object), Op::HeadObject))
-                .merge(object(delete(gateway::object), Op::DeleteObject)),
-        )
 }
 
 async fn unknown_admin_route() -> ApiError {

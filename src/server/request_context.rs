@@ -8,7 +8,6 @@
 use std::time::{Duration, Instant};
 
 use axum::extract::Request;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use tracing::instrument::WithSubscriber;
@@ -113,15 +112,23 @@ pub fn duration_header(d: Duration) -> HeaderValue {
 }
 
 /// The stage: puts a [`RequestContext`] on the request and the headers on the response
-/// (run with [`http_stats`](super::http_stats) as one middleware by [`super::app`]).
-pub async fn around(state: &AppState, mut req: Request, next: Next) -> Response {
+/// of `inner` (run with [`http_stats`](super::http_stats) as one middleware by
+/// [`super::app`], and directly by the gateway's dispatch).
+pub async fn around<F>(
+    state: &AppState,
+    mut req: Request,
+    inner: impl FnOnce(Request) -> F,
+) -> Response
+where
+    F: Future<Output = Response>,
+{
     let ctx = RequestContext::from_headers(req.headers(), state.recorder.now());
     req.extensions_mut().insert(ctx.clone());
     // Spans are made under this server's own dispatch (nothing global), so the
     // request's future runs with it as the default.
     let resp = match state.otel.dispatch() {
-        Some(d) => next.run(req).with_subscriber(d.clone()).await,
-        None => next.run(req).await,
+        Some(d) => inner(req).with_subscriber(d.clone()).await,
+        None => inner(req).await,
     };
     let mut resp = json_errors(resp).await;
     let h = resp.headers_mut();

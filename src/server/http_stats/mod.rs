@@ -12,7 +12,7 @@
 
 use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request};
+use axum::extract::Request;
 use axum::response::Response;
 
 use super::AppState;
@@ -20,21 +20,26 @@ use super::client_ip::{limit_key, peer};
 use crate::mission::Exchange;
 use crate::telemetry::HttpMethod;
 
-/// The stage: records the exchange of `req` with `inner`, the rest of the stack. It is
-/// not a middleware of its own: [`server::app`](super::app) runs it and the request
-/// context as one, because every `from_fn` layer costs the gateway about 1.3 µs of CPU
-/// a request (`examples/bare_proxy.rs --layout axum`, `LAYERS=0/4/8`).
-pub async fn around<F>(state: &AppState, req: Request, inner: impl FnOnce(Request) -> F) -> Response
+/// The stage: records the exchange of `req` with `inner`, the rest of the stack, under
+/// its route template (`None`: no route matched). It is no middleware of its own:
+/// [`server::app`](super::app) runs it and the request context as one, because every
+/// `from_fn` layer costs a request about 1.3 µs of CPU (`examples/bare_proxy.rs
+/// --layout axum`, `LAYERS=0/4/8`), and the gateway's dispatch calls it directly.
+pub async fn around<F>(
+    state: &AppState,
+    route: Option<&str>,
+    req: Request,
+    inner: impl FnOnce(Request) -> F,
+) -> Response
 where
     F: Future<Output = Response>,
 {
-    let route = req.extensions().get::<MatchedPath>().cloned();
     let method = HttpMethod::from(req.method());
     let client = limit_key(state.proxies.client(peer(req.extensions()), req.headers()));
     let start = Instant::now();
     let resp = inner(req).await;
     state.http_stats.record(&Exchange {
-        route: route.as_ref().map(MatchedPath::as_str),
+        route,
         method,
         status: resp.status().as_u16(),
         latency: start.elapsed(),

@@ -26,7 +26,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
@@ -68,10 +67,38 @@ impl From<&crate::config::Knobs> for Limits {
     }
 }
 
+/// What `serve` serves: the [`App`](crate::server::dispatch::App), or (in tests) any
+/// axum router.
+pub trait AppService:
+    tower::Service<
+        http::Request<Incoming>,
+        Response = axum::response::Response,
+        Error = std::convert::Infallible,
+        Future: Send + 'static,
+    > + Clone
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl<S> AppService for S where
+    S: tower::Service<
+            http::Request<Incoming>,
+            Response = axum::response::Response,
+            Error = std::convert::Infallible,
+            Future: Send + 'static,
+        > + Clone
+        + Send
+        + Sync
+        + 'static
+{
+}
+
 /// Serves `router` with the default limits until `shutdown` resolves.
 pub async fn serve(
     listener: TcpListener,
-    router: Router,
+    router: impl AppService,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     serve_with(listener, router, Limits::default(), shutdown).await
@@ -81,7 +108,7 @@ pub async fn serve(
 /// connections for at most `limits.drain`.
 pub async fn serve_with(
     listener: TcpListener,
-    router: Router,
+    router: impl AppService,
     limits: Limits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
