@@ -267,3 +267,32 @@ async fn operations_are_recorded_with_bytes_and_first_byte() {
         "object keys never reach the log"
     );
 }
+
+/// A HEAD of a listing is answered without the listing's body (HTTP says so), and that
+/// is the operation's normal end: recorded as the 200 it was, not as a client that left.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_head_of_a_listing_is_recorded_as_answered() {
+    let h = Harness::start().await;
+    let http = reqwest::Client::new();
+    for path in ["/s3/", "/s3/alpha"] {
+        let r = http
+            .head(h.url(path))
+            .headers(crate::support::tenant())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        assert!(r.bytes().await.unwrap().is_empty(), "{path}: no body");
+    }
+    let v: Value = h.json("/logs/operations?limit=10").await;
+    let logs = v["logs"].as_array().unwrap();
+    for t in ["LIST_BUCKETS", "LIST_OBJECTS"] {
+        let e = logs
+            .iter()
+            .find(|e| e["operation_type"] == t)
+            .unwrap_or_else(|| panic!("{t} in {v}"));
+        assert_eq!(e["method"], "HEAD", "{e}");
+        assert_eq!(e["status_code"], 200, "{e}");
+        assert_eq!(e["error"], Value::Null, "{e}");
+    }
+}

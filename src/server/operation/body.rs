@@ -11,6 +11,7 @@ use bytes::Bytes;
 use http_body::{Body as HttpBody, Frame, SizeHint};
 
 use super::{Draft, Outcome};
+use crate::telemetry::HttpMethod;
 
 /// Counts the request body bytes the handler reads.
 pub(crate) struct CountIn {
@@ -145,7 +146,9 @@ impl HttpBody for RecordOut {
 impl Drop for RecordOut {
     fn drop(&mut self) {
         if let Some(draft) = self.draft.take() {
-            if self.inner.is_end_stream() {
+            // A HEAD answer's body is never sent (HTTP says so; the router and hyper
+            // drop it): that is its normal end, not a client that went away.
+            if self.inner.is_end_stream() || draft.method == HttpMethod::Head {
                 draft.finish(Outcome {
                     status: self.status,
                     error: self.error.take(),
