@@ -203,12 +203,22 @@ async fn outermost(State(state): State<AppState>, req: Request, next: Next) -> R
     .await
 }
 
-async fn not_found() -> ApiError {
+/// The answer to a path no route has (the router's fallback, and the gateway's dispatch).
+fn no_route() -> ApiError {
     ApiError::not_found("Not Found")
 }
 
-async fn method_not_allowed() -> ApiError {
+/// The answer to a method the route lacks.
+fn no_method() -> ApiError {
     ApiError::new(http::StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
+}
+
+async fn not_found() -> ApiError {
+    no_route()
+}
+
+async fn method_not_allowed() -> ApiError {
+    no_method()
 }
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {

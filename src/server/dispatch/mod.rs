@@ -33,7 +33,7 @@ use http_body::Body as HttpBody;
 
 use super::AppState;
 use super::error::ApiError;
-use super::operation::{self, OpFields};
+use super::operation::{self, OpFields, OpRoute};
 use super::tenant::Verified;
 use super::{http_stats, rate_limit, request_context};
 use crate::api::gateway;
@@ -84,17 +84,22 @@ where
 
 /// A `/s3` request, through every stage.
 async fn gateway_request(state: AppState, req: Request) -> Response {
-    let path = req.uri().path().to_owned();
-    let route = routes::find(&path);
+    // The route borrows the path while the request moves on: a clone of the URI shares
+    // its bytes (no copy of the path).
+    let uri = req.uri().clone();
+    let route = routes::find(uri.path());
     let head = req.method() == Method::HEAD;
-    // `Allow` goes on the 405 of a method the route does not have, as axum's does.
-    let allow = route
+    let op = route
         .as_ref()
-        .filter(|r| routes::operation(&r.target, req.method()).is_none())
-        .map(|r| routes::allow(&r.target));
+        .and_then(|r| routes::operation(&r.target, req.method()));
+    // `Allow` goes on the 405 of a method the route does not have, as axum's does.
+    let allow = match (&route, op) {
+        (Some(r), None) => Some(routes::allow(&r.target)),
+        _ => None,
+    };
     let template = route.as_ref().map(|r| r.template);
     let mut resp = http_stats::around(&state, template, req, |req| {
-        request_context::around(&state, req, |req| guarded(&state, route, req))
+        request_context::around(&state, req, |req| guarded(&state, route, op, req))
     })
     .await;
     as_axum_answers(&mut resp, head, allow);
@@ -102,20 +107,29 @@ async fn gateway_request(state: AppState, req: Request) -> Response {
 }
 
 /// The route's answer, a panic turned into the 500 the rest of the app gives.
-async fn guarded(state: &AppState, route: Option<routes::Route<'_>>, req: Request) -> Response {
-    AssertUnwindSafe(routed(state, route, req))
+async fn guarded(
+    state: &AppState,
+    route: Option<routes::Route<'_>>,
+    op: Option<OpRoute>,
+    req: Request,
+) -> Response {
+    AssertUnwindSafe(routed(state, route, op, req))
         .catch_unwind()
         .await
-        .unwrap_or_else(|_| ApiError::internal("Internal server error").into_response())
+        .unwrap_or_else(super::panic_response)
 }
 
-async fn routed(state: &AppState, route: Option<routes::Route<'_>>, req: Request) -> Response {
+async fn routed(
+    state: &AppState,
+    route: Option<routes::Route<'_>>,
+    op: Option<OpRoute>,
+    req: Request,
+) -> Response {
     let Some(route) = route else {
-        return ApiError::not_found("Not Found").into_response();
+        return super::no_route().into_response();
     };
-    let Some(op) = routes::operation(&route.target, req.method()) else {
-        return ApiError::new(http::StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
-            .into_response();
+    let Some(op) = op else {
+        return super::no_method().into_response();
     };
     if let Some(limited) = rate_limit::gateway_refusal(state, &req) {
         return limited;

@@ -141,8 +141,8 @@ pub async fn limit_api(State(state): State<AppState>, req: Request, next: Next) 
 }
 
 /// The gateway's own limit (off by default): the 429 to answer when `req` is over it.
-/// It is no middleware of its own: the gateway's operation layer asks it first (see
-/// [`operation::gateway_route`](super::operation::gateway_route)).
+/// It is no middleware of its own: the gateway's [`dispatch`](super::dispatch) asks it
+/// before the operation starts, so a limited request is no operation.
 pub fn gateway_refusal(state: &AppState, req: &Request) -> Option<Response> {
     if !state.gateway_limiter.enabled() {
         return None;

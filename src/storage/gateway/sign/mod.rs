@@ -72,23 +72,23 @@ impl Payload {
 fn amz_date(now: SystemTime) -> String {
     use chrono::{Datelike, Timelike};
     let t = chrono::DateTime::<chrono::Utc>::from(now);
+    let fields = [
+        (t.year().clamp(0, 9999) as u32, 4),
+        (t.month(), 2),
+        (t.day(), 2),
+        (t.hour(), 2),
+        (t.minute(), 2),
+        (t.second(), 2),
+    ];
     let mut out = String::with_capacity(16);
-    let mut digits = |n: u32, width: u32| {
+    for (i, (n, width)) in fields.into_iter().enumerate() {
+        if i == 3 {
+            out.push('T');
+        }
         for p in (0..width).rev() {
             out.push(char::from(b'0' + (n / 10u32.pow(p) % 10) as u8));
         }
-    };
-    digits(t.year().clamp(0, 9999) as u32, 4);
-    digits(t.month(), 2);
-    digits(t.day(), 2);
-    out.push('T');
-    let mut digits = |n: u32| {
-        out.push(char::from(b'0' + (n / 10) as u8));
-        out.push(char::from(b'0' + (n % 10) as u8));
-    };
-    digits(t.hour());
-    digits(t.minute());
-    digits(t.second());
+    }
     out.push('Z');
     out
 }
