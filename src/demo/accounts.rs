@@ -40,6 +40,14 @@ impl Accounts {
     }
 }
 
+/// The bucket a copy reads from, when it names one.
+fn copy_source(src: &CopySource) -> Option<&str> {
+    match src {
+        CopySource::Bucket { bucket, .. } => Some(bucket),
+        _ => None,
+    }
+}
+
 /// s3s-fs with account ownership.
 pub struct AccountFs {
     fs: FileSystem,
@@ -52,8 +60,72 @@ impl AccountFs {
     }
 }
 
+/// Operations on one bucket, passed to s3s-fs once the caller may use the bucket. Written
+/// in the form `#[async_trait]` gives its methods (it does not look inside a macro).
+macro_rules! owned_bucket {
+    ($($op:ident($input:ty) -> $output:ty;)*) => {
+        $(
+            fn $op<'life0, 'async_trait>(
+                &'life0 self,
+                req: S3Request<$input>,
+            ) -> std::pin::Pin<
+                Box<dyn Future<Output = S3Result<S3Response<$output>>> + Send + 'async_trait>,
+            >
+            where
+                'life0: 'async_trait,
+                Self: 'async_trait,
+            {
+                Box::pin(async move {
+                    self.accounts.check(&req, &req.input.bucket)?;
+                    self.fs.$op(req).await
+                })
+            }
+        )*
+    };
+}
+
 #[async_trait::async_trait]
 impl S3 for AccountFs {
+    owned_bucket! {
+        head_bucket(HeadBucketInput) -> HeadBucketOutput;
+        list_objects_v2(ListObjectsV2Input) -> ListObjectsV2Output;
+        list_objects(ListObjectsInput) -> ListObjectsOutput;
+        get_object(GetObjectInput) -> GetObjectOutput;
+        head_object(HeadObjectInput) -> HeadObjectOutput;
+        put_object(PutObjectInput) -> PutObjectOutput;
+        delete_object(DeleteObjectInput) -> DeleteObjectOutput;
+        delete_bucket(DeleteBucketInput) -> DeleteBucketOutput;
+        delete_objects(DeleteObjectsInput) -> DeleteObjectsOutput;
+        get_bucket_location(GetBucketLocationInput) -> GetBucketLocationOutput;
+        create_multipart_upload(CreateMultipartUploadInput) -> CreateMultipartUploadOutput;
+        upload_part(UploadPartInput) -> UploadPartOutput;
+        list_parts(ListPartsInput) -> ListPartsOutput;
+        complete_multipart_upload(CompleteMultipartUploadInput) -> CompleteMultipartUploadOutput;
+        abort_multipart_upload(AbortMultipartUploadInput) -> AbortMultipartUploadOutput;
+    }
+
+    async fn copy_object(
+        &self,
+        req: S3Request<CopyObjectInput>,
+    ) -> S3Result<S3Response<CopyObjectOutput>> {
+        self.accounts.check(&req, &req.input.bucket)?;
+        if let Some(src) = copy_source(&req.input.copy_source) {
+            self.accounts.check(&req, src)?;
+        }
+        self.fs.copy_object(req).await
+    }
+
+    async fn upload_part_copy(
+        &self,
+        req: S3Request<UploadPartCopyInput>,
+    ) -> S3Result<S3Response<UploadPartCopyOutput>> {
+        self.accounts.check(&req, &req.input.bucket)?;
+        if let Some(src) = copy_source(&req.input.copy_source) {
+            self.accounts.check(&req, src)?;
+        }
+        self.fs.upload_part_copy(req).await
+    }
+
     async fn list_buckets(
         &self,
         req: S3Request<ListBucketsInput>,
@@ -89,69 +161,5 @@ impl S3 for AccountFs {
             self.accounts.owners.lock().insert(bucket, caller);
         }
         Ok(resp)
-    }
-
-    async fn head_bucket(
-        &self,
-        req: S3Request<HeadBucketInput>,
-    ) -> S3Result<S3Response<HeadBucketOutput>> {
-        self.accounts.check(&req, &req.input.bucket)?;
-        self.fs.head_bucket(req).await
-    }
-
-    async fn list_objects_v2(
-        &self,
-        req: S3Request<ListObjectsV2Input>,
-    ) -> S3Result<S3Response<ListObjectsV2Output>> {
-        self.accounts.check(&req, &req.input.bucket)?;
-        self.fs.list_objects_v2(req).await
-    }
-
-    async fn list_objects(
-        &self,
-        req: S3Request<ListObjectsInput>,
-    ) -> S3Result<S3Response<ListObjectsOutput>> {
-        self.accounts.check(&req, &req.input.bucket)?;
-        self.fs.list_objects(req).await
-    }
-
-    async fn get_object(
-        &self,
-        req: S3Request<GetObjectInput>,
-    ) -> S3Result<S3Response<GetObjectOutput>> {
-        self.accounts.check(&req, &req.input.bucket)?;
-        self.fs.get_object(req).await
-    }
-
-    async fn head_object(
-        &self,
-        req: S3Request<HeadObjectInput>,
-    ) -> S3Result<S3Response<HeadObjectOutput>> {
-        self.accounts.check(&req, &req.input.bucket)?;
-        self.fs.head_object(req).await
-    }
-
-    async fn put_object(
-        &self,
-        req: S3Request<PutObjectInput>,
-    ) -> S3Result<S3Response<PutObjectOutput>> {
-        self.accounts.check(&req, &req.input.bucket)?;
-        self.fs.put_object(req).await
-    }
-
-    async fn delete_object(
-        &self,
-        req: S3Request<DeleteObjectInput>,
-    ) -> S3Result<S3Response<DeleteObjectOutput>> {
-        self.accounts.check(&req, &req.input.bucket)?;
-        self.fs.delete_object(req).await
-    }
-
-    async fn delete_bucket(
-        &self,
-        req: S3Request<DeleteBucketInput>,
-    ) -> S3Result<S3Response<DeleteBucketOutput>> {
-        self.accounts.check(&req, &req.input.bucket)?;
-        self.fs.delete_bucket(req).await
     }
 }

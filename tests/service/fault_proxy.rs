@@ -49,10 +49,15 @@ pub fn rule(trigger: &str, fault: Fault) -> Rule {
     }
 }
 
+/// Request bytes kept for [`FaultProxy::seen`], at most.
+const MAX_SEEN: usize = 4 << 20;
+
 #[derive(Debug, Default)]
 struct Stats {
     open: AtomicUsize,
     faults: AtomicUsize,
+    /// The first [`MAX_SEEN`] request bytes that reached the store, in order.
+    seen: Mutex<Vec<u8>>,
 }
 
 /// A running proxy; stopped when dropped.
@@ -97,6 +102,11 @@ impl FaultProxy {
     /// Requests that met a fault so far.
     pub fn faults(&self) -> usize {
         self.stats.faults.load(Ordering::SeqCst)
+    }
+
+    /// The request bytes (heads and bodies) the store was sent so far, as text.
+    pub fn seen(&self) -> String {
+        String::from_utf8_lossy(&self.stats.seen.lock()).into_owned()
     }
 
     /// Proxied connections open right now.
@@ -201,6 +211,11 @@ async fn requests(
                 return;
             }
             *left -= data.len();
+        }
+        {
+            let mut seen = stats.seen.lock();
+            let room = MAX_SEEN.saturating_sub(seen.len());
+            seen.extend_from_slice(&data[..data.len().min(room)]);
         }
         if to.write_all(data).await.is_err() {
             return;

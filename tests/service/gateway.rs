@@ -296,3 +296,196 @@ async fn a_head_of_a_listing_is_recorded_as_answered() {
         assert_eq!(e["error"], Value::Null, "{e}");
     }
 }
+
+/// CopyObject through the gateway copies (it once became an empty PUT: the copy source
+/// header was not forwarded), and `aws s3 mv` — the copy, then the source deleted —
+/// keeps every byte.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn copy_and_move_keep_every_byte() {
+    let h = Harness::start().await;
+    let c = gateway_client(&h, KEY, SECRET);
+    let body = data(300_000, 4);
+    c.put_object()
+        .bucket("alpha")
+        .key("src.bin")
+        .metadata("owner", "first")
+        .body(body.clone().into())
+        .send()
+        .await
+        .unwrap();
+    c.copy_object()
+        .bucket("beta")
+        .key("copied.bin")
+        .copy_source("alpha/src.bin")
+        .metadata_directive(aws_sdk_s3::types::MetadataDirective::Replace)
+        .metadata("owner", "second")
+        .send()
+        .await
+        .unwrap();
+    c.delete_object()
+        .bucket("alpha")
+        .key("src.bin")
+        .send()
+        .await
+        .unwrap();
+    let got = s3_client(&h.store)
+        .get_object()
+        .bucket("beta")
+        .key("copied.bin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        got.metadata()
+            .and_then(|m| m.get("owner"))
+            .map(String::as_str),
+        Some("second"),
+        "the metadata directive reached the store"
+    );
+    let bytes = got.body.collect().await.unwrap().into_bytes();
+    assert_eq!(
+        bytes.len(),
+        body.len(),
+        "the copy is whole, not an empty object"
+    );
+    assert!(bytes[..] == body[..], "the copy holds the source's bytes");
+}
+
+/// Every request header of the S3 API reaches the store as the client sent it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_s3_request_header_reaches_the_store() {
+    use crate::fault_proxy::FaultProxy;
+    let store = spacewatch::demo::DemoStore::start(KEY, SECRET)
+        .await
+        .unwrap();
+    s3_client(&store)
+        .create_bucket()
+        .bucket("alpha")
+        .send()
+        .await
+        .unwrap();
+    let tap = FaultProxy::start(store.addr(), Vec::new()).await;
+    let mut settings = crate::support::settings_for(&store);
+    settings.endpoint = Some(tap.endpoint());
+    settings.allow_endpoints.push(tap.endpoint());
+    let h = Harness::serve(
+        store,
+        settings,
+        std::sync::Arc::new(spacewatch::telemetry::SystemClock),
+    )
+    .await;
+    for (i, (name, value)) in S3_REQUEST_HEADERS.iter().enumerate() {
+        let mut hd = crate::support::tenant();
+        hd.insert(*name, value.parse().unwrap());
+        let path = format!("/s3/alpha/hdr-{i}");
+        let (status, answer) = h.raw("PUT", &path, &hd, b"0123456789".to_vec()).await;
+        let sent = tap.seen();
+        let upstream = sent.contains(&format!("PUT /alpha/hdr-{i} "));
+        if status == 501 {
+            assert!(
+                answer.contains("<Code>NotImplemented</Code>"),
+                "{name}: {answer}"
+            );
+            assert!(!upstream, "{name}: refused, yet sent upstream");
+        } else {
+            assert!(upstream, "{name}: {status} {answer}");
+            let line = format!("\r\n{name}: {value}\r\n");
+            assert!(
+                sent.contains(&line),
+                "{name} was dropped on the way ({status})"
+            );
+        }
+    }
+}
+
+/// The request headers of the S3 API reference that change what a request means, with
+/// a value of the right shape for each.
+const S3_REQUEST_HEADERS: &[(&str, &str)] = &[
+    ("x-amz-copy-source", "/alpha/hdr-0"),
+    ("x-amz-copy-source-if-match", "\"abc\""),
+    ("x-amz-copy-source-if-none-match", "\"abc\""),
+    (
+        "x-amz-copy-source-if-modified-since",
+        "Tue, 01 Jan 2030 00:00:00 GMT",
+    ),
+    (
+        "x-amz-copy-source-if-unmodified-since",
+        "Tue, 01 Jan 2030 00:00:00 GMT",
+    ),
+    ("x-amz-copy-source-range", "bytes=0-4"),
+    (
+        "x-amz-copy-source-server-side-encryption-customer-algorithm",
+        "AES256",
+    ),
+    (
+        "x-amz-copy-source-server-side-encryption-customer-key",
+        "a2V5",
+    ),
+    (
+        "x-amz-copy-source-server-side-encryption-customer-key-md5",
+        "bWQ1",
+    ),
+    ("x-amz-metadata-directive", "REPLACE"),
+    ("x-amz-tagging", "k=v"),
+    ("x-amz-tagging-directive", "REPLACE"),
+    ("x-amz-acl", "public-read"),
+    ("x-amz-grant-full-control", "id=abc"),
+    ("x-amz-grant-read", "id=abc"),
+    ("x-amz-grant-read-acp", "id=abc"),
+    ("x-amz-grant-write", "id=abc"),
+    ("x-amz-grant-write-acp", "id=abc"),
+    ("x-amz-object-lock-mode", "GOVERNANCE"),
+    (
+        "x-amz-object-lock-retain-until-date",
+        "2030-01-01T00:00:00Z",
+    ),
+    ("x-amz-object-lock-legal-hold", "ON"),
+    ("x-amz-bucket-object-lock-enabled", "true"),
+    ("x-amz-bypass-governance-retention", "true"),
+    ("x-amz-website-redirect-location", "/other"),
+    ("x-amz-storage-class", "STANDARD"),
+    ("x-amz-server-side-encryption", "AES256"),
+    ("x-amz-server-side-encryption-aws-kms-key-id", "kms-key"),
+    ("x-amz-server-side-encryption-context", "e30="),
+    ("x-amz-server-side-encryption-bucket-key-enabled", "true"),
+    ("x-amz-server-side-encryption-customer-algorithm", "AES256"),
+    ("x-amz-server-side-encryption-customer-key", "a2V5"),
+    ("x-amz-server-side-encryption-customer-key-md5", "bWQ1"),
+    ("x-amz-checksum-crc32", "AAAAAA=="),
+    ("x-amz-checksum-crc32c", "AAAAAA=="),
+    ("x-amz-checksum-crc64nvme", "AAAAAAAAAAA="),
+    ("x-amz-checksum-sha1", "2jmj7l5rSw0yVb/vlWAYkK/YBwk="),
+    (
+        "x-amz-checksum-sha256",
+        "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=",
+    ),
+    ("x-amz-checksum-type", "FULL_OBJECT"),
+    ("x-amz-sdk-checksum-algorithm", "CRC32"),
+    ("x-amz-expected-bucket-owner", "123456789012"),
+    ("x-amz-source-expected-bucket-owner", "123456789012"),
+    ("x-amz-request-payer", "requester"),
+    ("x-amz-mfa", "serial 123456"),
+    ("x-amz-meta-owner", "me"),
+    ("x-amz-write-offset-bytes", "0"),
+    ("x-amz-object-ownership", "BucketOwnerEnforced"),
+    ("x-amz-confirm-remove-self-bucket-access", "true"),
+    ("x-amz-skip-destination-validation", "true"),
+    ("x-amz-optional-object-attributes", "RestoreStatus"),
+    ("x-amz-object-attributes", "ETag"),
+    ("x-amz-max-parts", "10"),
+    ("x-amz-part-number-marker", "1"),
+    ("x-amz-request-route", "route"),
+    ("x-amz-request-token", "token"),
+    ("x-amz-mp-parts-count", "1"),
+    ("x-amz-mp-object-size", "10"),
+    ("if-match", "\"abc\""),
+    ("if-none-match", "*"),
+    ("if-modified-since", "Tue, 01 Jan 2030 00:00:00 GMT"),
+    ("if-unmodified-since", "Tue, 01 Jan 2030 00:00:00 GMT"),
+    ("content-md5", "nhB9nTcrtoJr2B01QqQZ1g=="),
+    ("content-type", "text/plain"),
+    ("content-disposition", "attachment"),
+    ("content-language", "en"),
+    ("cache-control", "no-cache"),
+    ("expires", "Tue, 01 Jan 2030 00:00:00 GMT"),
+];

@@ -247,3 +247,62 @@ async fn tools_and_gateway_against_moto() {
     ) as u64;
     assert_eq!(up, body.len() as u64 + 3);
 }
+
+/// CopyObject through the gateway against moto: the copy holds the source's bytes and
+/// the replaced metadata, and survives the source's deletion (`aws s3 mv`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs moto (pip install 'moto[server]')"]
+async fn copy_and_move_through_the_gateway_against_moto() {
+    let moto = Moto::start();
+    let c = direct(&moto.endpoint);
+    c.create_bucket().bucket("moto-copy").send().await.unwrap();
+    let mut settings = Settings::for_tests();
+    settings.endpoint = Some(moto.endpoint.clone());
+    settings.region = "us-east-1".into();
+    settings.knobs.rate_limit_rps = 0.0;
+    let s = Server::start(settings, Arc::new(SystemClock)).await;
+    let g = gateway_client(&s, "motokey", "motosecret");
+    let body = data(700_001, 12);
+    g.put_object()
+        .bucket("moto-copy")
+        .key("from.bin")
+        .body(body.clone().into())
+        .send()
+        .await
+        .unwrap();
+    g.copy_object()
+        .bucket("moto-copy")
+        .key("to.bin")
+        .copy_source("moto-copy/from.bin")
+        .metadata_directive(aws_sdk_s3::types::MetadataDirective::Replace)
+        .metadata("moved", "yes")
+        .send()
+        .await
+        .unwrap();
+    g.delete_object()
+        .bucket("moto-copy")
+        .key("from.bin")
+        .send()
+        .await
+        .unwrap();
+    let got = c
+        .get_object()
+        .bucket("moto-copy")
+        .key("to.bin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        got.metadata()
+            .and_then(|m| m.get("moved"))
+            .map(String::as_str),
+        Some("yes")
+    );
+    let bytes = got.body.collect().await.unwrap().into_bytes();
+    assert!(
+        bytes[..] == body[..],
+        "{} bytes, not {}",
+        bytes.len(),
+        body.len()
+    );
+}

@@ -1,38 +1,40 @@
 //! Which headers cross the gateway, in each direction.
 //!
-//! Requests: only headers S3 understands for these operations (content, conditional,
-//! range, metadata, checksums, encryption). The client's own signature, host, and
-//! SpaceWatch's credential headers never go upstream. Responses: everything but
-//! hop-by-hop headers. Hop-by-hop headers never cross in either direction.
+//! Requests: every header the client sent crosses as it came — content, conditional,
+//! range, and every `x-amz-*` (a copy source, a directive, a grant, a lock, a checksum…
+//! each changes what the request means, and a proxy that drops one silently turns a copy
+//! into an empty PUT). Kept back are only what the upstream request gets anew or what
+//! is SpaceWatch's own: the client's signature (`Authorization`, `x-amz-date`,
+//! `x-amz-content-sha256`; re-signing writes them), `Host` (the store's), the tenant's
+//! credential and SpaceWatch headers, trace context SpaceWatch continues itself, and
+//! hop-by-hop headers (with `Expect`, which hyper answers on this hop). Responses:
+//! everything but hop-by-hop headers.
 
 use http::{HeaderMap, HeaderName};
 
-const REQUEST_HEADERS: [&str; 19] = [
-    "content-type",
-    "content-length",
-    "content-md5",
-    "content-encoding",
-    "content-disposition",
-    "content-language",
-    "cache-control",
-    "expires",
-    "range",
-    "if-match",
-    "if-none-match",
-    "if-modified-since",
-    "if-unmodified-since",
-    "x-amz-acl",
-    "x-amz-storage-class",
-    "x-amz-tagging",
-    "x-amz-sdk-checksum-algorithm",
-    "x-amz-trailer",
-    "x-amz-decoded-content-length",
+/// Replaced when the request is signed again for the store, or the store's own (`host`).
+const RESIGNED: [&str; 4] = [
+    "authorization",
+    "x-amz-date",
+    "x-amz-content-sha256",
+    "host",
 ];
 
-const REQUEST_PREFIXES: [&str; 3] = [
-    "x-amz-meta-",
-    "x-amz-checksum-",
-    "x-amz-server-side-encryption",
+/// SpaceWatch's own request headers: credentials, settings and request identity.
+const OWN: [&str; 13] = [
+    "x-spaces-key",
+    "x-spaces-secret",
+    "x-region",
+    "x-endpoint",
+    "x-log-bucket",
+    "x-log-prefix",
+    "x-metrics-bucket",
+    "x-metrics-prefix",
+    "x-api-key",
+    "x-request-id",
+    "traceparent",
+    "tracestate",
+    "expect",
 ];
 
 /// RFC 9110 §7.6.1 connection-specific headers.
@@ -61,15 +63,15 @@ fn is_hop_by_hop(name: &HeaderName, listed: &[String]) -> bool {
     HOP_BY_HOP.contains(&name.as_str()) || listed.iter().any(|l| l == name.as_str())
 }
 
-/// The client headers to send upstream.
+/// The client headers to send upstream: all of them but the signature's, the store's
+/// `Host`, SpaceWatch's own and hop-by-hop ones.
 pub fn upstream_request(incoming: &HeaderMap) -> HeaderMap {
     let listed = connection_listed(incoming);
-    let mut out = HeaderMap::new();
+    let mut out = HeaderMap::with_capacity(incoming.len());
     for (name, value) in incoming {
         let n = name.as_str();
-        let wanted =
-            REQUEST_HEADERS.contains(&n) || REQUEST_PREFIXES.iter().any(|p| n.starts_with(p));
-        if wanted && !is_hop_by_hop(name, &listed) {
+        let kept = RESIGNED.contains(&n) || OWN.contains(&n) || is_hop_by_hop(name, &listed);
+        if !kept {
             out.append(name.clone(), value.clone());
         }
     }
@@ -102,7 +104,7 @@ mod tests {
     }
 
     #[test]
-    fn only_s3_headers_go_upstream() {
+    fn every_client_header_goes_upstream_but_the_signature_and_our_own() {
         let h = map(&[
             ("range", "bytes=0-9"),
             ("x-amz-meta-owner", "me"),
@@ -114,10 +116,28 @@ mod tests {
             ("x-amz-meta-secret", "hop"),
             ("transfer-encoding", "chunked"),
             ("content-length", "10"),
+            ("x-amz-copy-source", "/alpha/src.bin"),
+            ("x-amz-metadata-directive", "REPLACE"),
+            ("x-amz-date", "20240101T000000Z"),
+            ("x-amz-content-sha256", "UNSIGNED-PAYLOAD"),
+            ("x-amz-grant-read", "id=abc"),
+            ("x-request-id", "mine"),
+            ("user-agent", "aws-cli/2"),
         ]);
         let up = upstream_request(&h);
         let names: Vec<&str> = up.keys().map(|k| k.as_str()).collect();
-        assert_eq!(names, ["range", "x-amz-meta-owner", "content-length"]);
+        assert_eq!(
+            names,
+            [
+                "range",
+                "x-amz-meta-owner",
+                "content-length",
+                "x-amz-copy-source",
+                "x-amz-metadata-directive",
+                "x-amz-grant-read",
+                "user-agent",
+            ]
+        );
     }
 
     #[test]

@@ -98,10 +98,15 @@ pub async fn forward(
         _ => f.body,
     };
     if f.method == Method::PUT && !out_headers.contains_key(http::header::CONTENT_LENGTH) {
-        return Err(StorageError::new(
-            StatusCode::LENGTH_REQUIRED,
-            "PUT needs a Content-Length",
-        ));
+        // A request with neither length nor `Transfer-Encoding` has an empty body (a
+        // CopyObject, say); one streamed without a length cannot be sent to S3.
+        let Some(n) = http_body::Body::size_hint(&body).exact() else {
+            return Err(StorageError::new(
+                StatusCode::LENGTH_REQUIRED,
+                "PUT needs a Content-Length",
+            ));
+        };
+        out_headers.insert(http::header::CONTENT_LENGTH, HeaderValue::from(n));
     }
     let bytes_up = content_length(&out_headers);
     let (api, method, bucket) = (f.api, f.method, f.bucket);
