@@ -17,6 +17,7 @@ pub mod config;
 pub mod demo;
 pub mod fleet;
 pub mod mission;
+pub mod percent;
 pub mod run;
 pub mod server;
 pub mod storage;

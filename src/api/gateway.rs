@@ -10,13 +10,14 @@ use axum::response::Response;
 use http::request::Parts;
 use http::{HeaderMap, Method};
 
+use crate::percent::{SIGV4, encode};
 use crate::server::AppState;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::operation::OpFields;
 use crate::server::query::Params;
 use crate::server::tenant::bucket_access;
 use crate::storage::ObjectKey;
-use crate::storage::gateway::{Forward, encode_query, forward};
+use crate::storage::gateway::{Forward, forward};
 use crate::telemetry::s3::S3Api;
 use crate::tenant::Tenant;
 
@@ -49,7 +50,7 @@ fn query(p: &Params, allowed: impl Fn(&str) -> bool) -> ApiResult<Vec<String>> {
                 "unsupported S3 request parameter '{shown}'"
             )));
         }
-        out.push(format!("{}={}", encode_query(k), encode_query(v)));
+        out.push(format!("{}={}", encode(k, SIGV4), encode(v, SIGV4)));
     }
     Ok(out)
 }

@@ -106,11 +106,12 @@ pub(super) fn engine(a: &FleetArgs) -> Result<Option<EngineConfig>, ConfigError>
     // Credentials in the URL become basic auth and leave the URL, which is then safe
     // to print and to show in `source`.
     let from_url = (!url.username().is_empty()).then(|| {
-        let user = crate::telemetry::otel::percent_decode(url.username())
+        let user = crate::percent::decode_strict(url.username())
+            .map(|d| d.into_owned())
             .unwrap_or_else(|| url.username().to_string());
-        let pass = url
-            .password()
-            .map(|p| crate::telemetry::otel::percent_decode(p).unwrap_or_else(|| p.to_string()));
+        let pass = url.password().map(|p| {
+            crate::percent::decode_strict(p).map_or_else(|| p.to_string(), |d| d.into_owned())
+        });
         (user, pass)
     });
     let _ = url.set_username("");

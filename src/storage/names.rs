@@ -76,34 +76,9 @@ impl ObjectKey {
     }
 }
 
-/// Encodes an object key for a path: every byte but unreserved characters and `/`.
-pub fn encode_key(key: &str) -> String {
-    let mut out = String::with_capacity(key.len() + 8);
-    for b in key.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// Encodes a query component (RFC 3986 unreserved characters stay).
-pub fn encode_query(s: &str) -> String {
-    encode_key(s).replace('/', "%2F")
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{BucketName, KeyError, ObjectKey, encode_key, encode_query};
-
-    #[test]
-    fn keys_are_encoded_once_keeping_slashes() {
-        assert_eq!(encode_key("dir/a b+c%.txt"), "dir/a%20b%2Bc%25.txt");
-        assert_eq!(encode_key("ünï/ç"), "%C3%BCn%C3%AF/%C3%A7");
-        assert_eq!(encode_query("a/b c"), "a%2Fb%20c");
-    }
+    use super::{BucketName, KeyError, ObjectKey};
 
     #[test]
     fn keys_that_a_path_would_normalise_are_refused() {

@@ -49,38 +49,10 @@ impl<'a> Quoted<'a> {
     }
 }
 
-/// One pass of percent-decoding (`%41` → `A`). `+` stays `+`: object keys are URL paths,
-/// not form data. `None` when an escape is not `%` + two hex digits or the decoded bytes
-/// are not UTF-8; borrowed when there is no `%`.
+/// One pass of percent-decoding (`%41` → `A`; `+` stays `+`: object keys are URL paths,
+/// not form data), strict as [`crate::percent::decode_strict`] is.
 pub fn percent_decode(s: &str) -> Option<Cow<'_, str>> {
-    let bytes = s.as_bytes();
-    let Some(first) = memchr::memchr(b'%', bytes) else {
-        return Some(Cow::Borrowed(s));
-    };
-    let mut out = Vec::with_capacity(bytes.len());
-    out.extend_from_slice(&bytes[..first]);
-    let mut i = first;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hi = hex(*bytes.get(i + 1)?)?;
-            let lo = hex(*bytes.get(i + 2)?)?;
-            out.push(hi << 4 | lo);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok().map(Cow::Owned)
-}
-
-fn hex(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
+    crate::percent::decode_strict(s)
 }
 
 /// How many times S3 URL-encoded the key field of a line with this operation.

@@ -166,9 +166,8 @@ async fn handle(state: &AppState, target: Target<'_>, req: Request) -> Response 
 
 /// A path parameter percent-decoded, as axum's `Path` decodes it (and refuses it).
 fn decoded(name: &str, raw: &str) -> Result<String, ApiError> {
-    percent_encoding::percent_decode_str(raw)
-        .decode_utf8()
-        .map(|s| s.into_owned())
+    std::str::from_utf8(&crate::percent::decode_lenient(raw))
+        .map(str::to_string)
         .map_err(|_| ApiError::bad_request(format!("Invalid URL: Invalid UTF-8 in `{name}`")))
 }
 

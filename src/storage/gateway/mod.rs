@@ -26,7 +26,6 @@ use axum::response::Response;
 use http::{HeaderValue, Method, Request, StatusCode};
 use http_body_util::BodyExt;
 
-pub use super::names::{encode_key, encode_query};
 pub use body::BodyStalled;
 pub use sign::{Payload, SigningKeys, sign_request};
 pub use upstream::{SendError, Upstream};
@@ -63,7 +62,11 @@ impl Forward {
             uri.push_str(b.as_str());
             if let Some(k) = &self.key {
                 uri.push('/');
-                uri.push_str(&encode_key(k.as_str()));
+                crate::percent::encode_into(
+                    &mut uri,
+                    k.as_str().as_bytes(),
+                    crate::percent::S3_PATH,
+                );
             }
         }
         if !self.query.is_empty() {

@@ -29,7 +29,7 @@ use tracing_subscriber::layer::SubscriberExt;
 
 pub use metrics::OtelMetrics;
 pub use queue::SpanCounters;
-pub use settings::{OtelSettings, Protocol, SamplerChoice, percent_decode};
+pub use settings::{OtelSettings, Protocol, SamplerChoice};
 
 use super::export::Exporter;
 use super::prom::{MetricName, register};

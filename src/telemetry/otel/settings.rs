@@ -182,8 +182,8 @@ fn parse_resource(v: Option<&str>, warnings: &mut Vec<String>) -> Vec<(String, S
         .filter(|p| !p.trim().is_empty())
         .map(|pair| {
             let (k, val) = pair.split_once('=')?;
-            let k = percent_decode(k.trim())?;
-            let val = percent_decode(val.trim())?;
+            let k = crate::percent::decode_strict(k.trim())?.into_owned();
+            let val = crate::percent::decode_strict(val.trim())?.into_owned();
             (!k.is_empty()).then_some((k, val))
         })
         .collect();
@@ -191,22 +191,6 @@ fn parse_resource(v: Option<&str>, warnings: &mut Vec<String>) -> Vec<(String, S
         warnings.push("OTEL_RESOURCE_ATTRIBUTES is malformed; ignored".to_string());
         Vec::new()
     })
-}
-
-/// `%XX` escapes decoded; `None` when an escape is broken or the result is not UTF-8.
-pub fn percent_decode(s: &str) -> Option<String> {
-    let mut out = Vec::with_capacity(s.len());
-    let mut bytes = s.bytes();
-    while let Some(b) = bytes.next() {
-        if b == b'%' {
-            let hi = (bytes.next()? as char).to_digit(16)?;
-            let lo = (bytes.next()? as char).to_digit(16)?;
-            out.push((hi * 16 + lo) as u8);
-        } else {
-            out.push(b);
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 fn parse_sampler(

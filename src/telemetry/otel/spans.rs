@@ -15,7 +15,6 @@ use opentelemetry_sdk::propagation::TraceContextPropagator;
 use tracing::Span;
 use tracing_opentelemetry::OpenTelemetrySpanExt;
 
-use super::settings::percent_decode;
 use crate::telemetry::operation::{
     Fingerprint, HttpMethod, OperationType, TraceId, is_error_status,
 };
@@ -263,10 +262,9 @@ fn port_of(u: &http::Uri) -> Option<u16> {
 fn bucket_and_key(path: &str) -> (Option<String>, Option<String>) {
     let mut parts = path.trim_start_matches('/').splitn(2, '/');
     let bucket = parts.next().filter(|b| !b.is_empty()).map(str::to_string);
-    let key = parts
-        .next()
-        .filter(|k| !k.is_empty())
-        .map(|k| percent_decode(k).unwrap_or_else(|| k.to_string()));
+    let key = parts.next().filter(|k| !k.is_empty()).map(|k| {
+        crate::percent::decode_strict(k).map_or_else(|| k.to_string(), |d| d.into_owned())
+    });
     (bucket, key)
 }
 

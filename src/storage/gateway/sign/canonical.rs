@@ -10,52 +10,7 @@ use std::borrow::Cow;
 
 use sha2::{Digest, Sha256};
 
-const HEX: &[u8; 16] = b"0123456789ABCDEF";
-
-/// Appends `s` URI-encoded as SigV4 wants: every byte but `A–Z a–z 0–9 - . _ ~` (and `/`
-/// when `keep_slash`) as `%XX`, upper-case hex.
-pub fn uri_encode(out: &mut String, s: &[u8], keep_slash: bool) {
-    for &b in s {
-        if b.is_ascii_alphanumeric()
-            || matches!(b, b'-' | b'.' | b'_' | b'~')
-            || keep_slash && b == b'/'
-        {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(HEX[usize::from(b >> 4)] as char);
-            out.push(HEX[usize::from(b & 15)] as char);
-        }
-    }
-}
-
-/// Percent-decodes `s` (invalid escapes stay as they are); borrowed when there is no `%`.
-fn decode(s: &str) -> Cow<'_, [u8]> {
-    let b = s.as_bytes();
-    if !b.contains(&b'%') {
-        return Cow::Borrowed(b);
-    }
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
-        match (
-            b[i],
-            b.get(i + 1).copied().and_then(hex),
-            b.get(i + 2).copied().and_then(hex),
-        ) {
-            (b'%', Some(h), Some(l)) => {
-                out.push(h << 4 | l);
-                i += 3;
-            }
-            (c, ..) => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    Cow::Owned(out)
-}
+use crate::percent::{self, S3_PATH, SIGV4};
 
 /// Appends a canonical header value: trimmed, runs of spaces and tabs collapsed to one.
 fn push_value(out: &mut String, v: &str) {
@@ -92,7 +47,7 @@ pub fn canonical_request(buf: &mut String, s: &Signable<'_>) -> String {
     buf.push_str(s.method);
     buf.push('\n');
     let path = if s.path.is_empty() { "/" } else { s.path };
-    uri_encode(buf, &decode(path), true);
+    percent::encode_into(buf, &percent::decode_lenient(path), S3_PATH);
     buf.push('\n');
     let mut pairs: Vec<(String, String)> = s
         .query
@@ -101,8 +56,8 @@ pub fn canonical_request(buf: &mut String, s: &Signable<'_>) -> String {
         .map(|p| {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
             let (mut ek, mut ev) = (String::new(), String::new());
-            uri_encode(&mut ek, &decode(k), false);
-            uri_encode(&mut ev, &decode(v), false);
+            percent::encode_into(&mut ek, &percent::decode_lenient(k), SIGV4);
+            percent::encode_into(&mut ev, &percent::decode_lenient(v), SIGV4);
             (ek, ev)
         })
         .collect();
