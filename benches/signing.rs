@@ -20,19 +20,15 @@ use axum::body::Body;
 use criterion::{Criterion, criterion_group, criterion_main};
 use http::Request;
 use spacewatch::config::Secret;
+use spacewatch::storage::Account;
 use spacewatch::storage::gateway::{Payload, SigningKeys, sign_request};
-use spacewatch::tenant::Credentials;
 
-fn creds() -> Credentials {
-    Credentials {
-        key: "DO00BENCHKEY0000000".into(),
-        secret: Secret::new("bench-secret-0123456789abcdefghijklmnopqrstuv"),
-        region: "nyc3".into(),
-        endpoint: "https://nyc3.digitaloceanspaces.com".into(),
-        log_bucket: None,
-        metrics_bucket: None,
-        log_prefix: String::new(),
-        metrics_prefix: String::new(),
+fn account(secret: &Secret) -> Account<'_> {
+    Account {
+        key: "DO00BENCHKEY0000000",
+        secret,
+        region: "nyc3",
+        endpoint: "https://nyc3.digitaloceanspaces.com",
     }
 }
 
@@ -49,16 +45,16 @@ fn request() -> Request<Body> {
 }
 
 /// aws-sigv4's general signer on the same request (S3 settings, unsigned payload).
-fn general(req: &mut Request<Body>, c: &Credentials, now: SystemTime) {
+fn general(req: &mut Request<Body>, c: &Account<'_>, now: SystemTime) {
     let identity =
-        aws_sdk_s3::config::Credentials::new(&c.key, c.secret.expose(), None, None, "b").into();
+        aws_sdk_s3::config::Credentials::new(c.key, c.secret.expose(), None, None, "b").into();
     let mut settings = SigningSettings::default();
     settings.percent_encoding_mode = PercentEncodingMode::Single;
     settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
     settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
     let params = aws_sigv4::sign::v4::SigningParams::builder()
         .identity(&identity)
-        .region(&c.region)
+        .region(c.region)
         .name("s3")
         .time(now)
         .settings(settings)
@@ -82,14 +78,15 @@ fn general(req: &mut Request<Body>, c: &Credentials, now: SystemTime) {
 }
 
 fn bench(c: &mut Criterion) {
-    let creds = creds();
+    let secret = Secret::new("bench-secret-0123456789abcdefghijklmnopqrstuv");
+    let creds = account(&secret);
     let now = SystemTime::now();
     let mut g = c.benchmark_group("signing");
     let keys = SigningKeys::default();
     g.bench_function("cached", |b| {
         b.iter_batched_ref(
             request,
-            |r| sign_request(r, &creds, &keys, &Payload::Unsigned, now).unwrap(),
+            |r| sign_request(r, creds, &keys, &Payload::Unsigned, now).unwrap(),
             criterion::BatchSize::SmallInput,
         )
     });
@@ -98,7 +95,7 @@ fn bench(c: &mut Criterion) {
             request,
             |r| {
                 let fresh = SigningKeys::default();
-                sign_request(r, &creds, &fresh, &Payload::Unsigned, now).unwrap()
+                sign_request(r, creds, &fresh, &Payload::Unsigned, now).unwrap()
             },
             criterion::BatchSize::SmallInput,
         )

@@ -16,8 +16,9 @@ use crate::server::error::{ApiError, ApiResult};
 use crate::server::operation::OpFields;
 use crate::server::query::Params;
 use crate::server::tenant::bucket_access;
-use crate::storage::ObjectKey;
+use crate::storage::gateway::SigningKeys;
 use crate::storage::gateway::{Forward, forward};
+use crate::storage::{Account, ObjectKey};
 use crate::telemetry::s3::S3Api;
 use crate::tenant::Tenant;
 
@@ -59,6 +60,11 @@ fn params(uri: &http::Uri) -> ApiResult<Params> {
     Ok(Params::parse(uri.query().unwrap_or(""))?)
 }
 
+/// The account requests are signed with, and its key cache.
+fn signer(tenant: &Tenant) -> (Account<'_>, &SigningKeys) {
+    (tenant.creds.account(), &tenant.signing)
+}
+
 /// `GET /s3/`: the tenant's buckets.
 pub async fn list_buckets(
     state: &AppState,
@@ -74,7 +80,7 @@ pub async fn list_buckets(
         headers,
         body: Body::empty(),
     };
-    Ok(forward(&state.upstream, &state.recorder, tenant, f).await?)
+    Ok(forward(&state.upstream, &state.recorder, signer(tenant), f).await?)
 }
 
 /// `GET /s3/{bucket}`: ListObjectsV2 of `bucket` (already percent-decoded).
@@ -100,7 +106,7 @@ pub async fn list_objects(
         headers: parts.headers,
         body: Body::empty(),
     };
-    Ok(forward(&state.upstream, &state.recorder, tenant, f).await?)
+    Ok(forward(&state.upstream, &state.recorder, signer(tenant), f).await?)
 }
 
 /// GET, PUT, HEAD and DELETE of one object (`bucket` and `key` percent-decoded).
@@ -131,5 +137,5 @@ pub async fn object(
         headers,
         body,
     };
-    Ok(forward(&state.upstream, &state.recorder, tenant, f).await?)
+    Ok(forward(&state.upstream, &state.recorder, signer(tenant), f).await?)
 }

@@ -5,7 +5,30 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use super::{ConfigError, Secret, Settings, non_empty};
-use crate::fleet::{EngineAuth, EngineConfig};
+use url::Url;
+
+/// How a replica authenticates to the engine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EngineAuth {
+    None,
+    Basic {
+        user: String,
+        password: Option<Secret>,
+    },
+    Bearer(Secret),
+}
+
+/// Where the engine is and how to ask it.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// Base URL, without credentials (they are in `auth`); may carry a path prefix.
+    pub url: Url,
+    pub auth: EngineAuth,
+    /// Longest wait for one answer.
+    pub timeout: Duration,
+    /// The `job` label of the SpaceWatch replicas.
+    pub job: String,
+}
 
 /// `spacewatch serve` flags of the fleet view; each has an environment variable too.
 #[derive(Debug, Clone, clap::Args)]

@@ -7,6 +7,7 @@
 
 mod fleet;
 mod knobs;
+pub mod otel;
 pub mod redact;
 pub mod secret;
 pub mod setup;
@@ -15,13 +16,27 @@ use std::net::SocketAddr;
 
 use clap::{Parser, Subcommand};
 
-pub use fleet::{FleetArgs, InstanceId, default_instance_id};
+pub use fleet::{EngineAuth, EngineConfig, FleetArgs, InstanceId, default_instance_id};
 pub use knobs::Knobs;
 pub use redact::redact_url;
 pub use secret::Secret;
 
-use crate::telemetry::log::LogFormat;
-use crate::telemetry::otel::OtelSettings;
+use otel::OtelSettings;
+
+/// Output format of every log line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum LogFormat {
+    #[default]
+    Human,
+    Json,
+}
+
+/// A region name as Spaces and S3 spell them.
+pub fn valid_region(r: &str) -> bool {
+    (2..=32).contains(&r.len())
+        && r.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
 
 /// Shortest admin key accepted (`APP_API_KEY`): a guessable key is worse than none,
 /// because it looks like protection.
@@ -213,7 +228,7 @@ pub struct Settings {
     /// This replica's `service.instance.id`.
     pub instance_id: InstanceId,
     /// The Prometheus-HTTP-API engine of the fleet view (`--prometheus-url`).
-    pub fleet: Option<crate::fleet::EngineConfig>,
+    pub fleet: Option<EngineConfig>,
 }
 
 /// A configuration value that cannot be used.
@@ -235,7 +250,7 @@ impl Settings {
             .parse::<SocketAddr>()
             .or_else(|_| format!("[{}]:{}", a.host, a.port).parse())
             .map_err(|_| ConfigError(format!("--host {:?} is not an IP address", a.host)))?;
-        if !crate::tenant::valid_region(&a.region) {
+        if !valid_region(&a.region) {
             return Err(ConfigError(format!(
                 "SPACES_REGION {:?} is not a region name",
                 a.region

@@ -8,9 +8,9 @@ use std::time::Duration;
 use aws_sdk_s3::primitives::ByteStream;
 
 use crate::config::Secret;
+use crate::storage::Account;
 use crate::storage::client::{build_client, shared_http_client};
 use crate::telemetry::UnixTime;
-use crate::tenant::Credentials;
 
 /// Buckets of the demo store.
 pub const DEMO_BUCKETS: [&str; 3] = ["demo-assets", "demo-logs", "demo-metrics"];
@@ -34,17 +34,14 @@ const OBJECTS: [(&str, usize); 8] = [
 
 /// Creates the buckets, objects and access logs. `now` dates the log lines.
 pub async fn seed(endpoint: &str, key: &str, secret: &str, now: UnixTime) -> Result<(), String> {
-    let creds = Credentials {
-        key: key.into(),
-        secret: Secret::new(secret),
-        region: "us-east-1".into(),
-        endpoint: endpoint.into(),
-        log_bucket: None,
-        metrics_bucket: None,
-        log_prefix: String::new(),
-        metrics_prefix: String::new(),
+    let secret = Secret::new(secret);
+    let account = Account {
+        key,
+        secret: &secret,
+        region: "us-east-1",
+        endpoint,
     };
-    let client = build_client(&creds, shared_http_client(), Duration::from_secs(30), None);
+    let client = build_client(account, shared_http_client(), Duration::from_secs(30), None);
     for b in DEMO_BUCKETS {
         client
             .create_bucket()

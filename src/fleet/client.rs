@@ -9,33 +9,10 @@ use url::Url;
 
 use super::error::{FleetError, capped};
 use super::wire::{self, Answer, Sample, Series, WireError};
-use crate::config::Secret;
+use crate::config::{EngineAuth, EngineConfig};
 
 /// Largest answer read from the engine; the fleet queries answer kilobytes.
 const MAX_BODY: usize = 16 * 1024 * 1024;
-
-/// How a replica authenticates to the engine.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EngineAuth {
-    None,
-    Basic {
-        user: String,
-        password: Option<Secret>,
-    },
-    Bearer(Secret),
-}
-
-/// Where the engine is and how to ask it.
-#[derive(Debug, Clone)]
-pub struct EngineConfig {
-    /// Base URL, without credentials (they are in `auth`); may carry a path prefix.
-    pub url: Url,
-    pub auth: EngineAuth,
-    /// Longest wait for one answer.
-    pub timeout: Duration,
-    /// The `job` label of the SpaceWatch replicas.
-    pub job: String,
-}
 
 /// The HTTP side of the fleet view.
 #[derive(Debug, Clone)]

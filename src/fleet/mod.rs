@@ -32,7 +32,7 @@ use futures_util::future::try_join_all;
 use parking_lot::Mutex;
 use serde_json::{Map, Value, json};
 
-pub use client::{EngineAuth, EngineClient, EngineConfig};
+pub use client::EngineClient;
 pub use error::FleetError;
 pub use promql::Queries;
 pub use quantile::histogram_quantile;
@@ -65,7 +65,7 @@ pub struct Fleet {
 
 impl Fleet {
     /// `current` is the length of the current window, which every replica must share.
-    pub fn new(config: &EngineConfig, current: Duration) -> Result<Self, String> {
+    pub fn new(config: &crate::config::EngineConfig, current: Duration) -> Result<Self, String> {
         Ok(Self {
             client: EngineClient::new(config)?,
             queries: Queries::new(&config.job, &WindowKind::Current.label(current)),
@@ -140,7 +140,7 @@ impl Fleet {
         json!({
             "engine_url": self.engine_url(),
             "job": self.job,
-            "evaluated_at": operations::unix(now).to_rfc3339(),
+            "evaluated_at": wire::unix(now).to_rfc3339(),
             "query_duration_ms": (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
             "queries": queries,
         })

@@ -11,9 +11,8 @@ use serde_json::{Map, Value, json};
 
 use super::quantile::histogram_quantile;
 use super::replicas;
-use super::wire::Sample;
+use super::wire::{Sample, count, label, unix};
 use crate::telemetry::bucket::{BUCKET_WINDOW, BucketStats};
-use crate::telemetry::clock::UnixTime;
 use crate::telemetry::prom::MetricName as N;
 use crate::telemetry::report::{bucket_analytics, window_json};
 use crate::telemetry::s3::S3Cell;
@@ -28,27 +27,9 @@ pub struct Answers {
     pub buckets: Vec<Sample>,
 }
 
-/// Unix seconds as a [`UnixTime`].
-pub(crate) fn unix(t: f64) -> UnixTime {
-    UnixTime((t.max(0.0) * 1e6) as u64)
-}
-
-/// A count from an engine value (NaN and negatives are 0).
-pub(crate) fn count(v: f64) -> u64 {
-    if v.is_finite() && v > 0.0 {
-        v.round() as u64
-    } else {
-        0
-    }
-}
-
 /// A value, or 0 when the engine had none to give (`NaN` of an empty histogram).
 fn finite(v: f64) -> f64 {
     if v.is_finite() { v } else { 0.0 }
-}
-
-pub(crate) fn label<'a>(s: &'a Sample, name: &str) -> Option<&'a str> {
-    s.labels.get(name).map(String::as_str)
 }
 
 /// The three windows with their labels and lengths.

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::operations::{count, label, unix};
 use super::wire::Sample;
+use super::wire::{count, label, unix};
 
 /// One replica as the engine sees it.
 #[derive(Debug, Clone, PartialEq)]

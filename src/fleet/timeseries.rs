@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use super::operations::unix;
 use super::wire::Series;
+use super::wire::unix;
 
 /// Most points per series one request may ask for.
 pub const MAX_POINTS: u64 = 1000;

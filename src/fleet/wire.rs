@@ -8,6 +8,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::error::capped;
+use crate::telemetry::clock::UnixTime;
 
 /// The labels of one series.
 pub type Labels = BTreeMap<String, String>;
@@ -163,6 +164,24 @@ pub fn parse_matrix(body: &[u8]) -> Result<Answer<Vec<Series>>, WireError> {
         })
         .collect::<Result<_, WireError>>()?;
     Ok(Answer { result, warnings })
+}
+
+/// Unix seconds as a [`UnixTime`].
+pub(crate) fn unix(t: f64) -> UnixTime {
+    UnixTime((t.max(0.0) * 1e6) as u64)
+}
+
+/// A count from an engine value (NaN and negatives are 0).
+pub(crate) fn count(v: f64) -> u64 {
+    if v.is_finite() && v > 0.0 {
+        v.round() as u64
+    } else {
+        0
+    }
+}
+
+pub(crate) fn label<'a>(s: &'a Sample, name: &str) -> Option<&'a str> {
+    s.labels.get(name).map(String::as_str)
 }
 
 #[cfg(test)]

@@ -10,8 +10,8 @@ use aws_sdk_s3::config::{
 };
 use aws_smithy_http_client::tls;
 
+use super::Account;
 use super::calls::RecordCalls;
-use crate::tenant::Credentials;
 
 /// One HTTP client (and connection pool) shared by every tenant's SDK client.
 pub fn shared_http_client() -> SharedHttpClient {
@@ -29,14 +29,14 @@ pub fn shared_http_client() -> SharedHttpClient {
 /// accepts the SDK's newer default checksum headers. `calls`, when given, records every
 /// attempt as an S3 call.
 pub fn build_client(
-    creds: &Credentials,
+    account: Account<'_>,
     http: SharedHttpClient,
     timeout: Duration,
     calls: Option<RecordCalls>,
 ) -> aws_sdk_s3::Client {
     let credentials = aws_sdk_s3::config::Credentials::new(
-        creds.key.clone(),
-        creds.secret.expose().to_string(),
+        account.key.to_string(),
+        account.secret.expose().to_string(),
         None,
         None,
         "spacewatch-tenant",
@@ -47,8 +47,8 @@ pub fn build_client(
         .build();
     let mut config = aws_sdk_s3::Config::builder()
         .behavior_version(BehaviorVersion::latest())
-        .region(Region::new(creds.region.clone()))
-        .endpoint_url(&creds.endpoint)
+        .region(Region::new(account.region.to_string()))
+        .endpoint_url(account.endpoint)
         .credentials_provider(credentials)
         .force_path_style(true)
         .http_client(http)

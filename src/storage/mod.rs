@@ -1,6 +1,7 @@
 //! The storage layer: SDK clients per tenant credential, the tools built on them, and
 //! the mapping of upstream failures to HTTP answers.
 
+mod account;
 pub mod calls;
 pub mod client;
 pub mod error;
@@ -8,5 +9,6 @@ pub mod gateway;
 pub mod names;
 pub mod tools;
 
+pub use account::Account;
 pub use error::StorageError;
 pub use names::{BucketName, KeyError, ObjectKey};

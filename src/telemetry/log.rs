@@ -16,16 +16,10 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 use serde::Serialize;
 
+pub use crate::config::LogFormat;
+
 use super::clock::{Clock, UnixTime};
 use super::operation::{Fingerprint, Operation, TraceId};
-
-/// Output format of every log line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum LogFormat {
-    #[default]
-    Human,
-    Json,
-}
 
 /// Severity, named as the seed's Python logger names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

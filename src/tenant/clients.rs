@@ -76,7 +76,12 @@ impl ClientCache {
             let oldest = map.iter().min_by_key(|(_, e)| e.last_used).map(|(k, _)| *k);
             oldest.and_then(|k| map.remove(&k));
         }
-        let client = build_client(creds, self.http.clone(), self.timeout, self.calls.clone());
+        let client = build_client(
+            creds.account(),
+            self.http.clone(),
+            self.timeout,
+            self.calls.clone(),
+        );
         let signing = Arc::new(SigningKeys::default());
         map.insert(
             key,
@@ -102,6 +107,7 @@ impl ClientCache {
 mod tests {
     use super::*;
     use crate::config::Secret;
+    use std::time::SystemTime;
 
     fn creds(key: &str, secret: &str) -> Credentials {
         Credentials {
@@ -145,6 +151,29 @@ mod tests {
                 .lock()
                 .0
                 .contains_key(&creds("a", "other").cache_key())
+        );
+    }
+
+    #[test]
+    fn one_tenants_key_never_signs_for_another() {
+        use crate::storage::client::shared_http_client;
+        let cache = ClientCache::new(8, shared_http_client(), Duration::from_secs(5), None);
+        let now = SystemTime::now();
+        let a = creds("AKIDA", "secret-a");
+        let b = creds("AKIDA", "secret-b"); // the same key with another secret
+        let (_, ka) = cache.get(&a, a.cache_key());
+        let (_, kb) = cache.get(&b, b.cache_key());
+        assert!(!std::sync::Arc::ptr_eq(&ka, &kb), "separate cache entries");
+        let date = chrono::DateTime::<chrono::Utc>::from(now)
+            .format("%Y%m%d")
+            .to_string();
+        let key_a = ka.key("secret-a", now, &date, "nyc3");
+        let key_b = kb.key("secret-b", now, &date, "nyc3");
+        assert_ne!(*key_a, *key_b);
+        let (_, ka_again) = cache.get(&a, a.cache_key());
+        assert!(
+            std::sync::Arc::ptr_eq(&ka, &ka_again),
+            "a tenant finds its own entry"
         );
     }
 }

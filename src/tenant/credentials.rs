@@ -4,8 +4,8 @@ use http::HeaderMap;
 use sha2::{Digest, Sha256};
 
 use super::endpoint::{Allowlist, EndpointError};
-use crate::config::Secret;
-use crate::storage::BucketName;
+use crate::config::{Secret, valid_region};
+use crate::storage::{Account, BucketName};
 use crate::telemetry::Fingerprint;
 
 /// Default of `X-Metrics-Prefix`.
@@ -34,6 +34,18 @@ pub struct Credentials {
     pub metrics_prefix: String,
 }
 
+impl Credentials {
+    /// The storage account these credentials name.
+    pub fn account(&self) -> Account<'_> {
+        Account {
+            key: &self.key,
+            secret: &self.secret,
+            region: &self.region,
+            endpoint: &self.endpoint,
+        }
+    }
+}
+
 impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Credentials")
@@ -52,13 +64,6 @@ pub enum CredentialError {
     Malformed(&'static str),
     #[error(transparent)]
     Endpoint(#[from] EndpointError),
-}
-
-/// A region name as Spaces and S3 spell them.
-pub fn valid_region(r: &str) -> bool {
-    (2..=32).contains(&r.len())
-        && r.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 fn header<'a>(h: &'a HeaderMap, name: &'static str) -> Result<Option<&'a str>, CredentialError> {

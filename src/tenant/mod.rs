@@ -16,9 +16,7 @@ use std::sync::Arc;
 
 pub use access::{AccessError, BucketAccess};
 pub use clients::ClientCache;
-pub use credentials::{
-    CredentialError, Credentials, DEFAULT_METRICS_PREFIX, TenantDefaults, valid_region,
-};
+pub use credentials::{CredentialError, Credentials, DEFAULT_METRICS_PREFIX, TenantDefaults};
 pub use endpoint::Allowlist;
 
 use crate::telemetry::Fingerprint;

@@ -101,9 +101,9 @@ impl TestServer {
             });
         }
         if let Some(url) = &o.fleet_engine {
-            s.fleet = Some(spacewatch::fleet::EngineConfig {
+            s.fleet = Some(spacewatch::config::EngineConfig {
                 url: url::Url::parse(url).unwrap(),
-                auth: spacewatch::fleet::EngineAuth::None,
+                auth: spacewatch::config::EngineAuth::None,
                 timeout: std::time::Duration::from_secs(5),
                 job: "spacewatch".into(),
             });

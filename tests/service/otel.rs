@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use http::{HeaderMap, HeaderValue};
 use opentelemetry_proto::tonic::trace::v1::{Span, span::SpanKind, status::StatusCode};
+use spacewatch::config::otel::OtelSettings;
 use spacewatch::telemetry::SystemClock;
-use spacewatch::telemetry::otel::OtelSettings;
 
 use crate::otlp::{Receiver, hex, int_attr, str_attr};
 use crate::support::{Harness, metric_sum, parse_metrics, tenant};

@@ -32,12 +32,11 @@ pub use upstream::{SendError, Upstream};
 
 use self::body::{CallBody, CallInFlight};
 use self::progress::{Progress, ProgressBody};
-use super::{BucketName, ObjectKey, StorageError};
+use super::{Account, BucketName, ObjectKey, StorageError};
 use crate::telemetry::Recorder;
 use crate::telemetry::operation::{CLIENT_CLOSED, ErrorText, Streamed};
 use crate::telemetry::otel::spans::{Call, CallSpan};
 use crate::telemetry::s3::S3Api;
-use crate::tenant::Tenant;
 
 /// Largest error body read to find the S3 error code.
 const MAX_ERROR_BODY: usize = 64 * 1024;
@@ -81,11 +80,12 @@ fn bad_request(why: &str) -> StorageError {
     StorageError::new(StatusCode::BAD_REQUEST, why)
 }
 
-/// Forwards `f` for `tenant` and returns the response to stream back.
+/// Forwards `f` to `account`'s endpoint, signed with its key (kept in `keys`), and
+/// returns the response to stream back.
 pub async fn forward(
     upstream: &Upstream,
     recorder: &Arc<Recorder>,
-    tenant: &Tenant,
+    (account, keys): (Account<'_>, &SigningKeys),
     f: Forward,
 ) -> Result<Response, StorageError> {
     let sha = f
@@ -95,7 +95,7 @@ pub async fn forward(
     let payload =
         Payload::from_header(sha).ok_or_else(|| bad_request("unknown x-amz-content-sha256"))?;
     let mut out_headers = headers::upstream_request(&f.headers);
-    let uri = f.uri(&tenant.creds.endpoint);
+    let uri = f.uri(account.endpoint);
     let body = match payload {
         Payload::Chunked => dechunked(f.body, &mut out_headers).await?,
         _ => f.body,
@@ -115,13 +115,20 @@ pub async fn forward(
     let (api, method, bucket) = (f.api, f.method, f.bucket);
     let progress = Progress::new();
     let body = Body::new(ProgressBody::new(body, progress.clone()));
-    let req = build(method.clone(), &uri, body, tenant, out_headers, payload)?;
+    let req = build(
+        method.clone(),
+        &uri,
+        body,
+        (account, keys),
+        out_headers,
+        payload,
+    )?;
     let started = progress.start();
     let span = CallSpan::start(&Call {
         api,
         method: method.as_str(),
         uri: &uri,
-        region: Some(&tenant.creds.region),
+        region: Some(account.region),
     });
     let mut call = CallInFlight {
         recorder: recorder.clone(),
@@ -224,7 +231,7 @@ fn build(
     method: Method,
     uri: &str,
     body: Body,
-    tenant: &Tenant,
+    (account, keys): (Account<'_>, &SigningKeys),
     headers: http::HeaderMap,
     payload: Payload,
 ) -> Result<Request<Body>, StorageError> {
@@ -241,8 +248,8 @@ fn build(
     }
     sign::sign_request(
         &mut req,
-        &tenant.creds,
-        &tenant.signing,
+        account,
+        keys,
         &payload,
         std::time::SystemTime::now(),
     )

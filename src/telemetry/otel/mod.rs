@@ -9,7 +9,6 @@
 pub mod genai;
 mod metrics;
 mod queue;
-mod settings;
 pub mod spans;
 
 use std::sync::Arc;
@@ -27,9 +26,9 @@ use tracing_subscriber::Layer;
 use tracing_subscriber::filter::filter_fn;
 use tracing_subscriber::layer::SubscriberExt;
 
+use crate::config::otel::{OtelSettings, Protocol, SamplerChoice};
 pub use metrics::OtelMetrics;
 pub use queue::SpanCounters;
-pub use settings::{OtelSettings, Protocol, SamplerChoice};
 
 use super::export::Exporter;
 use super::prom::{MetricName, register};
@@ -59,7 +58,7 @@ impl Otel {
             exported: counter(registry, MetricName::OtelSpansExportedTotal),
         };
         let resource = Resource::builder_empty()
-            .with_attributes(settings.resource_attributes())
+            .with_attributes(resource_attributes(settings))
             .build();
         let mut otel = Self {
             dispatch: None,
@@ -230,6 +229,24 @@ fn counter(registry: &Registry, name: MetricName) -> IntCounter {
     }
 }
 
+/// The resource of every span and metric: the service, its instance, the rest of
+/// `OTEL_RESOURCE_ATTRIBUTES`.
+fn resource_attributes(s: &OtelSettings) -> Vec<opentelemetry::KeyValue> {
+    use opentelemetry::KeyValue;
+    std::iter::once(KeyValue::new("service.name", s.service_name.clone()))
+        .chain(
+            s.instance_id
+                .iter()
+                .map(|id| KeyValue::new("service.instance.id", id.clone())),
+        )
+        .chain(
+            s.resource
+                .iter()
+                .map(|(k, v)| KeyValue::new(k.clone(), v.clone())),
+        )
+        .collect()
+}
+
 fn sampler(s: SamplerChoice) -> Sampler {
     match s {
         SamplerChoice::AlwaysOn => Sampler::AlwaysOn,
@@ -240,5 +257,26 @@ fn sampler(s: SamplerChoice) -> Sampler {
         SamplerChoice::ParentBasedTraceIdRatio(r) => {
             Sampler::ParentBased(Box::new(Sampler::TraceIdRatioBased(r)))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_resource_names_the_service_and_this_instance() {
+        let mut s = OtelSettings::disabled();
+        s.instance_id = Some("replica-7".into());
+        s.resource = vec![("team".into(), "ops".into())];
+        let attrs = resource_attributes(&s);
+        let has = |k: &str, v: &str| {
+            attrs
+                .iter()
+                .any(|kv| kv.key.as_str() == k && kv.value.as_str() == v)
+        };
+        assert!(has("service.name", "spacewatch"));
+        assert!(has("service.instance.id", "replica-7"));
+        assert!(has("team", "ops"));
     }
 }

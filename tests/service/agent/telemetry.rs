@@ -9,7 +9,7 @@ use opentelemetry_proto::tonic::common::v1::any_value;
 use opentelemetry_proto::tonic::trace::v1::Span;
 use opentelemetry_proto::tonic::trace::v1::span::SpanKind;
 use serde_json::json;
-use spacewatch::telemetry::otel::OtelSettings;
+use spacewatch::config::otel::OtelSettings;
 
 use super::model::{COMPLETION_TOKENS, PROMPT_TOKENS, answer, tool_calls};
 use super::{MODEL, chat, demo_tenant, start};

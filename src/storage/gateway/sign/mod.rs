@@ -19,7 +19,7 @@ use http::{HeaderValue, Request};
 
 pub use key::SigningKeys;
 
-use crate::tenant::Credentials;
+use crate::storage::Account;
 
 /// Headers never signed: they change on the way (proxies, tracing) or are the signature.
 const UNSIGNED: [&str; 4] = [
@@ -99,10 +99,10 @@ fn owned_value(s: String) -> Result<HeaderValue, String> {
 }
 
 /// Signs `req` in place at `now` (adds `x-amz-date`, `x-amz-content-sha256` and
-/// `authorization`), with the key `keys` keeps for `creds`.
+/// `authorization`), with the key `keys` keeps for `account`.
 pub fn sign_request(
     req: &mut Request<Body>,
-    creds: &Credentials,
+    account: Account<'_>,
     keys: &SigningKeys,
     payload: &Payload,
     now: SystemTime,
@@ -133,13 +133,13 @@ pub fn sign_request(
     let mut buf = String::with_capacity(512);
     let signed = canonical::canonical_request(&mut buf, &signable);
     let date = &amz_date[..8];
-    let scope = [date, "/", &creds.region, "/s3/aws4_request"].concat();
+    let scope = [date, "/", account.region, "/s3/aws4_request"].concat();
     let to_sign = canonical::string_to_sign(&amz_date, &scope, &buf);
-    let key = keys.key(creds.secret.expose(), now, date, &creds.region);
+    let key = keys.key(account.secret.expose(), now, date, account.region);
     let signature = aws_sigv4::sign::v4::calculate_signature(key.as_slice(), to_sign.as_bytes());
     let auth = [
         "AWS4-HMAC-SHA256 Credential=",
-        &creds.key,
+        account.key,
         "/",
         &scope,
         ", SignedHeaders=",
