@@ -141,7 +141,7 @@ fn bench_query(c: &mut Criterion, rt: &tokio::runtime::Runtime) {
         "windows after 24 h at 2 ops/s, 10 types, 50 buckets: {} KiB",
         state.recorder.windows_heap_bytes() / 1024
     );
-    let router = spacewatch::server::app(state);
+    let router = spacewatch::api::app(state);
     c.bench_function("query/metrics_operations_24h", |b| {
         b.to_async(rt).iter(|| {
             let r = router.clone();

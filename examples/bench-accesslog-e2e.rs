@@ -15,9 +15,10 @@ mod gen_access_log;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use spacewatch::api::app;
 use spacewatch::config::Settings;
 use spacewatch::demo::DemoStore;
-use spacewatch::server::{Runtime, app, build_state, serve};
+use spacewatch::server::{Runtime, build_state, serve};
 use spacewatch::telemetry::SystemClock;
 
 const KEY: &str = "BENCHKEY000000000001";

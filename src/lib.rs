@@ -1,12 +1,18 @@
 //! SpaceWatch: an observability service for S3-compatible object storage.
 //!
-//! The data path, one module per stage:
-//! request → [`server`] (router, request id, auth, rate limit) → [`tenant`] (credentials)
-//! → [`api`] handlers → [`storage`] (SDK tools) → one [`telemetry::Operation`] →
-//! [`telemetry::Recorder`] fan-out (Prometheus, windows, recent log, log lines).
-//! Several replicas add up in a Prometheus-HTTP-API engine, read back by [`fleet`].
+//! The data path: request → the stages of [`server::stages`] (run by [`api::app`]) →
+//! an [`api`] handler → [`tenant`] (whose credentials) → [`storage`] (SDK tools, the
+//! streaming gateway) → one [`telemetry::Operation`] → the [`telemetry::Recorder`]'s
+//! fan-out (Prometheus, OpenTelemetry, windows, recent log, log lines). Several replicas
+//! add up in a Prometheus-HTTP-API engine, read back by [`fleet`].
+//!
+//! Layers, top to bottom; a module may import only from its own layer's module and the
+//! layers below (`tests/layers.rs` holds the code to it, and `docs/architecture.md`
+//! explains it):
+//!
+//! layers: main run | api | server | agent accesslog mission fleet demo web | tenant | storage | telemetry | config | percent
 #![forbid(unsafe_code)]
-// The gateway's dispatch (server::dispatch) nests its stages as plain futures instead of
+// The gateway's dispatch (api::gateway) nests its stages as plain futures instead of
 // boxing each one as axum layers do; computing that future's layout needs more depth.
 #![recursion_limit = "256"]
 

@@ -4,9 +4,10 @@ use std::sync::Arc;
 
 use tokio::net::TcpListener;
 
+use crate::api::app;
 use crate::config::{DEMO_SECRET, ServeArgs, Settings};
 use crate::demo::{DEMO_LOG_BUCKET, DEMO_LOG_PREFIX, DEMO_METRICS_BUCKET, DemoStore};
-use crate::server::{Limits, Runtime, app, build_state, serve_with};
+use crate::server::{Limits, Runtime, build_state, serve_with};
 
 /// Runs the server with `args` until SIGINT or SIGTERM.
 pub async fn serve(args: ServeArgs) -> Result<(), String> {

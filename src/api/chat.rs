@@ -19,9 +19,9 @@ use crate::agent::client::ModelError;
 use crate::agent::sessions::{MAX_SESSION_ID, valid_session_id};
 use crate::agent::tools::ToolEnv;
 use crate::server::AppState;
+use crate::server::credentials::Verified;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::operation::OpFields;
-use crate::server::tenant::Verified;
 use crate::telemetry::prom::AppEvent;
 use crate::tenant::Tenant;
 

@@ -9,10 +9,10 @@ use serde_json::Value;
 
 use crate::accesslog::LogError;
 use crate::server::AppState;
+use crate::server::credentials::{Verified, bucket_access};
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::operation::OpFields;
 use crate::server::query::Params;
-use crate::server::tenant::{Verified, bucket_access};
 use crate::storage::BucketName;
 use crate::tenant::{Credentials, Tenant};
 

@@ -8,10 +8,10 @@ use http::Uri;
 use serde_json::{Value, json};
 
 use crate::server::AppState;
+use crate::server::credentials::{Claimed, Verified, bucket_access, settle};
 use crate::server::error::ApiResult;
 use crate::server::operation::OpFields;
 use crate::server::query::Params;
-use crate::server::tenant::{Claimed, Verified, bucket_access, settle};
 use crate::storage::{BucketName, tools};
 use crate::telemetry::prom::AppEvent;
 use crate::tenant::Tenant;

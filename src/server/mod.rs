@@ -1,18 +1,15 @@
-//! The HTTP server: application state, the middleware stack and the serve loop.
+//! The HTTP server: application state, the per-request stages and the serve loop.
 //!
-//! Layers, outermost first: Mission Control's [`http_stats`] (every response) and the
-//! request context (ids, timing headers), run as one middleware → panic guard → body
-//! limit → routes; admin routes add [`admin_auth`], rate-limited routes add
-//! [`rate_limit`], and storage routes add the [`operation`] layer innermost, so a
-//! refused request never becomes an operation. The gateway's `/s3` requests, the hot
-//! path, skip axum's router: [`dispatch`] runs the same stages for them as plain calls
-//! (every `from_fn` layer costs a request about 1.3 µs of CPU, which is also why the
-//! outer two stages are one middleware).
+//! The stages every request runs, in order, are written once in [`stages`]; the
+//! application that runs them (`api::app`) is the layer above. Here are the
+//! parts each stage uses: Mission Control's [`http_stats`], the [`request_context`],
+//! the [`rate_limit`]s, the [`operation`] record, the tenant's [`credentials`], and the
+//! admin key ([`admin_auth`]).
 
 pub mod admin_auth;
 pub mod body_guard;
 pub mod client_ip;
-pub mod dispatch;
+pub mod credentials;
 pub mod error;
 pub mod http_stats;
 pub mod listen;
@@ -20,17 +17,12 @@ pub mod operation;
 pub mod query;
 pub mod rate_limit;
 pub mod request_context;
+pub mod stages;
 mod state;
-pub mod tenant;
 
 use std::io::Write;
 use std::sync::Arc;
 use std::time::Instant;
-
-use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::middleware::{Next, from_fn_with_state};
-use axum::response::{IntoResponse, Response};
-use tower_http::catch_panic::CatchPanicLayer;
 
 pub use state::{AppState, Inner};
 
@@ -45,10 +37,6 @@ use crate::telemetry::otel::Otel;
 use crate::telemetry::prom::{AppCounters, new_registry};
 use crate::telemetry::{Clock, Recorder, RecorderConfig};
 use crate::tenant::{Allowlist, BucketAccess, ClientCache, TenantDefaults};
-use error::ApiError;
-
-/// Largest request body accepted outside the gateway.
-const MAX_JSON_BODY: usize = 1024 * 1024;
 
 /// What the application needs besides its settings (injected so tests can replace them).
 pub struct Runtime {
@@ -169,60 +157,6 @@ pub fn build_state(settings: Settings, rt: Runtime) -> Result<AppState, String> 
         log,
         settings,
     }))
-}
-
-/// The whole application as one service (tests call it without a socket): the
-/// gateway's [`dispatch`] in front of the axum router of every other route.
-pub fn app(state: AppState) -> dispatch::App {
-    let router = crate::api::routes(&state)
-        .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
-        // One `Router::layer` with the stack inside: each `layer` call boxes every route
-        // again, and a boxed route is cloned (an allocation) for every request.
-        .layer(
-            tower::ServiceBuilder::new()
-                .layer(from_fn_with_state(state.clone(), outermost))
-                .layer(CatchPanicLayer::custom(panic_response))
-                .layer(DefaultBodyLimit::max(MAX_JSON_BODY)),
-        )
-        .with_state(state.clone());
-    dispatch::App::new(state, router)
-}
-
-/// Mission Control's exchange around the request context: the two outermost stages in
-/// one middleware (each `from_fn` layer costs the gateway ~1.3 µs a request).
-async fn outermost(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let route = req
-        .extensions()
-        .get::<axum::extract::MatchedPath>()
-        .cloned();
-    let route = route.as_ref().map(axum::extract::MatchedPath::as_str);
-    http_stats::around(&state, route, req, |req| {
-        request_context::around(&state, req, |req| next.run(req))
-    })
-    .await
-}
-
-/// The answer to a path no route has (the router's fallback, and the gateway's dispatch).
-fn no_route() -> ApiError {
-    ApiError::not_found("Not Found")
-}
-
-/// The answer to a method the route lacks.
-fn no_method() -> ApiError {
-    ApiError::new(http::StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
-}
-
-async fn not_found() -> ApiError {
-    no_route()
-}
-
-async fn method_not_allowed() -> ApiError {
-    no_method()
-}
-
-fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    ApiError::internal("Internal server error").into_response()
 }
 
 pub use listen::{Limits, serve, serve_with};

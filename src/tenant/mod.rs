@@ -4,7 +4,7 @@
 //! `X-Spaces-Secret`, …); there are no server-side storage credentials. This module
 //! validates them ([`Credentials`]), allow-lists the endpoint ([`Allowlist`]), keeps a
 //! storage client per credential ([`ClientCache`]) and decides which buckets a tenant may
-//! use ([`BucketAccess`]). The HTTP layer (`server::tenant`) turns request headers into a
+//! use ([`BucketAccess`]). The HTTP layer (`server::credentials`) turns request headers into a
 //! [`Tenant`] with these parts.
 
 mod access;

@@ -5,9 +5,10 @@
 use std::sync::Arc;
 
 use reqwest::header::{HeaderMap, HeaderValue};
+use spacewatch::api::app;
 use spacewatch::config::{DEMO_KEY, DEMO_SECRET, DemoOffer, Secret, Settings};
 use spacewatch::demo::DemoStore;
-use spacewatch::server::{Runtime, app, build_state, serve};
+use spacewatch::server::{Runtime, build_state, serve};
 use spacewatch::telemetry::{Clock, ManualClock, SystemClock, UnixTime};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;

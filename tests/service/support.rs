@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 use reqwest::header::{HeaderMap, HeaderValue};
+use spacewatch::api::app;
 use spacewatch::config::Settings;
 use spacewatch::demo::DemoStore;
-use spacewatch::server::{AppState, Runtime, app, build_state, serve};
+use spacewatch::server::{AppState, Runtime, build_state, serve};
 use spacewatch::telemetry::{Clock, SystemClock};
 use tokio::net::TcpListener;
 

@@ -7,9 +7,10 @@ use axum::body::Body;
 use http::{Method, Request};
 use tower::ServiceExt;
 
+use crate::api::app;
 use crate::config::Settings;
 use crate::mission::overview_json;
-use crate::server::{Runtime, app, build_state};
+use crate::server::{Runtime, build_state};
 use crate::telemetry::{ManualClock, UnixTime};
 
 #[tokio::test]

@@ -126,33 +126,37 @@ pub(crate) fn too_many(wait: Duration, detail: &str) -> Response {
     resp
 }
 
-/// The limit of the tool, access-log, snapshot and chat endpoints.
-pub async fn limit_api(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    match state
-        .api_limiter
-        .check(client_key(&state, &req), Instant::now())
-    {
-        Ok(()) => next.run(req).await,
-        Err(wait) => {
-            state.counters.rate_limited(false);
-            too_many(wait, "Rate limit exceeded; slow down")
-        }
-    }
+/// Which limit a request is under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// The tool, access-log, snapshot, chat and MCP endpoints (`RATE_LIMIT_RPS`).
+    Api,
+    /// The gateway's own (`GATEWAY_RATE_LIMIT_RPS`, off by default).
+    Gateway,
 }
 
-/// The gateway's own limit (off by default): the 429 to answer when `req` is over it.
-/// It is no middleware of its own: the gateway's [`dispatch`](super::dispatch) asks it
-/// before the operation starts, so a limited request is no operation.
-pub fn gateway_refusal(state: &AppState, req: &Request) -> Option<Response> {
-    if !state.gateway_limiter.enabled() {
+/// The 429 of a request over its limit, counted; `None` when it may go on.
+pub fn rate_limited(state: &AppState, limit: Limit, req: &Request) -> Option<Response> {
+    let limiter = match limit {
+        Limit::Api => &state.api_limiter,
+        Limit::Gateway => &state.gateway_limiter,
+    };
+    if !limiter.enabled() {
         return None;
     }
-    let wait = state
-        .gateway_limiter
+    let wait = limiter
         .check(client_key(state, req), Instant::now())
         .err()?;
-    state.counters.rate_limited(true);
+    state.counters.rate_limited(limit == Limit::Gateway);
     Some(too_many(wait, "Rate limit exceeded; slow down"))
+}
+
+/// The API's limit as a middleware, for routes that are no single operation (`/mcp`).
+pub async fn limit_api(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    match rate_limited(&state, Limit::Api, &req) {
+        Some(refused) => refused,
+        None => next.run(req).await,
+    }
 }
 
 #[cfg(test)]

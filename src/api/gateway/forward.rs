@@ -2,8 +2,7 @@
 //! objects (ListObjectsV2: `prefix`, `continuation-token`, `max-keys`, …), and
 //! `GET`/`PUT`/`HEAD`/`DELETE /s3/{bucket}/{key…}` move objects. Credentials are verified
 //! before the path or the query is looked at; a key that a path would normalise (a `.`
-//! or `..` segment) is refused before any upstream call. They are not axum routes: the
-//! server's [`dispatch`](crate::server::dispatch) matches `/s3` paths and calls them.
+//! or `..` segment) is refused before any upstream call.
 
 use axum::body::Body;
 use axum::response::Response;
@@ -12,10 +11,10 @@ use http::{HeaderMap, Method};
 
 use crate::percent::{SIGV4, encode};
 use crate::server::AppState;
+use crate::server::credentials::bucket_access;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::operation::OpFields;
 use crate::server::query::Params;
-use crate::server::tenant::bucket_access;
 use crate::storage::gateway::SigningKeys;
 use crate::storage::gateway::{Forward, forward};
 use crate::storage::{Account, ObjectKey};
