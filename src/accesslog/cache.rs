@@ -43,7 +43,7 @@ struct Entry {
 }
 
 #[derive(Default)]
-struct Inner {
+struct Entries {
     map: HashMap<ObjectId, Entry>,
     by_age: BTreeMap<u64, ObjectId>,
     bytes: usize,
@@ -55,7 +55,7 @@ struct Inner {
 /// The cache.
 pub struct SummaryCache {
     budget: usize,
-    inner: Mutex<Inner>,
+    inner: Mutex<Entries>,
 }
 
 impl std::fmt::Debug for SummaryCache {
@@ -82,7 +82,7 @@ impl SummaryCache {
     pub fn new(budget: usize) -> Self {
         Self {
             budget,
-            inner: Mutex::new(Inner::default()),
+            inner: Mutex::new(Entries::default()),
         }
     }
 

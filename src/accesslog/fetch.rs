@@ -7,7 +7,7 @@ use bytes::{Bytes, BytesMut};
 
 use super::LogError;
 use super::keys::LogObject;
-use crate::storage::tools::walk;
+use crate::storage::listing::walk;
 use crate::storage::{BucketName, StorageError};
 
 /// Every object under `prefix` of the log bucket, newest delivery first (objects without

@@ -12,7 +12,7 @@ use crate::server::credentials::{Claimed, Verified, bucket_access, settle};
 use crate::server::error::ApiResult;
 use crate::server::operation::OpFields;
 use crate::server::query::Params;
-use crate::storage::{BucketName, tools};
+use crate::storage::{BucketName, listing};
 use crate::telemetry::prom::AppEvent;
 use crate::tenant::Tenant;
 
@@ -38,7 +38,7 @@ async fn verified_list(
     state: &AppState,
     fields: &OpFields,
     tenant: &Tenant,
-) -> ApiResult<Vec<tools::BucketInfo>> {
+) -> ApiResult<Vec<listing::BucketInfo>> {
     let listed = state.access.list(tenant, &state.counters).await;
     settle(fields, tenant, &listed);
     Ok(listed?)
@@ -77,7 +77,7 @@ pub async fn list_all(
 ) -> ApiResult<Json<Value>> {
     let (params, bucket) = tool_request(&state, &fields, &tenant, &uri).await?;
     let prefix = params.get("prefix");
-    let listing = tools::list_all(&tenant.client, &bucket, prefix, LIST_ALL_KEEP).await?;
+    let listing = listing::list_all(&tenant.client, &bucket, prefix, LIST_ALL_KEEP).await?;
     Ok(Json(json!({
         "bucket": bucket.as_str(),
         "prefix": prefix.unwrap_or(""),
@@ -97,14 +97,14 @@ pub async fn storage_summary(
 ) -> ApiResult<Json<Value>> {
     let (params, bucket) = tool_request(&state, &fields, &tenant, &uri).await?;
     let prefix = params.get("prefix");
-    let listing = tools::list_all(&tenant.client, &bucket, prefix, 0).await?;
+    let listing = listing::list_all(&tenant.client, &bucket, prefix, 0).await?;
     let average = listing.total_bytes.checked_div(listing.count).unwrap_or(0);
     Ok(Json(json!({
         "bucket": bucket.as_str(),
         "prefix": prefix.unwrap_or(""),
         "object_count": listing.count,
         "total_bytes": listing.total_bytes,
-        "total_size_human": tools::human_bytes(listing.total_bytes),
+        "total_size_human": listing::human_bytes(listing.total_bytes),
         "average_object_bytes": average,
     })))
 }
@@ -118,7 +118,7 @@ pub async fn top_largest(
     let (params, bucket) = tool_request(&state, &fields, &tenant, &uri).await?;
     let limit = params.int("limit", 1..=50, 10)? as usize;
     let prefix = params.get("prefix");
-    let (objects, seen) = tools::top_largest(&tenant.client, &bucket, prefix, limit).await?;
+    let (objects, seen) = listing::top_largest(&tenant.client, &bucket, prefix, limit).await?;
     Ok(Json(json!({
         "bucket": bucket.as_str(),
         "prefix": prefix.unwrap_or(""),
@@ -137,7 +137,7 @@ pub async fn recent_objects(
     let (params, bucket) = tool_request(&state, &fields, &tenant, &uri).await?;
     let limit = params.int("limit", 1..=200, 20)? as usize;
     let prefix = params.get("prefix");
-    let (objects, seen) = tools::recent_objects(&tenant.client, &bucket, prefix, limit).await?;
+    let (objects, seen) = listing::recent_objects(&tenant.client, &bucket, prefix, limit).await?;
     Ok(Json(json!({
         "bucket": bucket.as_str(),
         "prefix": prefix.unwrap_or(""),
@@ -147,10 +147,10 @@ pub async fn recent_objects(
     })))
 }
 
-fn with_human_size(o: &tools::ObjectInfo) -> Value {
+fn with_human_size(o: &listing::ObjectInfo) -> Value {
     let mut v = json!(o);
     if let Value::Object(m) = &mut v {
-        m.insert("size_human".into(), tools::human_bytes(o.size).into());
+        m.insert("size_human".into(), listing::human_bytes(o.size).into());
     }
     v
 }

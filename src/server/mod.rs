@@ -24,7 +24,7 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::Instant;
 
-pub use state::{AppState, Inner};
+pub use state::{AppState, StateParts};
 
 use crate::accesslog::cache::SummaryCache;
 use crate::accesslog::metrics::LogMetrics;
@@ -115,7 +115,7 @@ pub fn build_state(settings: Settings, rt: Runtime) -> Result<AppState, String> 
         .as_ref()
         .map(|c| crate::fleet::Fleet::new(c, k.current_window()).map(Arc::new))
         .transpose()?;
-    Ok(AppState::new(Inner {
+    Ok(AppState::new(StateParts {
         fleet,
         counters: AppCounters::register(&registry),
         tenants: TenantDefaults {

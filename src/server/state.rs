@@ -21,11 +21,11 @@ use crate::tenant::{BucketAccess, ClientCache, TenantDefaults};
 
 /// Shared, cheaply cloned application state.
 #[derive(Clone, Debug)]
-pub struct AppState(Arc<Inner>);
+pub struct AppState(Arc<StateParts>);
 
 /// The parts of the state.
 #[derive(Debug)]
-pub struct Inner {
+pub struct StateParts {
     pub settings: Settings,
     pub registry: Registry,
     pub recorder: Arc<Recorder>,
@@ -55,7 +55,7 @@ pub struct Inner {
 }
 
 impl AppState {
-    pub fn new(inner: Inner) -> Self {
+    pub fn new(inner: StateParts) -> Self {
         Self(Arc::new(inner))
     }
 
@@ -69,9 +69,9 @@ impl AppState {
 }
 
 impl Deref for AppState {
-    type Target = Inner;
+    type Target = StateParts;
 
-    fn deref(&self) -> &Inner {
+    fn deref(&self) -> &StateParts {
         &self.0
     }
 }

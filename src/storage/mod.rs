@@ -6,8 +6,8 @@ pub mod calls;
 pub mod client;
 pub mod error;
 pub mod gateway;
+pub mod listing;
 pub mod names;
-pub mod tools;
 
 pub use account::Account;
 pub use error::StorageError;

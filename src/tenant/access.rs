@@ -18,7 +18,7 @@ use http::StatusCode;
 use parking_lot::Mutex;
 
 use super::Tenant;
-use crate::storage::tools::{BucketInfo, list_buckets};
+use crate::storage::listing::{BucketInfo, list_buckets};
 use crate::storage::{BucketName, StorageError};
 use crate::telemetry::prom::{AppCounters, AppEvent};
 

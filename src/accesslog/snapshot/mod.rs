@@ -21,7 +21,7 @@ use super::report::{CoverageJson, RequestMetrics};
 use super::scan::{Logs, Query, Reader};
 use super::totals::Totals;
 use crate::storage::BucketName;
-use crate::storage::tools::list_all;
+use crate::storage::listing::list_all;
 
 /// Default trailing window of a snapshot's request metrics, hours.
 pub const DEFAULT_WINDOW_HOURS: u64 = 24;

@@ -10,7 +10,7 @@ use std::time::Duration;
 use super::{DEFAULT_WINDOW_HOURS, Target, store::KeyLocks, take};
 use crate::accesslog::scan::{Logs, Reader};
 use crate::storage::BucketName;
-use crate::storage::tools::list_buckets;
+use crate::storage::listing::list_buckets;
 use crate::telemetry::Clock;
 use crate::telemetry::log::LogSink;
 use crate::telemetry::prom::{AppCounters, AppEvent};

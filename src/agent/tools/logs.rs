@@ -14,7 +14,7 @@ use crate::accesslog::scan::{Logs, Query};
 use crate::accesslog::search::{Filter, PageLine};
 use crate::accesslog::summary::MAX_DEPTH;
 use crate::storage::BucketName;
-use crate::storage::tools::human_bytes;
+use crate::storage::listing::human_bytes;
 
 /// The tenant's log bucket, checked.
 async fn log_bucket(env: &ToolEnv<'_>) -> Result<BucketName, ToolError> {

@@ -12,7 +12,7 @@ use crate::accesslog::keys::MAX_HOURS;
 use crate::accesslog::scan::Logs;
 use crate::accesslog::snapshot::{self, DEFAULT_WINDOW_HOURS, Target, series};
 use crate::storage::BucketName;
-use crate::storage::tools::human_bytes;
+use crate::storage::listing::human_bytes;
 use crate::telemetry::OperationType;
 use crate::telemetry::prom::AppEvent;
 use crate::telemetry::recent::LogFilter;

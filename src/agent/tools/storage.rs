@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use super::{Args, ToolEnv, ToolError, ToolOutput};
-use crate::storage::tools::{self, ObjectInfo, human_bytes};
+use crate::storage::listing::{self, ObjectInfo, human_bytes};
 
 pub async fn list_buckets(env: &ToolEnv<'_>) -> Result<ToolOutput, ToolError> {
     let buckets = env.access.list(env.tenant, env.counters).await?;
@@ -29,7 +29,7 @@ pub async fn list_objects(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, Too
     let prefix = a.str("prefix")?;
     let limit = a.int("limit", 1..=200, 50)? as usize;
     env.check(&bucket).await?;
-    let l = tools::list_all(&env.tenant.client, &bucket, prefix, limit).await?;
+    let l = listing::list_all(&env.tenant.client, &bucket, prefix, limit).await?;
     Ok(ToolOutput {
         summary: format!(
             "{}: {} object(s), {} ({} listed)",
@@ -55,7 +55,7 @@ pub async fn storage_summary(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, 
     let bucket = a.require_bucket("bucket")?;
     let prefix = a.str("prefix")?;
     env.check(&bucket).await?;
-    let l = tools::list_all(&env.tenant.client, &bucket, prefix, 0).await?;
+    let l = listing::list_all(&env.tenant.client, &bucket, prefix, 0).await?;
     Ok(ToolOutput {
         summary: format!(
             "{}: {} object(s), {} bytes ({})",
@@ -84,9 +84,9 @@ async fn ranked(env: &ToolEnv<'_>, a: &Args, largest: bool) -> Result<ToolOutput
     env.check(&bucket).await?;
     let c = &env.tenant.client;
     let (objects, scanned) = if largest {
-        tools::top_largest(c, &bucket, prefix, limit).await?
+        listing::top_largest(c, &bucket, prefix, limit).await?
     } else {
-        tools::recent_objects(c, &bucket, prefix, limit).await?
+        listing::recent_objects(c, &bucket, prefix, limit).await?
     };
     let first = objects.first().map(|o| {
         let detail = if largest {

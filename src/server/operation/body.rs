@@ -10,7 +10,7 @@ use axum::body::Body;
 use bytes::Bytes;
 use http_body::{Body as HttpBody, Frame, SizeHint};
 
-use super::{Draft, Outcome};
+use super::{Outcome, PendingOperation};
 use crate::telemetry::HttpMethod;
 
 /// Counts the request body bytes the handler reads.
@@ -55,7 +55,7 @@ impl HttpBody for CountIn {
 /// error, or when dropped early (the client went away).
 pub(crate) struct RecordOut {
     inner: Body,
-    draft: Option<Draft>,
+    draft: Option<PendingOperation>,
     status: u16,
     error: Option<Arc<str>>,
     sent: u64,
@@ -63,7 +63,12 @@ pub(crate) struct RecordOut {
 }
 
 impl RecordOut {
-    pub(crate) fn new(inner: Body, draft: Draft, status: u16, error: Option<Arc<str>>) -> Self {
+    pub(crate) fn new(
+        inner: Body,
+        draft: PendingOperation,
+        status: u16,
+        error: Option<Arc<str>>,
+    ) -> Self {
         Self {
             inner,
             draft: Some(draft),

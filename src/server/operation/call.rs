@@ -16,7 +16,7 @@ use serde_json::Value;
 use tracing::Instrument;
 use tracing::instrument::WithSubscriber;
 
-use super::{Draft, OpFields, OpRoute, Outcome, Pending};
+use super::{CancelOnDrop, OpFields, OpRoute, Outcome, PendingOperation};
 use crate::server::AppState;
 use crate::server::error::ApiError;
 use crate::telemetry::operation::{MAX_ERROR_TEXT, bounded_text};
@@ -58,7 +58,7 @@ where
     ctx.started_at = state.recorder.now();
     let running = span.span().clone();
     let fields = OpFields::default();
-    let mut pending = Pending(Some(Draft {
+    let mut pending = CancelOnDrop(Some(PendingOperation {
         recorder: state.recorder.clone(),
         counters: state.counters.clone(),
         ctx,

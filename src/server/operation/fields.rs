@@ -16,10 +16,10 @@ use crate::telemetry::prom::Refusal;
 
 /// Bucket, tenant and admission of the operation, filled in as the request is authorised.
 #[derive(Debug, Clone, Default)]
-pub struct OpFields(Arc<Mutex<Filled>>);
+pub struct OpFields(Arc<Mutex<Attribution>>);
 
 #[derive(Debug, Default)]
-struct Filled {
+struct Attribution {
     admitted: bool,
     refusal: Refusal,
     bucket: Option<Arc<str>>,

@@ -63,7 +63,7 @@ pub fn storage_route(
 }
 
 /// Everything but the outcome; finishing it records the operation exactly once.
-pub(crate) struct Draft {
+pub(crate) struct PendingOperation {
     recorder: Arc<Recorder>,
     counters: AppCounters,
     ctx: RequestContext,
@@ -82,7 +82,7 @@ pub(crate) struct Outcome {
     pub first_byte: Option<Duration>,
 }
 
-impl Draft {
+impl PendingOperation {
     /// Records the operation and returns its duration — or, for a request never
     /// admitted, counts the refusal and returns `None`.
     pub(crate) fn finish(self, o: Outcome) -> Option<Duration> {
@@ -134,9 +134,9 @@ impl Draft {
 }
 
 /// Records a cancellation if the handler's future is dropped before it answers.
-struct Pending(Option<Draft>);
+struct CancelOnDrop(Option<PendingOperation>);
 
-impl Drop for Pending {
+impl Drop for CancelOnDrop {
     fn drop(&mut self) {
         if let Some(d) = self.0.take() {
             d.cancelled(0, None);
@@ -192,7 +192,7 @@ where
     parts.extensions.insert(fields.clone());
     let bytes_in = Arc::new(AtomicU64::new(0));
     let body = Body::new(body::CountIn::new(body, bytes_in.clone()));
-    let mut pending = Pending(Some(Draft {
+    let mut pending = CancelOnDrop(Some(PendingOperation {
         recorder: state.recorder.clone(),
         counters: state.counters.clone(),
         ctx,
@@ -211,7 +211,7 @@ where
     }
 }
 
-fn complete(draft: Draft, mut resp: Response) -> Response {
+fn complete(draft: PendingOperation, mut resp: Response) -> Response {
     let status = resp.status();
     let error = resp
         .extensions()
