@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 
-use crate::telemetry::s3::{CallClass, S3Api};
+use crate::telemetry::s3::{CallClass, S3Api, api};
 
 /// Requests served, by (API, status class).
 #[derive(Debug, Clone, Default)]
@@ -37,23 +37,22 @@ impl Served {
     }
 }
 
-/// The S3 API of a path-style request.
-pub(crate) fn classify(method: &http::Method, path: &str, query: Option<&str>) -> S3Api {
-    let mut parts = path.trim_start_matches('/').splitn(2, '/');
-    let bucket = parts.next().filter(|b| !b.is_empty());
-    let key = parts.next().filter(|k| !k.is_empty());
-    let list_v2 = query.is_some_and(|q| q.split('&').any(|p| p == "list-type=2"));
-    match (method.as_str(), bucket, key) {
-        ("GET", None, _) => S3Api::ListBuckets,
-        ("GET", Some(_), None) if list_v2 => S3Api::ListObjectsV2,
-        ("HEAD", Some(_), None) => S3Api::HeadBucket,
-        ("PUT", Some(_), None) => S3Api::CreateBucket,
-        ("GET", Some(_), Some(_)) => S3Api::GetObject,
-        ("PUT", Some(_), Some(_)) => S3Api::PutObject,
-        ("HEAD", Some(_), Some(_)) => S3Api::HeadObject,
-        ("DELETE", Some(_), Some(_)) => S3Api::DeleteObject,
-        _ => S3Api::Other,
-    }
+/// The S3 API of a path-style request, named as the gateway names it.
+pub(crate) fn classify<B>(req: &http::Request<B>) -> S3Api {
+    let mut parts = req.uri().path().trim_start_matches('/').splitn(2, '/');
+    let bucket = parts.next().is_some_and(|b| !b.is_empty());
+    let key = parts.next().is_some_and(|k| !k.is_empty());
+    let h = req.headers();
+    api::classify(&api::Request {
+        method: req.method(),
+        bucket,
+        key,
+        query: req.uri().query().unwrap_or(""),
+        copy_source: h.contains_key("x-amz-copy-source"),
+        form: h
+            .get(http::header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"multipart/form-data")),
+    })
 }
 
 #[cfg(test)]
@@ -61,19 +60,32 @@ mod tests {
     use super::*;
     use http::Method;
 
+    fn of(method: Method, uri: &str, headers: &[(&str, &str)]) -> S3Api {
+        let mut b = http::Request::builder().method(method).uri(uri);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        classify(&b.body(()).unwrap())
+    }
+
     #[test]
     fn requests_are_classified_like_the_sdk_names_them() {
-        assert_eq!(classify(&Method::GET, "/", None), S3Api::ListBuckets);
+        assert_eq!(of(Method::GET, "/", &[]), S3Api::ListBuckets);
         assert_eq!(
-            classify(&Method::GET, "/b", Some("list-type=2&prefix=a")),
+            of(Method::GET, "/b?list-type=2&prefix=a", &[]),
             S3Api::ListObjectsV2
         );
-        assert_eq!(classify(&Method::HEAD, "/b", None), S3Api::HeadBucket);
-        assert_eq!(classify(&Method::GET, "/b/k/x", None), S3Api::GetObject);
-        assert_eq!(classify(&Method::DELETE, "/b/k", None), S3Api::DeleteObject);
+        assert_eq!(of(Method::GET, "/b", &[]), S3Api::ListObjects);
+        assert_eq!(of(Method::HEAD, "/b", &[]), S3Api::HeadBucket);
+        assert_eq!(of(Method::GET, "/b/k/x", &[]), S3Api::GetObject);
+        assert_eq!(of(Method::DELETE, "/b/k", &[]), S3Api::DeleteObject);
         assert_eq!(
-            classify(&Method::POST, "/b/k", Some("uploads")),
-            S3Api::Other
+            of(Method::POST, "/b/k?uploads", &[]),
+            S3Api::CreateMultipartUpload
+        );
+        assert_eq!(
+            of(Method::PUT, "/b/k", &[("x-amz-copy-source", "/a/b")]),
+            S3Api::CopyObject
         );
     }
 }

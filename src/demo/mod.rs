@@ -190,7 +190,7 @@ async fn accept_loop(listener: TcpListener, service: S3Service, conns: Conns) {
         let _ = stream.set_nodelay(true);
         let (service, served) = (service.clone(), conns.served.clone());
         let counted = hyper::service::service_fn(move |req: http::Request<Incoming>| {
-            let api = counting::classify(req.method(), req.uri().path(), req.uri().query());
+            let api = counting::classify(&req);
             let (service, served) = (service.clone(), served.clone());
             async move {
                 let resp = hyper::service::Service::call(&service, req).await?;

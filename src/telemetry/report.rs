@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 use super::bucket::BucketStats;
 use super::clock::UnixTime;
 use super::operation::{Operation, OperationType};
-use super::s3::{Quantiles, S3Api, S3Cell, S3Snapshot, S3Stats};
+use super::s3::{Quantiles, S3Cell, S3Snapshot, S3Stats};
 use super::window::{TypeStats, WindowKind, WindowSnapshot};
 
 /// Health by the current window's error rate: < 5 % healthy, 5–10 % degraded, > 10 % unhealthy.
@@ -150,9 +150,9 @@ fn s3_stats_json(s: &S3Stats) -> Value {
 
 /// `s3_requests`: the upstream S3 calls of the current window, in total and per API.
 pub fn s3_requests(s: &S3Snapshot) -> Value {
-    let by_api: Map<String, Value> = S3Api::ALL
+    let by_api: Map<String, Value> = s
+        .per_api
         .iter()
-        .zip(&s.per_api)
         .filter(|(_, st)| st.cell.requests > 0)
         .map(|(api, st)| (api.as_str().to_string(), s3_stats_json(st)))
         .collect();

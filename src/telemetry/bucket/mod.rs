@@ -23,7 +23,7 @@ use super::clock::UnixTime;
 use super::operation::{Operation, OperationType, StatusClass};
 use super::prom::MetricName as N;
 use super::prom::encode::{counters, desc, labels};
-use super::s3::{CallClass, S3Api, S3Call};
+use super::s3::{CallClass, PerApi, S3Call};
 use super::window::Sample;
 use window::BucketWindow;
 
@@ -34,12 +34,12 @@ const TYPES: usize = OperationType::COUNT;
 const CLASSES: usize = StatusClass::ALL.len();
 
 /// One bucket's Prometheus counters: its operations, and the S3 calls made for it.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct BucketCounts {
     ops: [[u64; CLASSES]; TYPES],
     received: u64,
     sent: u64,
-    s3: [[u64; CallClass::COUNT]; S3Api::COUNT],
+    s3: PerApi<[u64; CallClass::COUNT]>,
     s3_down: u64,
     s3_up: u64,
 }
@@ -77,7 +77,7 @@ impl Buckets {
     #[inline]
     pub fn record_s3(&mut self, bucket: &Arc<str>, c: &S3Call) {
         let e = self.map.entry(bucket, c.is_success());
-        e.counts.s3[c.api.index()][c.class().index()] += 1;
+        e.counts.s3.entry(c.api)[c.class().index()] += 1;
         e.counts.s3_down += c.bytes_down;
         e.counts.s3_up += c.bytes_up;
         e.window.record_s3(c);
@@ -105,7 +105,7 @@ impl Buckets {
             entries: self
                 .map
                 .iter()
-                .map(|(k, e)| (Arc::from(k), e.counts))
+                .map(|(k, e)| (Arc::from(k), e.counts.clone()))
                 .collect(),
             overflow: self.map.overflow,
         }
@@ -147,11 +147,11 @@ impl BucketCountsSnapshot {
         let (mut ops, mut received, mut sent) = (Vec::new(), Vec::new(), Vec::new());
         let (mut s3, mut down, mut up) = (Vec::new(), Vec::new(), Vec::new());
         for (bucket, b) in &self.entries {
-            for (a, row) in b.s3.iter().enumerate() {
+            for (a, row) in b.s3.sorted() {
                 for (c, n) in row.iter().enumerate().filter(|(_, n)| **n > 0) {
                     let l = [
                         ("bucket", &**bucket),
-                        ("api", S3Api::ALL[a].as_str()),
+                        ("api", a.as_str()),
                         ("status_class", CallClass::ALL[c].as_str()),
                     ];
                     s3.push((labels(&l), *n));

@@ -3,64 +3,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use super::api::S3Api;
 use crate::telemetry::clock::UnixTime;
 use crate::telemetry::operation::TraceId;
-
-/// The S3 API of an upstream call (the `api` label).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum S3Api {
-    ListBuckets,
-    ListObjectsV2,
-    GetObject,
-    PutObject,
-    HeadObject,
-    DeleteObject,
-    HeadBucket,
-    CreateBucket,
-    Other,
-}
-
-impl S3Api {
-    pub const ALL: [S3Api; 9] = [
-        Self::ListBuckets,
-        Self::ListObjectsV2,
-        Self::GetObject,
-        Self::PutObject,
-        Self::HeadObject,
-        Self::DeleteObject,
-        Self::HeadBucket,
-        Self::CreateBucket,
-        Self::Other,
-    ];
-    pub const COUNT: usize = Self::ALL.len();
-
-    pub fn index(self) -> usize {
-        self as usize
-    }
-
-    /// The API name as the SDK and CloudWatch spell it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::ListBuckets => "ListBuckets",
-            Self::ListObjectsV2 => "ListObjectsV2",
-            Self::GetObject => "GetObject",
-            Self::PutObject => "PutObject",
-            Self::HeadObject => "HeadObject",
-            Self::DeleteObject => "DeleteObject",
-            Self::HeadBucket => "HeadBucket",
-            Self::CreateBucket => "CreateBucket",
-            Self::Other => "Other",
-        }
-    }
-
-    /// From an SDK operation name; anything unknown is `Other` (never a new label).
-    pub fn from_name(name: &str) -> Self {
-        Self::ALL
-            .into_iter()
-            .find(|a| a.as_str() == name)
-            .unwrap_or(Self::Other)
-    }
-}
 
 /// How an S3 call ended: an HTTP status class, or no response at all (connection
 /// refused, timeout) — the `status_class` label of the S3 families.

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use super::call::{CallClass, S3Api, S3Call};
+use super::per_api::PerApi;
 use crate::telemetry::clock::UnixTime;
 use crate::telemetry::sketch::{Sketch, bin_index};
 use crate::telemetry::window::{Ring, Slot, SlotSketch};
@@ -109,7 +110,8 @@ pub struct S3Stats {
 #[derive(Debug, Clone)]
 pub struct S3Snapshot {
     pub length: Duration,
-    pub per_api: [S3Stats; S3Api::COUNT],
+    /// The APIs called in the window, in vocabulary order.
+    pub per_api: Vec<(S3Api, S3Stats)>,
     pub all: S3Stats,
 }
 
@@ -117,8 +119,8 @@ pub struct S3Snapshot {
 #[derive(Debug)]
 pub struct S3Window {
     length: Duration,
-    counts: Ring<[S3Cell; S3Api::COUNT]>,
-    latencies: Ring<[Latencies; S3Api::COUNT]>,
+    counts: Ring<PerApi<S3Cell>>,
+    latencies: Ring<PerApi<Latencies>>,
 }
 
 impl S3Window {
@@ -136,11 +138,10 @@ impl S3Window {
     }
 
     pub fn record(&mut self, c: &S3Call) {
-        let a = c.api.index();
         self.counts.advance(c.ended_at);
-        self.counts.current()[a].add(c);
+        self.counts.current().entry(c.api).add(c);
         self.latencies.advance(c.ended_at);
-        let l = &mut self.latencies.current()[a];
+        let l = self.latencies.current().entry(c.api);
         if let Some(fb) = c.first_byte {
             l.first_byte
                 .insert_bin(bin_index(fb.as_secs_f64() * 1000.0));
@@ -152,16 +153,18 @@ impl S3Window {
     pub fn snapshot(&mut self, now: UnixTime) -> S3Snapshot {
         self.counts.advance(now);
         self.latencies.advance(now);
-        let mut cells = [S3Cell::default(); S3Api::COUNT];
+        let mut cells: PerApi<S3Cell> = PerApi::default();
         for slot in self.counts.slots() {
-            cells.iter_mut().zip(slot).for_each(|(c, s)| c.merge(s));
+            for (api, cell) in slot.iter() {
+                cells.entry(api).merge(cell);
+            }
         }
-        let mut fb: [Sketch; S3Api::COUNT] = Default::default();
-        let mut total: [Sketch; S3Api::COUNT] = Default::default();
+        let mut sketches: PerApi<(Sketch, Sketch)> = PerApi::default();
         for slot in self.latencies.slots() {
-            for (i, l) in slot.iter().enumerate() {
-                fb[i].add(&l.first_byte);
-                total[i].add(&l.total);
+            for (api, l) in slot.iter() {
+                let (fb, total) = sketches.entry(api);
+                fb.add(&l.first_byte);
+                total.add(&l.total);
             }
         }
         let stats = |cell, f: &Sketch, t: &Sketch| S3Stats {
@@ -169,13 +172,23 @@ impl S3Window {
             first_byte: Quantiles::of(f),
             total: Quantiles::of(t),
         };
-        let per_api = std::array::from_fn(|i| stats(cells[i], &fb[i], &total[i]));
+        let empty = (Sketch::default(), Sketch::default());
+        let per_api: Vec<(S3Api, S3Stats)> = cells
+            .sorted()
+            .into_iter()
+            .map(|(api, cell)| {
+                let (fb, total) = sketches.get(api).unwrap_or(&empty);
+                (api, stats(*cell, fb, total))
+            })
+            .collect();
         let (mut all_cell, mut all_fb, mut all_total) =
             (S3Cell::default(), Sketch::default(), Sketch::default());
-        for i in 0..S3Api::COUNT {
-            all_cell.merge(&cells[i]);
-            all_fb.add(&fb[i]);
-            all_total.add(&total[i]);
+        for (_, cell) in cells.iter() {
+            all_cell.merge(cell);
+        }
+        for (_, (fb, total)) in sketches.iter() {
+            all_fb.add(fb);
+            all_total.add(total);
         }
         S3Snapshot {
             length: self.length,
