@@ -3,7 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use spacewatch_fuzz::storage::names::{BucketName, ObjectKey, encode_key, encode_query};
+use spacewatch_fuzz::percent::{S3_PATH, SIGV4, encode};
+use spacewatch_fuzz::storage::names::{BucketName, ObjectKey};
 
 fn decode(s: &str) -> Vec<u8> {
     let b = s.as_bytes();
@@ -25,12 +26,12 @@ fn decode(s: &str) -> Vec<u8> {
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let _ = BucketName::parse(&text);
-    let q = encode_query(&text);
+    let q = encode(&text, SIGV4);
     assert!(!q.contains('/') && decode(&q) == text.as_bytes());
     let Ok(key) = ObjectKey::parse(&text) else {
         return;
     };
-    let path = encode_key(key.as_str());
+    let path = encode(key.as_str(), S3_PATH);
     assert_eq!(
         decode(&path),
         key.as_str().as_bytes(),

@@ -18,6 +18,8 @@ pub mod logs;
 pub mod names;
 #[path = "../../src/telemetry/operation.rs"]
 pub mod operation;
+#[path = "../../src/percent.rs"]
+pub mod percent;
 #[path = "../../src/server/query/params.rs"]
 pub mod params;
 #[path = "../../src/telemetry/recent.rs"]
