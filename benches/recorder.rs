@@ -40,6 +40,7 @@ fn operation(i: u64, at: UnixTime) -> Operation {
         bytes_out: 2048 + i % 4096,
         first_byte: None,
         error: None,
+        s3_api: None,
         request_id: RequestId::new("req-0123456789abcdef0123456789abcdef").unwrap(),
         trace_id: TraceId([9; 16]),
     }

@@ -31,6 +31,7 @@ fn op(i: u64) -> Operation {
         bytes_out: 10,
         first_byte: None,
         error: None,
+        s3_api: None,
         request_id: RequestId::new("req-0123456789abcdef0123456789abcdef").unwrap(),
         trace_id: TraceId::default(),
     }

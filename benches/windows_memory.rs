@@ -26,6 +26,7 @@ fn operation(i: u64, bucket: &Arc<str>, duration: Duration) -> Operation {
         bytes_out: 2048,
         first_byte: None,
         error: None,
+        s3_api: None,
         request_id: RequestId::new("r").unwrap(),
         trace_id: TraceId::default(),
     }

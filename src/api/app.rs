@@ -20,6 +20,7 @@ use bytes::Bytes;
 use futures_util::future::{BoxFuture, Either};
 use http_body::Body as HttpBody;
 
+use super::gateway::Mount;
 use super::{
     accesslog, admin, chat, fleet, gateway, health, mcp, mission, pages, snapshots, tools,
 };
@@ -84,7 +85,7 @@ where
         }
         let state = self.state.clone();
         Either::Left(Box::pin(async move {
-            Ok(gateway::request(state, req.map(Body::new)).await)
+            Ok(gateway::request(state, Mount::S3, req.map(Body::new)).await)
         }))
     }
 }
@@ -107,11 +108,11 @@ fn storage_route(
     operation: Op,
     route: &'static str,
 ) -> MethodRouter<AppState> {
-    let op = OpRoute { operation, route };
+    let op = OpRoute::new(operation, route);
     mr.route_layer(from_fn_with_state(
         (state.clone(), op),
         |State((state, op)): State<(AppState, OpRoute)>, req: Request, next: Next| async move {
-            stages::storage(&state, Limit::Api, op, req, |req| next.run(req)).await
+            stages::storage(&state, Limit::Api, op, req, |req, _| next.run(req)).await
         },
     ))
 }
@@ -191,9 +192,14 @@ pub fn routes(state: &AppState) -> Router<AppState> {
                 "/validate-credentials",
             ),
         );
+    // Not an operation: it reads nothing of the store beyond the credential check.
+    let credentials = Router::new()
+        .route("/gateway/credentials", post(gateway::credentials::issue))
+        .route_layer(from_fn_with_state(state.clone(), limit_api));
     public
         .merge(admin)
         .merge(tools)
+        .merge(credentials)
         .merge(log_routes(state))
         .merge(snapshot_routes(state))
         .merge(agent_routes(state))

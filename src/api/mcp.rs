@@ -137,10 +137,7 @@ impl ServerHandler for Mcp {
             return Ok(CallToolResult::error(vec![ContentBlock::text(text)]).into());
         };
         let args = Value::Object(request.arguments.unwrap_or_default());
-        let route = OpRoute {
-            operation: t.operation(),
-            route: ROUTE,
-        };
+        let route = OpRoute::new(t.operation(), ROUTE);
         let bytes_in = args.to_string().len() as u64;
         let result = recorded(state, parts, route, bytes_in, |fields| {
             call(state, parts, fields, t, args)

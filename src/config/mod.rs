@@ -6,6 +6,7 @@
 //! rest of the program sees; nothing reads the environment after start-up.
 
 mod fleet;
+mod gateway;
 mod knobs;
 pub mod otel;
 pub mod redact;
@@ -17,6 +18,7 @@ use std::net::SocketAddr;
 use clap::{Parser, Subcommand};
 
 pub use fleet::{EngineAuth, EngineConfig, FleetArgs, InstanceId, default_instance_id};
+pub use gateway::{GatewayArgs, GatewaySettings};
 pub use knobs::Knobs;
 pub use redact::redact_url;
 pub use secret::Secret;
@@ -121,6 +123,8 @@ pub struct ServeArgs {
     pub knobs: Knobs,
     #[command(flatten)]
     pub fleet: FleetArgs,
+    #[command(flatten)]
+    pub gateway: GatewayArgs,
 }
 
 /// The snapshot scheduler: off unless an interval is given.
@@ -229,6 +233,8 @@ pub struct Settings {
     pub instance_id: InstanceId,
     /// The Prometheus-HTTP-API engine of the fleet view (`--prometheus-url`).
     pub fleet: Option<EngineConfig>,
+    /// The S3 gateway's root listener and seal keys.
+    pub gateway: GatewaySettings,
 }
 
 /// A configuration value that cannot be used.
@@ -305,6 +311,7 @@ impl Settings {
             demo: None,
             instance_id,
             fleet: fleet::engine(&a.fleet)?,
+            gateway: GatewaySettings::from_args(&a.gateway)?,
         })
     }
 
@@ -330,6 +337,12 @@ impl Settings {
             Command::Serve(a) => {
                 let s = Self::from_args(&a).unwrap_or_else(|e| panic!("{e}"));
                 Self {
+                    // A fixed seal key: tests issue gateway credentials and read the log,
+                    // which a random key would fill with its start-up warning.
+                    gateway: GatewaySettings {
+                        seal_keys: vec![Secret::new("73".repeat(32))],
+                        ..s.gateway.clone()
+                    },
                     // Tests opt in to export explicitly; the test process's env must not.
                     otel: OtelSettings {
                         instance_id: Some(s.instance_id.value.clone()),

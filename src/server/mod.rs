@@ -89,6 +89,15 @@ pub fn build_state(settings: Settings, rt: Runtime) -> Result<AppState, String> 
         bucket_labels: k.max_bucket_labels > 0,
     };
     let otel = Arc::new(Otel::start(&settings.otel, &registry)?);
+    let seal = crate::tenant::sealed::SealKeys::new(&settings.gateway.seal_keys)
+        .map_err(|e| e.to_string())?;
+    if seal.ephemeral {
+        log.warn(
+            "GATEWAY_SEAL_KEYS is not set: gateway credentials (POST /gateway/credentials) are \
+             sealed with a random key and stop working when this process ends; other replicas \
+             do not accept them. `spacewatch setup` writes a key.",
+        );
+    }
     for w in settings.otel.warnings.iter().chain(&settings.warnings()) {
         log.warn(w);
     }
@@ -129,6 +138,8 @@ pub fn build_state(settings: Settings, rt: Runtime) -> Result<AppState, String> 
             k.s3_timeout(),
             Some(RecordCalls::new(recorder.clone())),
         ),
+        seal,
+        verify_keys: crate::tenant::VerifyKeys::new(k.client_cache_size),
         access: BucketAccess::new(
             std::time::Duration::from_secs(k.bucket_cache_ttl_sec),
             k.client_cache_size,

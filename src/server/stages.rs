@@ -27,7 +27,7 @@ use futures_util::FutureExt;
 
 use super::AppState;
 use super::error::ApiError;
-use super::operation::{self, OpRoute};
+use super::operation::{self, OpFields as OperationFields, OpRoute};
 pub use super::rate_limit::Limit;
 use super::rate_limit::rate_limited;
 use super::{http_stats, request_context};
@@ -54,13 +54,14 @@ where
     .await
 }
 
-/// Stages 5–6 around `inner`: the rate limit, then the operation of `op`.
+/// Stages 5–6 around `inner`: the rate limit, then the operation of `op` (whose fields
+/// `inner` fills in as it authorises the request).
 pub async fn storage<F>(
     state: &AppState,
     limit: Limit,
     op: OpRoute,
     req: Request,
-    inner: impl FnOnce(Request) -> F,
+    inner: impl FnOnce(Request, OperationFields) -> F,
 ) -> Response
 where
     F: Future<Output = Response>,

@@ -17,7 +17,8 @@ use crate::telemetry::Recorder;
 use crate::telemetry::log::LogSink;
 use crate::telemetry::otel::Otel;
 use crate::telemetry::prom::AppCounters;
-use crate::tenant::{BucketAccess, ClientCache, TenantDefaults};
+use crate::tenant::sealed::SealKeys;
+use crate::tenant::{BucketAccess, ClientCache, TenantDefaults, VerifyKeys};
 
 /// Shared, cheaply cloned application state.
 #[derive(Clone, Debug)]
@@ -35,6 +36,9 @@ pub struct StateParts {
     pub tenants: TenantDefaults,
     pub clients: ClientCache,
     pub access: BucketAccess,
+    /// The keys of gateway credentials, and their verification keys.
+    pub seal: SealKeys,
+    pub verify_keys: VerifyKeys,
     pub upstream: Upstream,
     pub api_limiter: RateLimiter,
     pub gateway_limiter: RateLimiter,

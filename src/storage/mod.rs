@@ -8,6 +8,7 @@ pub mod error;
 pub mod gateway;
 pub mod listing;
 pub mod names;
+pub mod sigv4;
 
 pub use account::Account;
 pub use error::StorageError;

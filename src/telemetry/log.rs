@@ -20,6 +20,7 @@ pub use crate::config::LogFormat;
 
 use super::clock::{Clock, UnixTime};
 use super::operation::{Fingerprint, Operation, TraceId};
+use super::s3::S3Api;
 
 /// Severity, named as the seed's Python logger names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -210,6 +211,8 @@ struct OpFields<'a> {
     #[serde(serialize_with = "display")]
     trace_id: &'a TraceId,
     error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    s3_api: Option<&'static str>,
 }
 
 impl<'a> OpFields<'a> {
@@ -226,6 +229,7 @@ impl<'a> OpFields<'a> {
             request_id: op.request_id.as_str(),
             trace_id: &op.trace_id,
             error: op.error.as_deref().map(clean),
+            s3_api: op.s3_api.map(S3Api::as_str),
         }
     }
 }

@@ -48,6 +48,7 @@ fn op(status: u16, error: Option<&str>) -> Operation {
         bytes_out: 4096,
         first_byte: None,
         error: error.map(Arc::from),
+        s3_api: None,
         request_id: RequestId::new("req-1").unwrap(),
         trace_id: TraceId([0x11; 16]),
     }

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::clock::UnixTime;
+use super::s3::S3Api;
 
 /// The kind of storage operation (the `operation` label and JSON key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -24,11 +25,14 @@ pub enum OperationType {
     PutObject,
     HeadObject,
     DeleteObject,
+    /// A bucket itself or its configuration, through the gateway (CreateBucket,
+    /// GetBucketVersioning, PutBucketPolicy, …).
+    ManageBucket,
 }
 
 impl OperationType {
     /// Every type, in index order.
-    pub const ALL: [OperationType; 10] = [
+    pub const ALL: [OperationType; 11] = [
         Self::ListBuckets,
         Self::ListObjects,
         Self::AnalyzeStorage,
@@ -39,6 +43,7 @@ impl OperationType {
         Self::PutObject,
         Self::HeadObject,
         Self::DeleteObject,
+        Self::ManageBucket,
     ];
     /// Number of types; sizes the per-type arrays of the sinks.
     pub const COUNT: usize = Self::ALL.len();
@@ -61,6 +66,7 @@ impl OperationType {
             Self::PutObject => "PUT_OBJECT",
             Self::HeadObject => "HEAD_OBJECT",
             Self::DeleteObject => "DELETE_OBJECT",
+            Self::ManageBucket => "MANAGE_BUCKET",
         }
     }
 
@@ -169,6 +175,12 @@ pub fn is_error_status(status: u16) -> bool {
 /// It never contains the key or the secret and is the only tenant identity in telemetry.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Fingerprint(pub [u8; 8]);
+
+impl Fingerprint {
+    /// The anonymous tenant of the gateway (requests with no credentials at all): a
+    /// value no credential's digest is expected to take.
+    pub const ANONYMOUS: Fingerprint = Fingerprint([0; 8]);
+}
 
 impl fmt::Display for Fingerprint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -280,6 +292,8 @@ pub struct Operation {
     pub first_byte: Option<Duration>,
     /// Readable failure text, free of secrets; `None` on success.
     pub error: Option<Arc<str>>,
+    /// The S3 API a gateway request was (`CopyObject`); `None` elsewhere.
+    pub s3_api: Option<S3Api>,
     pub request_id: RequestId,
     pub trace_id: TraceId,
 }

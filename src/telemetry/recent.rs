@@ -145,6 +145,7 @@ mod tests {
             bytes_out: 0,
             first_byte: None,
             error: None,
+            s3_api: None,
             request_id: RequestId::new("r").unwrap(),
             trace_id: TraceId::default(),
         }

@@ -188,6 +188,7 @@ pub fn log_entry(op: &Operation) -> Value {
     json!({
         "timestamp": op.started_at.to_rfc3339(),
         "operation_type": op.operation.as_str(),
+        "s3_api": op.s3_api.map(|a| a.as_str()),
         "method": op.method.as_str(),
         "endpoint": op.route,
         "bucket": op.bucket.as_deref(),

@@ -1,11 +1,14 @@
-//! Which buckets a tenant may use: those its own ListBuckets shows.
+//! Which buckets a tenant may use: those its own ListBuckets shows, and those its own
+//! credentials can reach.
 //!
 //! The list is cached per credential (the cache key covers the secret, so a request with
 //! someone's key and a wrong secret never reaches their list) for `BUCKET_CACHE_TTL_SEC`.
 //! When ListBuckets is denied (a key restricted to some buckets), the tenant's log and
-//! metrics buckets are allowed. A bucket not allowed is probed once with HeadBucket, with
-//! the tenant's own credentials, only to answer truthfully: 404 "Bucket not found" when it
-//! does not exist, 403 otherwise.
+//! metrics buckets are allowed. A bucket missing from the list is probed with HeadBucket,
+//! with the tenant's own credentials — the store decides, not a stale list: reachable,
+//! it is remembered (until the next refresh); 404 is "Bucket not found"; 403 only when
+//! the store refuses. A bucket created or deleted through the gateway is remembered or
+//! forgotten at once.
 //!
 //! The same cache answers [`BucketAccess::verify`]: credentials the storage accepted
 //! (ListBuckets succeeded, or was denied for a restricted but valid key) within the TTL.
@@ -22,8 +25,8 @@ use crate::storage::listing::{BucketInfo, list_buckets};
 use crate::storage::{BucketName, StorageError};
 use crate::telemetry::prom::{AppCounters, AppEvent};
 
-/// A bucket missing from a list this young is not worth a second ListBuckets.
-const MIN_REFRESH: Duration = Duration::from_secs(5);
+/// Most buckets remembered per tenant beyond its list (reached by HeadBucket, created).
+const MAX_LEARNED: usize = 1000;
 
 #[derive(Debug, Clone)]
 enum Listing {
@@ -35,6 +38,8 @@ enum Listing {
 #[derive(Debug, Clone)]
 struct Entry {
     listing: Listing,
+    /// Buckets the tenant reached or created since the list was fetched.
+    learned: Arc<HashSet<String>>,
     fetched: Instant,
 }
 
@@ -103,14 +108,42 @@ impl BucketAccess {
         c: &AppCounters,
     ) -> Result<(), AccessError> {
         let entry = match self.fresh(t) {
-            Some(e) if allows(&e.listing, t, bucket) => return Ok(()),
-            Some(e) if e.fetched.elapsed() < MIN_REFRESH => e,
-            _ => self.refresh(t, c).await?,
+            Some(e) => e,
+            None => self.refresh(t, c).await?,
         };
-        if allows(&entry.listing, t, bucket) {
+        if allows(&entry, t, bucket) {
             return Ok(());
         }
-        Err(probe(t, bucket).await)
+        probe(t, bucket).await?;
+        self.remember(t, bucket);
+        Ok(())
+    }
+
+    /// `bucket` is the tenant's from now on (it created it, or reached it).
+    pub fn remember(&self, t: &Tenant, bucket: &BucketName) {
+        self.edit(t, |learned| {
+            if learned.len() < MAX_LEARNED {
+                learned.insert(bucket.as_str().to_string());
+            }
+        });
+    }
+
+    /// `bucket` is gone (the tenant deleted it).
+    pub fn forget(&self, t: &Tenant, bucket: &BucketName) {
+        let mut cache = self.cache.lock();
+        if let Some(e) = cache.get_mut(&t.cache_key) {
+            Arc::make_mut(&mut e.learned).remove(bucket.as_str());
+            if let Listing::Buckets(names) = &mut e.listing {
+                Arc::make_mut(names).remove(bucket.as_str());
+            }
+        }
+    }
+
+    fn edit(&self, t: &Tenant, f: impl FnOnce(&mut HashSet<String>)) {
+        let mut cache = self.cache.lock();
+        if let Some(e) = cache.get_mut(&t.cache_key) {
+            f(Arc::make_mut(&mut e.learned));
+        }
     }
 
     /// The tenant's buckets, fresh from the storage; the cache is refreshed with them.
@@ -142,6 +175,7 @@ impl BucketAccess {
         }
         let entry = Entry {
             listing,
+            learned: Arc::default(),
             fetched: Instant::now(),
         };
         cache.insert(t.cache_key, entry.clone());
@@ -149,8 +183,11 @@ impl BucketAccess {
     }
 }
 
-fn allows(listing: &Listing, t: &Tenant, bucket: &BucketName) -> bool {
-    match listing {
+fn allows(entry: &Entry, t: &Tenant, bucket: &BucketName) -> bool {
+    if entry.learned.contains(bucket.as_str()) {
+        return true;
+    }
+    match &entry.listing {
         Listing::Buckets(names) => names.contains(bucket.as_str()),
         Listing::Denied => [&t.creds.log_bucket, &t.creds.metrics_bucket]
             .iter()
@@ -158,11 +195,14 @@ fn allows(listing: &Listing, t: &Tenant, bucket: &BucketName) -> bool {
     }
 }
 
-/// 404 when the bucket does not exist (as the tenant's own HeadBucket says), else 403.
-async fn probe(t: &Tenant, bucket: &BucketName) -> AccessError {
+/// Ok when the tenant's own HeadBucket succeeds; 404 "Bucket not found"; 403 when the
+/// store refuses; the store's failure otherwise.
+async fn probe(t: &Tenant, bucket: &BucketName) -> Result<(), AccessError> {
     let head = t.client.head_bucket().bucket(bucket.as_str()).send().await;
     match head.map_err(|e| StorageError::from_sdk(&e)) {
-        Err(e) if e.status == StatusCode::NOT_FOUND => AccessError::BucketNotFound,
-        _ => AccessError::BucketForbidden,
+        Ok(_) => Ok(()),
+        Err(e) if e.status == StatusCode::NOT_FOUND => Err(AccessError::BucketNotFound),
+        Err(e) if matches!(e.status.as_u16(), 401 | 403) => Err(AccessError::BucketForbidden),
+        Err(e) => Err(AccessError::Storage(e)),
     }
 }

@@ -14,7 +14,7 @@ use parking_lot::Mutex;
 use super::credentials::Credentials;
 use crate::storage::calls::RecordCalls;
 use crate::storage::client::build_client;
-use crate::storage::gateway::SigningKeys;
+use crate::storage::sigv4::SigningKeys;
 
 struct Entry {
     client: aws_sdk_s3::Client,

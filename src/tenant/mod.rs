@@ -11,6 +11,8 @@ mod access;
 mod clients;
 mod credentials;
 pub mod endpoint;
+pub mod sealed;
+mod verify_keys;
 
 use std::sync::Arc;
 
@@ -18,6 +20,7 @@ pub use access::{AccessError, BucketAccess};
 pub use clients::ClientCache;
 pub use credentials::{CredentialError, Credentials, DEFAULT_METRICS_PREFIX, TenantDefaults};
 pub use endpoint::Allowlist;
+pub use verify_keys::VerifyKeys;
 
 use crate::telemetry::Fingerprint;
 
@@ -31,7 +34,7 @@ pub struct Tenant {
     pub cache_key: [u8; 32],
     pub client: aws_sdk_s3::Client,
     /// The gateway's signing key of these credentials (their own cache entry's).
-    pub signing: Arc<crate::storage::gateway::SigningKeys>,
+    pub signing: Arc<crate::storage::sigv4::SigningKeys>,
 }
 
 impl Tenant {

@@ -268,12 +268,18 @@ async fn operations_are_recorded_with_bytes_and_first_byte() {
     );
 }
 
-/// A HEAD of a listing is answered without the listing's body (HTTP says so), and that
-/// is the operation's normal end: recorded as the 200 it was, not as a client that left.
+/// A HEAD is forwarded as the HEAD it is — of a bucket, HeadBucket; of the service
+/// root, no listing (the store answers it as it will) — answered without a body, and
+/// recorded once as what it was, not as a client that left.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_head_of_a_listing_is_recorded_as_answered() {
+async fn a_head_is_forwarded_as_a_head_and_recorded_as_answered() {
     let h = Harness::start().await;
     let http = reqwest::Client::new();
+    let listed_before = h
+        .store
+        .served()
+        .of(spacewatch::telemetry::s3::S3Api::ListBuckets);
+    let mut answers = Vec::new();
     for path in ["/s3/", "/s3/alpha"] {
         let r = http
             .head(h.url(path))
@@ -281,20 +287,31 @@ async fn a_head_of_a_listing_is_recorded_as_answered() {
             .send()
             .await
             .unwrap();
-        assert_eq!(r.status(), 200, "{path}");
+        answers.push(r.status().as_u16());
         assert!(r.bytes().await.unwrap().is_empty(), "{path}: no body");
     }
+    assert_eq!(answers[1], 200, "HeadBucket of an existing bucket");
+    let listed = h
+        .store
+        .served()
+        .of(spacewatch::telemetry::s3::S3Api::ListBuckets);
+    assert!(
+        listed <= listed_before + 1,
+        "HEAD /s3/ was no GET listing (one ListBuckets verifies the tenant): {listed}"
+    );
     let v: Value = h.json("/logs/operations?limit=10").await;
     let logs = v["logs"].as_array().unwrap();
-    for t in ["LIST_BUCKETS", "LIST_OBJECTS"] {
+    for (api, status) in [("Other", answers[0]), ("HeadBucket", answers[1])] {
         let e = logs
             .iter()
-            .find(|e| e["operation_type"] == t)
-            .unwrap_or_else(|| panic!("{t} in {v}"));
+            .find(|e| e["s3_api"] == api)
+            .unwrap_or_else(|| panic!("{api} in {v}"));
         assert_eq!(e["method"], "HEAD", "{e}");
-        assert_eq!(e["status_code"], 200, "{e}");
-        assert_eq!(e["error"], Value::Null, "{e}");
+        assert_eq!(e["status_code"], status, "{e}");
     }
+    let bucket = logs.iter().find(|e| e["s3_api"] == "HeadBucket").unwrap();
+    assert_eq!(bucket["operation_type"], "MANAGE_BUCKET");
+    assert_eq!(bucket["error"], Value::Null, "{bucket}");
 }
 
 /// CopyObject through the gateway copies (it once became an empty PUT: the copy source

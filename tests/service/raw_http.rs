@@ -31,9 +31,16 @@ impl RawResponse {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
-    /// The `detail` of a JSON error body, if it is one.
+    /// The text of an error: a JSON body's `detail`, or the gateway's S3 `<Message>`.
     pub fn detail(&self) -> Option<String> {
         let ct = self.header("content-type").unwrap_or_default();
+        if ct.starts_with("application/xml") && self.is_s3_xml() {
+            // The gateway's own S3 error: the same text, in <Message>.
+            let t = self.text();
+            let start = t.find("<Message>")? + "<Message>".len();
+            let end = t[start..].find("</Message>")? + start;
+            return Some(t[start..end].to_string());
+        }
         if !ct.starts_with("application/json") {
             return None;
         }

@@ -145,6 +145,24 @@ impl Server {
     }
 }
 
+/// The text of an error answer: a JSON body's `detail`, or the `<Message>` of the
+/// gateway's S3 XML error (unescaped).
+pub async fn error_text(r: reqwest::Response) -> String {
+    let text = r.text().await.expect("error body");
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
+        return v["detail"].as_str().unwrap_or_default().to_string();
+    }
+    let start = text.find("<Message>").map(|i| i + "<Message>".len());
+    let end = text.find("</Message>");
+    match (start, end) {
+        (Some(a), Some(b)) if a <= b => text[a..b]
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&"),
+        _ => panic!("neither JSON nor S3 XML: {}", &text[..text.len().min(300)]),
+    }
+}
+
 /// The tenant headers of the test credentials.
 pub fn tenant() -> HeaderMap {
     tenant_with(KEY, SECRET)

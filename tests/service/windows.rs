@@ -110,6 +110,7 @@ fn op(kind: OperationType, ms: f64, at: UnixTime) -> Operation {
         bytes_out: 10,
         first_byte: None,
         error: None,
+        s3_api: None,
         request_id: RequestId::new("r").unwrap(),
         trace_id: TraceId::default(),
     }

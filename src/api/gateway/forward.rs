@@ -1,140 +1,199 @@
-//! `/s3/…`: the gateway routes. `GET /s3/` lists buckets, `GET /s3/{bucket}` lists
-//! objects (ListObjectsV2: `prefix`, `continuation-token`, `max-keys`, …), and
-//! `GET`/`PUT`/`HEAD`/`DELETE /s3/{bucket}/{key…}` move objects. Credentials are verified
-//! before the path or the query is looked at; a key that a path would normalise (a `.`
-//! or `..` segment) is refused before any upstream call.
+//! Stage 8 of a gateway request: the request forwarded to the store as the client sent
+//! it — its method, the object it names, every query parameter, every header but the
+//! signature's ([`crate::storage::gateway`] re-signs it) — or refused with an S3 error
+//! before anything is sent.
+//!
+//! Before forwarding: the bucket and key are checked (a name S3 would refuse, a key
+//! with a `.`/`..` segment that a path would normalise), and a tenant's access to the
+//! bucket is settled — in its bucket list, or reachable with its own credentials
+//! (HeadBucket, then remembered); the store decides, never a stale list. A bucket the
+//! tenant creates or deletes through the gateway is usable, or gone, at once.
 
 use axum::body::Body;
 use axum::response::Response;
+use http::StatusCode;
 use http::request::Parts;
-use http::{HeaderMap, Method};
 
-use crate::percent::{SIGV4, encode};
+use super::auth::Caller;
+use super::error::S3Error;
+use super::routes::Route;
+use crate::percent::{self, SIGV4};
 use crate::server::AppState;
-use crate::server::credentials::bucket_access;
-use crate::server::error::{ApiError, ApiResult};
 use crate::server::operation::OpFields;
-use crate::server::query::Params;
-use crate::storage::gateway::SigningKeys;
-use crate::storage::gateway::{Forward, forward};
-use crate::storage::{Account, ObjectKey};
+use crate::storage::gateway::{BodyCheck, ChunkSigner, Forward, Signer, forward};
+use crate::storage::{BucketName, ObjectKey};
 use crate::telemetry::s3::S3Api;
-use crate::tenant::Tenant;
 
-/// ListObjectsV2 parameters passed through.
-const LIST_PARAMS: [&str; 8] = [
-    "list-type",
-    "prefix",
-    "delimiter",
-    "continuation-token",
-    "max-keys",
-    "start-after",
-    "encoding-type",
-    "fetch-owner",
+/// Longest query string forwarded.
+const MAX_QUERY: usize = 16 * 1024;
+
+/// The presigned query's own parameters: the signature, not the request.
+const PRESIGN: [&str; 7] = [
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Date",
+    "X-Amz-Expires",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Signature",
+    "X-Amz-Security-Token",
 ];
 
-/// Object parameters passed through (a version, response header overrides).
-fn object_param(name: &str) -> bool {
-    name == "versionId" || name.starts_with("response-")
+/// A path parameter percent-decoded (as UTF-8, as axum's `Path` decodes it).
+pub(super) fn decoded(name: &str, raw: &str) -> Result<String, S3Error> {
+    String::from_utf8(percent::decode_lenient(raw).into_owned())
+        .map_err(|_| S3Error::invalid_argument(format!("Invalid URL: Invalid UTF-8 in `{name}`")))
 }
 
-/// Keeps the allowed parameters, encoded; anything else (a sub-resource such as `acl`
-/// or `uploads`) is refused rather than forwarded blind. `x-id`, which the AWS SDKs add
-/// to name the operation and S3 ignores, is dropped.
-fn query(p: &Params, allowed: impl Fn(&str) -> bool) -> ApiResult<Vec<String>> {
-    let mut out = Vec::new();
-    for (k, v) in p.pairs().filter(|(k, _)| *k != "x-id") {
-        if !allowed(k) {
-            let shown = crate::telemetry::operation::bounded_text(k, 64);
-            return Err(ApiError::bad_request(format!(
-                "unsupported S3 request parameter '{shown}'"
-            )));
+/// The query to send: each parameter encoded as SigV4 wants it, in the client's order,
+/// without the presigned signature's own.
+fn query(raw: &str, presigned: bool) -> Result<String, S3Error> {
+    if raw.len() > MAX_QUERY {
+        return Err(S3Error::invalid_argument(format!(
+            "the query string is longer than {MAX_QUERY} bytes"
+        )));
+    }
+    let mut out = String::with_capacity(raw.len());
+    for pair in raw.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = match pair.split_once('=') {
+            Some((k, v)) => (k, Some(v)),
+            None => (pair, None),
+        };
+        if presigned && PRESIGN.contains(&k) {
+            continue;
         }
-        out.push(format!("{}={}", encode(k, SIGV4), encode(v, SIGV4)));
+        if !out.is_empty() {
+            out.push('&');
+        }
+        percent::encode_into(&mut out, &percent::decode_lenient(k), SIGV4);
+        if let Some(v) = v {
+            out.push('=');
+            percent::encode_into(&mut out, &percent::decode_lenient(v), SIGV4);
+        }
     }
     Ok(out)
 }
 
-fn params(uri: &http::Uri) -> ApiResult<Params> {
-    Ok(Params::parse(uri.query().unwrap_or(""))?)
-}
-
-/// The account requests are signed with, and its key cache.
-fn signer(tenant: &Tenant) -> (Account<'_>, &SigningKeys) {
-    (tenant.creds.account(), &tenant.signing)
-}
-
-/// `GET /s3/`: the tenant's buckets.
-pub async fn list_buckets(
+/// The request, forwarded; the store's answer, streamed back.
+pub async fn handle(
     state: &AppState,
-    tenant: &Tenant,
-    headers: HeaderMap,
-) -> ApiResult<Response> {
-    let f = Forward {
-        api: S3Api::ListBuckets,
-        method: Method::GET,
-        bucket: None,
-        key: None,
-        query: Vec::new(),
-        headers,
-        body: Body::empty(),
-    };
-    Ok(forward(&state.upstream, &state.recorder, signer(tenant), f).await?)
-}
-
-/// `GET /s3/{bucket}`: ListObjectsV2 of `bucket` (already percent-decoded).
-pub async fn list_objects(
-    state: &AppState,
-    tenant: &Tenant,
+    route: &Route<'_>,
+    api: S3Api,
+    caller: Caller,
     fields: &OpFields,
-    bucket: &str,
-    parts: Parts,
-) -> ApiResult<Response> {
-    let params = params(&parts.uri)?;
-    let mut q = query(&params, |k| LIST_PARAMS.contains(&k))?;
-    if params.get("list-type").is_none() {
-        q.insert(0, "list-type=2".into());
-    }
-    let bucket = bucket_access(state, fields, tenant, ("bucket", bucket)).await?;
-    let f = Forward {
-        api: S3Api::ListObjectsV2,
-        method: Method::GET,
-        bucket: Some(bucket),
-        key: None,
-        query: q,
-        headers: parts.headers,
-        body: Body::empty(),
-    };
-    Ok(forward(&state.upstream, &state.recorder, signer(tenant), f).await?)
-}
-
-/// GET, PUT, HEAD and DELETE of one object (`bucket` and `key` percent-decoded).
-pub async fn object(
-    state: &AppState,
-    tenant: &Tenant,
-    fields: &OpFields,
-    (bucket, key): (&str, &str),
     parts: Parts,
     body: Body,
-) -> ApiResult<Response> {
-    let (method, headers) = (parts.method, parts.headers);
-    let key = ObjectKey::parse(key).map_err(|e| ApiError::bad_request(e.to_string()))?;
-    let q = query(&params(&parts.uri)?, object_param)?;
-    let bucket = bucket_access(state, fields, tenant, ("bucket", bucket)).await?;
-    let api = match method {
-        Method::PUT => S3Api::PutObject,
-        Method::HEAD => S3Api::HeadObject,
-        Method::DELETE => S3Api::DeleteObject,
-        _ => S3Api::GetObject,
+) -> Result<Response, S3Error> {
+    let bucket = match route.bucket {
+        Some(raw) => Some(BucketName::parse(&decoded("bucket", raw)?).ok_or_else(|| {
+            S3Error::new(
+                StatusCode::BAD_REQUEST,
+                "InvalidBucketName",
+                "'bucket' is not a valid bucket name",
+            )
+        })?),
+        None => None,
+    };
+    let key = match route.key {
+        Some(raw) => Some(ObjectKey::parse(&decoded("key", raw)?)?),
+        None => None,
+    };
+    let presigned = matches!(&caller, Caller::Signed(s) if s.claim.expires.is_some());
+    let query = query(parts.uri.query().unwrap_or(""), presigned)?;
+    if api == S3Api::PostObject && !matches!(caller, Caller::Anonymous) {
+        // Its form is signed with the client's key: re-signing it would mean rewriting
+        // the form's policy and signature fields.
+        return Err(S3Error::not_implemented(
+            "a signed browser-form upload (POST Object) cannot be re-signed by the gateway; \
+             use PutObject or a presigned PUT",
+        ));
+    }
+    if let (Some(tenant), Some(b)) = (caller.tenant(), &bucket)
+        && api != S3Api::CreateBucket
+    {
+        state.access.check(tenant, b, &state.counters).await?;
+        fields.set_bucket(b);
+    }
+    let mut headers = parts.headers;
+    let check = match &caller {
+        Caller::Signed(s) => {
+            headers.remove("x-amz-security-token");
+            let hash = s.claim.payload_hash.as_str();
+            match hash.strip_prefix("STREAMING-AWS4-HMAC-SHA256-PAYLOAD") {
+                Some(rest) => BodyCheck::Chunks(Box::new(ChunkSigner::new(
+                    s.key.clone(),
+                    &s.claim.amz_date,
+                    &s.claim.scope(),
+                    &s.claim.signature,
+                    rest == "-TRAILER",
+                ))),
+                None if hash.len() == 64 => BodyCheck::Sha256,
+                None => BodyCheck::None,
+            }
+        }
+        _ => BodyCheck::None,
+    };
+    let default_endpoint;
+    let signer = match caller.tenant() {
+        Some(t) => Signer::Account(t.creds.account(), &t.signing),
+        None => {
+            fields.admit(Some(crate::telemetry::Fingerprint::ANONYMOUS));
+            default_endpoint = state.default_endpoint();
+            Signer::Anonymous {
+                endpoint: &default_endpoint,
+            }
+        }
     };
     let f = Forward {
         api,
-        method,
-        bucket: Some(bucket),
-        key: Some(key),
-        query: q,
+        method: parts.method,
+        bucket: bucket.clone(),
+        key,
+        query,
         headers,
         body,
+        check,
     };
-    Ok(forward(&state.upstream, &state.recorder, signer(tenant), f).await?)
+    let resp = forward(&state.upstream, &state.recorder, signer, f).await?;
+    if let (Some(tenant), Some(b)) = (caller.tenant(), &bucket)
+        && resp.status().is_success()
+    {
+        match api {
+            S3Api::CreateBucket => {
+                state.access.remember(tenant, b);
+                fields.set_bucket(b);
+            }
+            S3Api::DeleteBucket => state.access.forget(tenant, b),
+            _ => {}
+        }
+    }
+    Ok(resp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::query;
+
+    #[test]
+    fn the_query_crosses_whole_but_the_presigned_signature() {
+        assert_eq!(query("uploads", false).unwrap(), "uploads");
+        assert_eq!(
+            query("list-type=2&prefix=a%20b&x-id=ListObjectsV2", false).unwrap(),
+            "list-type=2&prefix=a%20b&x-id=ListObjectsV2"
+        );
+        assert_eq!(query("prefix=a/b~c", false).unwrap(), "prefix=a%2Fb~c");
+        assert_eq!(
+            query(
+                "response-content-type=text%2Fplain&X-Amz-Signature=ab&X-Amz-Expires=60",
+                true
+            )
+            .unwrap(),
+            "response-content-type=text%2Fplain"
+        );
+        assert_eq!(
+            query("X-Amz-Signature=ab", false).unwrap(),
+            "X-Amz-Signature=ab",
+            "only a presigned request's are its signature"
+        );
+        assert!(query(&"a".repeat(20_000), false).is_err());
+    }
 }

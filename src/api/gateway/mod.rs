@@ -1,117 +1,133 @@
-//! The gateway: the S3 REST API, path-style, under `/s3`. Its requests skip axum's
-//! router — the gateway is the hot path, every download of every tenant, and each
-//! `Router::layer` and `from_fn` middleware boxes and clones a service and a future per
-//! request — and run the stages of [`crate::server::stages`] as plain calls, in the order
-//! written there: [`stages::outer`] → the route (`routes`: 404 / 405) →
-//! [`stages::storage`] under the gateway's limit → credentials ([`Verified`]) → path
-//! parameters → the handler (`forward`). What axum's router adds at the top (an exact
-//! `Content-Length`, no body for `HEAD`, `Allow` on a 405) is added here too;
-//! `tests.rs` holds the matching and those answers against a real axum router.
+//! The gateway: the S3 REST API, path-style, under `/s3` on the main port and at `/` of
+//! the S3 listener (`--s3-listen`). Every request is forwarded to the store as the client
+//! sent it, or refused with an S3 error ([`error`]) before anything is sent — never
+//! half-forwarded — and is one operation named by the S3 API it is
+//! ([`crate::telemetry::s3::api`]).
+//!
+//! Its requests skip axum's router — the gateway is the hot path, every download of
+//! every tenant, and each `Router::layer` and `from_fn` middleware boxes and clones a
+//! service and a future per request — and run the stages of [`crate::server::stages`] as
+//! plain calls, in the order written there: [`stages::outer`] → the route (`routes`) →
+//! [`stages::storage`] under the gateway's limit (and the API's, for an anonymous
+//! client) → who is asking (`auth`) → the request forwarded (`forward`). An error made
+//! by a shared stage (a 429, a 500) reaches the client as S3 XML too. What axum's router
+//! adds at the top (an exact `Content-Length`, no body for `HEAD`) is added here too.
 
+mod auth;
+pub mod credentials;
+mod error;
 mod forward;
 mod routes;
 #[cfg(test)]
 mod tests;
 
 use axum::body::Body;
-use axum::extract::{FromRequestParts, Request};
+use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, Method, header};
 use http_body::Body as HttpBody;
 
 use crate::server::AppState;
-use crate::server::credentials::Verified;
-use crate::server::error::ApiError;
 use crate::server::operation::{OpFields, OpRoute};
 use crate::server::stages::{self, Limit};
-use routes::Target;
-pub use routes::is_gateway;
+use crate::telemetry::s3::api::{self, S3Api};
+pub use error::S3Error;
+use routes::Route;
+pub use routes::{Mount, is_gateway};
 
-/// A `/s3` request, through every stage.
-pub async fn request(state: AppState, req: Request) -> Response {
+/// A gateway request, through every stage.
+pub async fn request(state: AppState, mount: Mount, req: Request) -> Response {
     // The route borrows the path while the request moves on: a clone of the URI shares
     // its bytes (no copy of the path).
     let uri = req.uri().clone();
-    let route = routes::find(uri.path());
+    let route = routes::find(uri.path(), mount);
     let head = req.method() == Method::HEAD;
-    let op = route
-        .as_ref()
-        .and_then(|r| routes::operation(&r.target, req.method()));
-    // `Allow` goes on the 405 of a method the route does not have, as axum's does.
-    let allow = match (&route, op) {
-        (Some(r), None) => Some(routes::allow(&r.target)),
-        _ => None,
-    };
+    let anonymous = auth::is_anonymous(req.headers(), uri.query());
     let template = route.as_ref().map(|r| r.template);
-    let mut resp = stages::outer(&state, template, req, |req| {
-        matched(&state, route.map(|r| r.target), op, req)
+    let api = route.as_ref().map(|r| name(r, &req));
+    let resp = stages::outer(&state, template, req, |req| {
+        matched(&state, route, api, anonymous, req)
     })
     .await;
-    as_axum_answers(&mut resp, head, allow);
+    let mut resp = error::as_s3_error(resp).await;
+    as_axum_answers(&mut resp, head);
     resp
 }
 
-/// Stage 4 has matched: 404 or 405, or the storage stages around the handler.
+/// The S3 API a request is, and whether S3 defines its method on its resource at all.
+fn name(route: &Route<'_>, req: &Request) -> (S3Api, bool) {
+    let h = req.headers();
+    let r = api::Request {
+        method: req.method(),
+        bucket: route.bucket.is_some(),
+        key: route.key.is_some(),
+        query: req.uri().query().unwrap_or(""),
+        copy_source: h.contains_key("x-amz-copy-source"),
+        form: h
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"multipart/form-data")),
+    };
+    (api::classify(&r), api::is_defined(&r))
+}
+
+/// Stage 4 has matched: the storage stages around who is asking and the forwarding.
 async fn matched(
     state: &AppState,
-    target: Option<Target<'_>>,
-    op: Option<OpRoute>,
+    route: Option<Route<'_>>,
+    api: Option<(S3Api, bool)>,
+    anonymous: bool,
     req: Request,
 ) -> Response {
-    let Some(target) = target else {
+    let (Some(route), Some((api, defined))) = (route, api) else {
         return stages::no_route().into_response();
     };
-    let Some(op) = op else {
-        return stages::no_method().into_response();
+    let op = OpRoute {
+        operation: api.operation_type(),
+        route: route.template,
+        s3: Some(api),
     };
-    stages::storage(state, Limit::Gateway, op, req, |req| {
-        handle(state, target, req)
+    let limit = if anonymous {
+        Limit::Anonymous
+    } else {
+        Limit::Gateway
+    };
+    stages::storage(state, limit, op, req, |req, fields| async move {
+        if !defined {
+            // Not S3: refused, no operation, nothing sent.
+            return S3Error::new(
+                http::StatusCode::METHOD_NOT_ALLOWED,
+                "MethodNotAllowed",
+                "The specified method is not allowed against this resource",
+            )
+            .into_response();
+        }
+        handle(state, route, api, fields, req).await
     })
     .await
 }
 
-/// Credentials first, then the path's parameters, then the handler.
-async fn handle(state: &AppState, target: Target<'_>, req: Request) -> Response {
+/// Who is asking, then the request forwarded.
+async fn handle(
+    state: &AppState,
+    route: Route<'_>,
+    api: S3Api,
+    fields: OpFields,
+    req: Request,
+) -> Response {
     let (mut parts, body) = req.into_parts();
-    let tenant = match Verified::from_request_parts(&mut parts, state).await {
-        Ok(Verified(t)) => t,
-        Err(e) => return e.into_response(),
+    let caller = match auth::authenticate(state, &mut parts, &fields).await {
+        Ok(c) => c,
+        Err(refused) => return refused,
     };
-    let fields = parts
-        .extensions
-        .get::<OpFields>()
-        .cloned()
-        .unwrap_or_default();
-    let answer = match target {
-        Target::Buckets => forward::list_buckets(state, &tenant, parts.headers).await,
-        Target::Objects { bucket } => match decoded("bucket", bucket) {
-            Ok(b) => forward::list_objects(state, &tenant, &fields, &b, parts).await,
-            Err(e) => Err(e),
-        },
-        Target::Object { bucket, key } => match (decoded("bucket", bucket), decoded("key", key)) {
-            (Ok(b), Ok(k)) => forward::object(state, &tenant, &fields, (&b, &k), parts, body).await,
-            (Err(e), _) | (_, Err(e)) => Err(e),
-        },
-    };
-    answer.into_response()
-}
-
-/// A path parameter percent-decoded, as axum's `Path` decodes it (and refuses it).
-fn decoded(name: &str, raw: &str) -> Result<String, ApiError> {
-    std::str::from_utf8(&crate::percent::decode_lenient(raw))
-        .map(str::to_string)
-        .map_err(|_| ApiError::bad_request(format!("Invalid URL: Invalid UTF-8 in `{name}`")))
-}
-
-/// What axum's router does to every answer it gives: `Allow` on the 405 of a method the
-/// route lacks, an exact `Content-Length` when the body's size is known, no body for
-/// `HEAD`.
-fn as_axum_answers(resp: &mut Response, head: bool, allow: Option<&'static str>) {
-    if let Some(allow) = allow {
-        resp.headers_mut()
-            .entry(header::ALLOW)
-            .or_insert(HeaderValue::from_static(allow));
+    match forward::handle(state, &route, api, caller, &fields, parts, body).await {
+        Ok(resp) => resp,
+        Err(e) => e.into_response(),
     }
+}
+
+/// What axum's router does to every answer it gives: an exact `Content-Length` when the
+/// body's size is known, no body for `HEAD`.
+fn as_axum_answers(resp: &mut Response, head: bool) {
     let length = resp.body().size_hint().exact();
     if let (false, Some(n)) = (resp.headers().contains_key(header::CONTENT_LENGTH), length) {
         resp.headers_mut()

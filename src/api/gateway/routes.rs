@@ -1,83 +1,66 @@
-//! The gateway's routes, matched as axum's router matches them (a test holds the two
-//! side by side): `/s3` and `/s3/` list buckets, `/s3/{bucket}` and `/s3/{bucket}/`
-//! list objects, `/s3/{bucket}/{*key}` is an object. The bucket is one segment (empty
-//! before a `/`, as axum's matcher allows: the handler then refuses the name), the key
-//! all the rest; both still percent-encoded.
+//! Where a gateway request points: the bucket and the key of its path-style path, still
+//! percent-encoded, and the route template Mission Control counts it under. On the main
+//! port the gateway is `/s3` (`/s3` and `/s3/` are the service, `/s3/{bucket}` and
+//! `/s3/{bucket}/` a bucket, `/s3/{bucket}/{*key}` an object); on the S3 listener
+//! (`--s3-listen`) the same paths start at `/`. The bucket is one segment (empty before
+//! a `/`: the handler then refuses the name), the key all the rest — as axum's matcher
+//! splits them (`tests.rs` holds the two side by side).
 
-use http::Method;
-
-use crate::server::operation::OpRoute;
-use crate::telemetry::OperationType as Op;
-
-/// The route templates as axum would report them (Mission Control's route label).
-const BUCKETS_BARE: &str = "/s3";
-const BUCKETS: &str = "/s3/";
-const OBJECTS: &str = "/s3/{bucket}";
-const OBJECTS_SLASH: &str = "/s3/{bucket}/";
-const OBJECT: &str = "/s3/{bucket}/{*key}";
-
-/// What a path names, its parameters still percent-encoded.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target<'a> {
-    Buckets,
-    Objects { bucket: &'a str },
-    Object { bucket: &'a str, key: &'a str },
+/// Where the gateway's paths start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mount {
+    /// `/s3/…` on the main port.
+    S3,
+    /// `/…` on the S3 listener.
+    Root,
 }
 
 /// A matched path: its template and what it names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Route<'a> {
     pub template: &'static str,
-    pub target: Target<'a>,
+    pub bucket: Option<&'a str>,
+    pub key: Option<&'a str>,
 }
 
-/// Whether `path` is the gateway's to answer (matched or not).
+/// The templates of a mount: service, bucket, bucket with a slash, object.
+fn templates(m: Mount) -> [&'static str; 4] {
+    match m {
+        Mount::S3 => [
+            "/s3/",
+            "/s3/{bucket}",
+            "/s3/{bucket}/",
+            "/s3/{bucket}/{*key}",
+        ],
+        Mount::Root => ["/", "/{bucket}", "/{bucket}/", "/{bucket}/{*key}"],
+    }
+}
+
+/// Whether `path` is the gateway's on the main port (matched or not).
 pub fn is_gateway(path: &str) -> bool {
-    path == BUCKETS_BARE || path.starts_with(BUCKETS)
+    path == "/s3" || path.starts_with("/s3/")
 }
 
-/// The route of `path`, or `None` (a 404).
-pub fn find(path: &str) -> Option<Route<'_>> {
-    if path == BUCKETS_BARE {
-        return Some(route(BUCKETS_BARE, Target::Buckets));
-    }
-    let rest = path.strip_prefix(BUCKETS)?;
+/// The route of `path` under `mount`, or `None` (not the gateway's).
+pub fn find(path: &str, mount: Mount) -> Option<Route<'_>> {
+    let [service, bucket_t, bucket_slash, object] = templates(mount);
+    let rest = match mount {
+        Mount::S3 if path == "/s3" => "",
+        Mount::S3 => path.strip_prefix("/s3/")?,
+        Mount::Root => path.strip_prefix('/')?,
+    };
+    let route = |template, bucket, key| Route {
+        template,
+        bucket,
+        key,
+    };
     if rest.is_empty() {
-        return Some(route(BUCKETS, Target::Buckets));
+        let template = if path == "/s3" { "/s3" } else { service };
+        return Some(route(template, None, None));
     }
-    let (bucket, key) = match rest.split_once('/') {
-        None => return Some(route(OBJECTS, Target::Objects { bucket: rest })),
-        Some(parts) => parts,
-    };
-    Some(match key {
-        "" => route(OBJECTS_SLASH, Target::Objects { bucket }),
-        key => route(OBJECT, Target::Object { bucket, key }),
+    Some(match rest.split_once('/') {
+        None => route(bucket_t, Some(rest), None),
+        Some((bucket, "")) => route(bucket_slash, Some(bucket), None),
+        Some((bucket, key)) => route(object, Some(bucket), Some(key)),
     })
-}
-
-fn route<'a>(template: &'static str, target: Target<'a>) -> Route<'a> {
-    Route { template, target }
-}
-
-/// The operation `method` is on `target`, or `None` (a 405). `GET` routes answer
-/// `HEAD` too, as axum's `get` does.
-pub fn operation(target: &Target<'_>, method: &Method) -> Option<OpRoute> {
-    let (operation, route) = match (target, method.as_str()) {
-        (Target::Buckets, "GET" | "HEAD") => (Op::ListBuckets, BUCKETS),
-        (Target::Objects { .. }, "GET" | "HEAD") => (Op::ListObjects, OBJECTS),
-        (Target::Object { .. }, "GET") => (Op::GetObject, OBJECT),
-        (Target::Object { .. }, "PUT") => (Op::PutObject, OBJECT),
-        (Target::Object { .. }, "HEAD") => (Op::HeadObject, OBJECT),
-        (Target::Object { .. }, "DELETE") => (Op::DeleteObject, OBJECT),
-        _ => return None,
-    };
-    Some(OpRoute { operation, route })
-}
-
-/// The `Allow` header of a 405 on `target`.
-pub fn allow(target: &Target<'_>) -> &'static str {
-    match target {
-        Target::Object { .. } => "GET,HEAD,PUT,DELETE",
-        _ => "GET,HEAD",
-    }
 }

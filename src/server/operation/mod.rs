@@ -18,10 +18,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::middleware::{Next, from_fn_with_state};
+use axum::extract::Request;
 use axum::response::Response;
-use axum::routing::MethodRouter;
 use http::HeaderValue;
 use http_body::Body as _;
 
@@ -35,6 +33,7 @@ pub use crate::telemetry::operation::{CLIENT_CLOSED, Streamed};
 use crate::telemetry::operation::{ErrorText, MAX_ERROR_TEXT, bounded_text};
 use crate::telemetry::otel::spans::{Ended, Incoming, ServerSpan};
 use crate::telemetry::prom::AppCounters;
+use crate::telemetry::s3::S3Api;
 use crate::telemetry::{HttpMethod, Operation, OperationType, Recorder};
 use tracing::Instrument;
 
@@ -45,21 +44,19 @@ pub const OPERATION_TYPE: http::HeaderName = http::HeaderName::from_static("x-op
 pub struct OpRoute {
     pub operation: OperationType,
     pub route: &'static str,
+    /// The S3 API of a gateway request.
+    pub s3: Option<S3Api>,
 }
 
-type LayerState = (AppState, OpRoute);
-
-/// Makes the routes of `mr` one storage operation each, of type `operation`.
-pub fn storage_route(
-    mr: MethodRouter<AppState>,
-    state: &AppState,
-    operation: OperationType,
-    route: &'static str,
-) -> MethodRouter<AppState> {
-    mr.route_layer(from_fn_with_state(
-        (state.clone(), OpRoute { operation, route }),
-        record,
-    ))
+impl OpRoute {
+    /// An operation that is no S3 API of its own.
+    pub const fn new(operation: OperationType, route: &'static str) -> Self {
+        Self {
+            operation,
+            route,
+            s3: None,
+        }
+    }
 }
 
 /// Everything but the outcome; finishing it records the operation exactly once.
@@ -117,6 +114,7 @@ impl PendingOperation {
             bytes_out: o.bytes_out,
             first_byte: o.first_byte,
             error: o.error,
+            s3_api: self.route.s3,
             request_id: self.ctx.request_id,
             trace_id: self.ctx.trace_id,
         });
@@ -170,17 +168,13 @@ fn begin(
     (ctx, method, span)
 }
 
-async fn record(State((state, route)): State<LayerState>, req: Request, next: Next) -> Response {
-    around(&state, route, req, |req| next.run(req)).await
-}
-
 /// The operation of `req` around `inner` (the handler): the layer's work, callable
 /// without a `from_fn` layer (the gateway's dispatch calls it directly).
 pub(crate) async fn around<F>(
     state: &AppState,
     route: OpRoute,
     req: Request,
-    inner: impl FnOnce(Request) -> F,
+    inner: impl FnOnce(Request, OpFields) -> F,
 ) -> Response
 where
     F: Future<Output = Response>,
@@ -189,7 +183,10 @@ where
     let (ctx, method, span) = begin(state, &parts, route);
     let running = span.span().clone();
     let fields = OpFields::default();
+    // Handlers behind axum's extractors find it in the request; direct callers (the
+    // gateway) get it as an argument.
     parts.extensions.insert(fields.clone());
+    let handed = fields.clone();
     let bytes_in = Arc::new(AtomicU64::new(0));
     let body = Body::new(body::CountIn::new(body, bytes_in.clone()));
     let mut pending = CancelOnDrop(Some(PendingOperation {
@@ -202,7 +199,7 @@ where
         bytes_in,
         span,
     }));
-    let resp = inner(Request::from_parts(parts, body))
+    let resp = inner(Request::from_parts(parts, body), handed)
         .instrument(running)
         .await;
     match pending.0.take() {

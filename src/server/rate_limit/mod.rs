@@ -133,22 +133,28 @@ pub enum Limit {
     Api,
     /// The gateway's own (`GATEWAY_RATE_LIMIT_RPS`, off by default).
     Gateway,
+    /// An anonymous gateway request: the API's limit and the gateway's.
+    Anonymous,
 }
 
 /// The 429 of a request over its limit, counted; `None` when it may go on.
 pub fn rate_limited(state: &AppState, limit: Limit, req: &Request) -> Option<Response> {
-    let limiter = match limit {
-        Limit::Api => &state.api_limiter,
-        Limit::Gateway => &state.gateway_limiter,
+    let limiters: &[(&RateLimiter, bool)] = match limit {
+        Limit::Api => &[(&state.api_limiter, false)],
+        Limit::Gateway => &[(&state.gateway_limiter, true)],
+        Limit::Anonymous => &[(&state.api_limiter, false), (&state.gateway_limiter, true)],
     };
-    if !limiter.enabled() {
-        return None;
+    let client = client_key(state, req);
+    for (limiter, gateway) in limiters {
+        if !limiter.enabled() {
+            continue;
+        }
+        if let Err(wait) = limiter.check(client, Instant::now()) {
+            state.counters.rate_limited(*gateway);
+            return Some(too_many(wait, "Rate limit exceeded; slow down"));
+        }
     }
-    let wait = limiter
-        .check(client_key(state, req), Instant::now())
-        .err()?;
-    state.counters.rate_limited(limit == Limit::Gateway);
-    Some(too_many(wait, "Rate limit exceeded; slow down"))
+    None
 }
 
 /// The API's limit as a middleware, for routes that are no single operation (`/mcp`).

@@ -1,22 +1,25 @@
-//! The streaming S3 gateway: `/s3/…` requests forwarded to the tenant's storage, signed
-//! with the tenant's credentials.
+//! The streaming S3 gateway's way upstream: a request forwarded to the store as the
+//! client sent it, signed again with the tenant's credentials (or not at all, for an
+//! anonymous client), and its answer streamed back.
 //!
 //! Bodies stream both ways (nothing buffers a whole object; memory stays flat for a
-//! multi-GiB transfer). S3 headers cross, hop-by-hop headers do not. The S3 call is
-//! recorded when its response body ends or is dropped; error responses (small) are read
-//! to name the error, and their XML is passed on for S3 clients to parse. Every upstream
-//! wait — for response headers, for the next piece of a body — gives up after
-//! `S3_TIMEOUT_SEC` without progress; when the storage was waiting for upload bytes the
-//! client did not send, the silence was the client's (408), not the storage's (504).
+//! multi-GiB transfer). A body the client signed is checked on the way — its declared
+//! SHA-256 ([`digest`]), or each aws-chunked chunk's signature ([`chunked`]) — and one
+//! that fails is cut before its end, so the store never completes the upload. The
+//! store's answer crosses unchanged, errors included (their small XML is read to name
+//! the error for the record, then passed on byte for byte). The S3 call is recorded
+//! when its response body ends or is dropped. Every upstream wait — for response
+//! headers, for the next piece of a body — gives up after `S3_TIMEOUT_SEC` without
+//! progress; when the storage was waiting for upload bytes the client did not send, the
+//! silence was the client's (408), not the storage's (504).
 //!
-//! Failures are [`StorageError`]s (a status and a secret-free text); the HTTP layer turns
-//! them into JSON answers.
+//! Failures without an answer from the store are [`StorageError`]s.
 
 mod body;
-mod chunked;
+pub mod chunked;
+mod digest;
 mod headers;
 mod progress;
-mod sign;
 mod upstream;
 
 use std::sync::Arc;
@@ -26,8 +29,10 @@ use axum::response::Response;
 use http::{HeaderValue, Method, Request, StatusCode};
 use http_body_util::BodyExt;
 
+pub use super::sigv4::{Payload, SigningKeys, sign_request};
 pub use body::BodyStalled;
-pub use sign::{Payload, SigningKeys, sign_request};
+pub use chunked::ChunkSigner;
+pub use digest::MISMATCH as DIGEST_MISMATCH;
 pub use upstream::{SendError, Upstream};
 
 use self::body::{CallBody, CallInFlight};
@@ -41,16 +46,51 @@ use crate::telemetry::s3::S3Api;
 /// Largest error body read to find the S3 error code.
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
+/// How the client's body is checked on its way.
+pub enum BodyCheck {
+    /// Passed as it is (its hash, if declared, is the store's to check).
+    None,
+    /// Its declared SHA-256 (`x-amz-content-sha256`) is checked here too.
+    Sha256,
+    /// Each aws-chunked chunk's signature is checked.
+    Chunks(Box<ChunkSigner>),
+}
+
+/// Who signs the upstream request.
+pub enum Signer<'a> {
+    /// The tenant's account, with its signing-key cache.
+    Account(Account<'a>, &'a SigningKeys),
+    /// Nobody: an anonymous request goes unsigned to `endpoint`.
+    Anonymous { endpoint: &'a str },
+}
+
+impl Signer<'_> {
+    fn endpoint(&self) -> &str {
+        match self {
+            Self::Account(a, _) => a.endpoint,
+            Self::Anonymous { endpoint } => endpoint,
+        }
+    }
+
+    fn region(&self) -> Option<&str> {
+        match self {
+            Self::Account(a, _) => Some(a.region),
+            Self::Anonymous { .. } => None,
+        }
+    }
+}
+
 /// One request to forward.
 pub struct Forward {
     pub api: S3Api,
     pub method: Method,
     pub bucket: Option<BucketName>,
     pub key: Option<ObjectKey>,
-    /// Already encoded `name=value` pairs.
-    pub query: Vec<String>,
+    /// The query to send: the client's parameters, encoded (`name=value&…`).
+    pub query: String,
     pub headers: http::HeaderMap,
     pub body: Body,
+    pub check: BodyCheck,
 }
 
 impl Forward {
@@ -70,7 +110,7 @@ impl Forward {
         }
         if !self.query.is_empty() {
             uri.push('?');
-            uri.push_str(&self.query.join("&"));
+            uri.push_str(&self.query);
         }
         uri
     }
@@ -80,12 +120,11 @@ fn bad_request(why: &str) -> StorageError {
     StorageError::new(StatusCode::BAD_REQUEST, why)
 }
 
-/// Forwards `f` to `account`'s endpoint, signed with its key (kept in `keys`), and
-/// returns the response to stream back.
+/// Forwards `f`, signed by `signer`, and returns the response to stream back.
 pub async fn forward(
     upstream: &Upstream,
     recorder: &Arc<Recorder>,
-    (account, keys): (Account<'_>, &SigningKeys),
+    signer: Signer<'_>,
     f: Forward,
 ) -> Result<Response, StorageError> {
     let sha = f
@@ -95,10 +134,14 @@ pub async fn forward(
     let payload =
         Payload::from_header(sha).ok_or_else(|| bad_request("unknown x-amz-content-sha256"))?;
     let mut out_headers = headers::upstream_request(&f.headers);
-    let uri = f.uri(account.endpoint);
-    let body = match payload {
-        Payload::Chunked => dechunked(f.body, &mut out_headers).await?,
-        _ => f.body,
+    let uri = f.uri(signer.endpoint());
+    let body = match (payload.clone(), f.check) {
+        (Payload::Chunked, BodyCheck::Chunks(signer)) => {
+            dechunked(f.body, &mut out_headers, Some(*signer)).await?
+        }
+        (Payload::Chunked, _) => dechunked(f.body, &mut out_headers, None).await?,
+        (Payload::Hashed(hash), BodyCheck::Sha256) => checked(f.body, &hash, &out_headers)?,
+        (_, _) => f.body,
     };
     if f.method == Method::PUT && !out_headers.contains_key(http::header::CONTENT_LENGTH) {
         // A request with neither length nor `Transfer-Encoding` has an empty body (a
@@ -115,20 +158,14 @@ pub async fn forward(
     let (api, method, bucket) = (f.api, f.method, f.bucket);
     let progress = Progress::new();
     let body = Body::new(ProgressBody::new(body, progress.clone()));
-    let req = build(
-        method.clone(),
-        &uri,
-        body,
-        (account, keys),
-        out_headers,
-        payload,
-    )?;
+    let region = signer.region().map(str::to_string);
+    let req = build(method.clone(), &uri, body, &signer, out_headers, payload)?;
     let started = progress.start();
     let span = CallSpan::start(&Call {
         api,
         method: method.as_str(),
         uri: &uri,
-        region: Some(account.region),
+        region: region.as_deref(),
     });
     let mut call = CallInFlight {
         recorder: recorder.clone(),
@@ -167,7 +204,11 @@ pub async fn forward(
 const MAX_EMPTY_CHUNKED: usize = 16 * 1024;
 
 /// An `aws-chunked` body, decoded: the headers describe the plain bytes that go upstream.
-async fn dechunked(body: Body, h: &mut http::HeaderMap) -> Result<Body, StorageError> {
+async fn dechunked(
+    body: Body,
+    h: &mut http::HeaderMap,
+    signer: Option<ChunkSigner>,
+) -> Result<Body, StorageError> {
     let header =
         |h: &http::HeaderMap, n: &str| h.get(n).and_then(|v| v.to_str().ok()).map(str::to_string);
     let decoded: u64 = header(h, "x-amz-decoded-content-length")
@@ -198,7 +239,7 @@ async fn dechunked(body: Body, h: &mut http::HeaderMap) -> Result<Body, StorageE
         h.insert(http::header::CONTENT_ENCODING, v);
     }
     h.insert(http::header::CONTENT_LENGTH, HeaderValue::from(decoded));
-    let body = chunked::Dechunk::new(body, trailer.as_deref(), decoded);
+    let body = chunked::Dechunk::new(body, trailer.as_deref(), decoded, signer);
     if decoded > 0 {
         return Ok(Body::new(body));
     }
@@ -231,7 +272,7 @@ fn build(
     method: Method,
     uri: &str,
     body: Body,
-    (account, keys): (Account<'_>, &SigningKeys),
+    signer: &Signer<'_>,
     headers: http::HeaderMap,
     payload: Payload,
 ) -> Result<Request<Body>, StorageError> {
@@ -246,15 +287,33 @@ fn build(
             .map_err(|_| bad_request("bad endpoint host"))?;
         req.headers_mut().insert(http::header::HOST, v);
     }
-    sign::sign_request(
-        &mut req,
-        account,
-        keys,
-        &payload,
-        std::time::SystemTime::now(),
-    )
-    .map_err(|_| StorageError::new(StatusCode::INTERNAL_SERVER_ERROR, "signing failed"))?;
+    if let Signer::Account(account, keys) = signer {
+        sign_request(
+            &mut req,
+            *account,
+            keys,
+            &payload,
+            std::time::SystemTime::now(),
+        )
+        .map_err(|_| StorageError::new(StatusCode::INTERNAL_SERVER_ERROR, "signing failed"))?;
+    }
     Ok(req)
+}
+
+/// A body checked against its declared SHA-256 (`hash`, lower-case hex).
+fn checked(body: Body, hash: &str, h: &http::HeaderMap) -> Result<Body, StorageError> {
+    let length = content_length(h);
+    if length == 0 {
+        // An empty upload may never be polled: its hash is checked here.
+        const EMPTY: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        return match hash == EMPTY {
+            true => Ok(body),
+            false => Err(bad_request(digest::MISMATCH)),
+        };
+    }
+    digest::Sha256Checked::new(body, hash, length)
+        .map(Body::new)
+        .ok_or_else(|| bad_request("unknown x-amz-content-sha256"))
 }
 
 /// No response: record the call and answer 502/504 (or 499 when the client left).
@@ -285,9 +344,9 @@ fn stream_response(
     out
 }
 
-/// An S3 error: read its small XML body for the code, map the status, pass the body on.
-/// The body is at most [`MAX_ERROR_BODY`] and read within `timeout`; whatever replaces
-/// it, the length headers are the new body's (hyper sets them), never the upstream's.
+/// An S3 error: read its small XML body for the code (named in the record's error
+/// text), and pass status, headers and body on unchanged. The body is at most
+/// [`MAX_ERROR_BODY`] and read within `timeout`.
 /// A body that cannot be passed on whole (larger than that, stalled, cut) is not passed
 /// on at all: the answer is then SpaceWatch's own error (`Err`, a JSON answer), because
 /// an empty or partial body under the store's `Content-Type` is no error a client can read.
@@ -309,7 +368,7 @@ async fn error_response(
         return Err(mapped);
     };
     let mut out = Response::new(Body::from(body));
-    *out.status_mut() = mapped.status;
+    *out.status_mut() = parts.status;
     let mut h = headers::downstream_response(&parts.headers);
     h.remove(http::header::CONTENT_LENGTH);
     *out.headers_mut() = h;

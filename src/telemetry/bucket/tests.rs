@@ -19,6 +19,7 @@ fn op(bucket: &str, status: u16) -> (Operation, Sample) {
         bytes_out: 7,
         first_byte: None,
         error: None,
+        s3_api: None,
         request_id: RequestId::new("r").unwrap(),
         trace_id: TraceId::default(),
     };

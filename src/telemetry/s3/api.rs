@@ -6,6 +6,8 @@
 //! request text, so no client can mint a label. A combination S3 does not define is
 //! [`S3Api::Other`].
 
+use crate::telemetry::OperationType;
+
 /// Declares the vocabulary: each name with its family.
 macro_rules! s3_apis {
     ($($name:ident: $family:ident),* $(,)?) => {
@@ -184,6 +186,28 @@ impl S3Api {
     }
 }
 
+impl S3Api {
+    /// The seed-level operation type of a gateway request of this API.
+    pub fn operation_type(self) -> OperationType {
+        use OperationType as T;
+        use S3Api::*;
+        match self {
+            ListBuckets => T::ListBuckets,
+            ListObjects | ListObjectsV2 | ListObjectVersions | ListMultipartUploads | ListParts => {
+                T::ListObjects
+            }
+            HeadObject => T::HeadObject,
+            _ if self.is_bucket_level() => T::ManageBucket,
+            _ => match self.family() {
+                Family::Put | Family::Post => T::PutObject,
+                Family::Delete => T::DeleteObject,
+                Family::Head => T::HeadObject,
+                _ => T::GetObject,
+            },
+        }
+    }
+}
+
 /// What a request is, as far as naming it goes.
 #[derive(Debug, Clone, Copy)]
 pub struct Request<'a> {
@@ -251,6 +275,31 @@ fn subresource(query: &str) -> Result<Option<&str>, ()> {
         }
     }
     Ok(found)
+}
+
+/// Whether S3 defines `r`'s method on its resource at all: the methods of the S3 REST
+/// API (and `OPTIONS`, CORS preflight), and, without a sub-resource, only what S3 has
+/// there (no `PUT /`, no `POST` of an object, no `POST` of a bucket but a browser form).
+/// A request with a sub-resource (one S3 may define later too) is the store's to decide.
+pub fn is_defined(r: &Request<'_>) -> bool {
+    let m = r.method.as_str();
+    if !matches!(m, "GET" | "HEAD" | "PUT" | "POST" | "DELETE" | "OPTIONS") {
+        return false;
+    }
+    // A bare flag (`?renameObject`) may be a sub-resource S3 added after this list.
+    let flag = r
+        .query
+        .split('&')
+        .any(|p| !p.is_empty() && p.split_once('=').is_none_or(|(_, v)| v.is_empty()));
+    if m == "OPTIONS" || flag || !matches!(subresource(r.query), Ok(None)) {
+        return true;
+    }
+    match (r.bucket, r.key, m) {
+        (false, _, m) => matches!(m, "GET" | "HEAD"),
+        (true, false, "POST") => r.form,
+        (true, true, "POST") => false,
+        _ => true,
+    }
 }
 
 fn has(query: &str, name: &str) -> bool {

@@ -124,10 +124,21 @@ pub(super) fn elapsed_within(what: &str, started: Instant, min: Duration, max: D
     );
 }
 
-/// A JSON error answer of `status` whose detail is `detail`.
+/// An error answer of `status` that says `detail`: JSON `{"detail"}`, or S3 XML
+/// (`<Message>`) from the gateway.
 pub(super) async fn json_error(r: reqwest::Response, what: &str, status: u16, detail: &str) {
     assert_eq!(r.status().as_u16(), status, "{what}");
-    let v: Value = r.json().await.unwrap_or_else(|e| panic!("{what}: {e}"));
+    let xml = r
+        .headers()
+        .get("content-type")
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/xml"));
+    let text = r.text().await.unwrap_or_else(|e| panic!("{what}: {e}"));
+    if xml {
+        let message = format!("<Message>{detail}</Message>");
+        assert!(text.contains(&message), "{what}: {text}");
+        return;
+    }
+    let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{what}: {e}: {text}"));
     assert_eq!(v["detail"], detail, "{what}");
 }
 

@@ -12,6 +12,19 @@ const MAX_LINE: usize = 4096;
 #[error("{0}")]
 pub struct ChunkError(pub &'static str);
 
+/// The signatures of a signed aws-chunked body (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD`,
+/// `…-TRAILER`), checked chunk by chunk as the body streams. Each chunk's data is handed
+/// over as it is decoded; its signature (from its header line) once it ends.
+pub trait ChunkSignatures: Send {
+    /// More data of the current chunk.
+    fn data(&mut self, data: &[u8]);
+    /// The current chunk ended (the final, empty one too).
+    fn chunk_end(&mut self, signature: Option<&str>) -> Result<(), ChunkError>;
+    /// The trailing headers (each line `name:value\n`, the signature line left out) and
+    /// the trailer's signature; called once, after the final chunk.
+    fn trailer(&mut self, trailers: &[u8], signature: Option<&str>) -> Result<(), ChunkError>;
+}
+
 /// The checksum announced in `x-amz-trailer`.
 #[derive(Debug)]
 enum Checksum {
@@ -69,6 +82,13 @@ pub struct ChunkDecoder {
     decoded: u64,
     /// The final data, held until the trailer verifies.
     held: Option<Bytes>,
+    /// Checks chunk signatures, for a signed body.
+    signatures: Option<Box<dyn ChunkSignatures>>,
+    /// The signature of the chunk being read, from its header line.
+    chunk_signature: Option<String>,
+    /// The trailer lines read so far, and the trailer's signature.
+    trailers: Vec<u8>,
+    trailer_signature: Option<String>,
 }
 
 impl ChunkDecoder {
@@ -84,6 +104,24 @@ impl ChunkDecoder {
             decoded_len,
             decoded: 0,
             held: None,
+            signatures: None,
+            chunk_signature: None,
+            trailers: Vec::new(),
+            trailer_signature: None,
+        }
+    }
+
+    /// Checks every chunk's signature with `signatures`.
+    pub fn with_signatures(mut self, signatures: Box<dyn ChunkSignatures>) -> Self {
+        self.signatures = Some(signatures);
+        self
+    }
+
+    fn chunk_end(&mut self) -> Result<(), ChunkError> {
+        let sig = self.chunk_signature.take();
+        match &mut self.signatures {
+            Some(s) => s.chunk_end(sig.as_deref()),
+            None => Ok(()),
         }
     }
 
@@ -155,12 +193,17 @@ impl ChunkDecoder {
                     let Some(line) = self.line()? else {
                         return Ok(Step::NeedMore);
                     };
-                    let size = std::str::from_utf8(&line)
-                        .ok()
-                        .and_then(|l| l.split(';').next())
-                        .and_then(|h| u64::from_str_radix(h.trim(), 16).ok())
-                        .ok_or(ChunkError("malformed aws-chunked chunk header"))?;
+                    let text = std::str::from_utf8(&line)
+                        .map_err(|_| ChunkError("malformed aws-chunked chunk header"))?;
+                    let (size, ext) = text.split_once(';').unwrap_or((text, ""));
+                    let size = u64::from_str_radix(size.trim(), 16)
+                        .map_err(|_| ChunkError("malformed aws-chunked chunk header"))?;
+                    self.chunk_signature = ext
+                        .trim()
+                        .strip_prefix("chunk-signature=")
+                        .map(str::to_string);
                     self.state = if size == 0 {
+                        self.chunk_end()?;
                         State::Trailers
                     } else {
                         State::Data(size)
@@ -180,6 +223,9 @@ impl ChunkDecoder {
                     if let Some(c) = &mut self.checksum {
                         c.update(&data);
                     }
+                    if let Some(s) = &mut self.signatures {
+                        s.data(&data);
+                    }
                     if let Some(out) = self.accept(data)? {
                         return Ok(Step::Data(out));
                     }
@@ -192,6 +238,7 @@ impl ChunkDecoder {
                         return Err(ChunkError("malformed aws-chunked framing"));
                     }
                     self.buf.advance(2);
+                    self.chunk_end()?;
                     self.state = State::Header;
                 }
                 State::Trailers => {
@@ -199,14 +246,42 @@ impl ChunkDecoder {
                         return Ok(Step::NeedMore);
                     };
                     if line.is_empty() {
+                        if let Some(s) = &mut self.signatures {
+                            s.trailer(&self.trailers, self.trailer_signature.as_deref())?;
+                        }
                         self.state = State::Done;
                         return self.end();
                     }
                     self.check_trailer(&line)?;
+                    self.keep_trailer(&line)?;
                 }
                 State::Done => return Ok(Step::End),
             }
         }
+    }
+
+    /// Keeps a trailer line for the trailer's signature (at most a few, each at most
+    /// a line long: the line reader bounds it).
+    fn keep_trailer(&mut self, line: &[u8]) -> Result<(), ChunkError> {
+        let text = std::str::from_utf8(line).map_err(|_| ChunkError("malformed trailer"))?;
+        match text.split_once(':') {
+            Some((name, value)) if name.trim().eq_ignore_ascii_case("x-amz-trailer-signature") => {
+                self.trailer_signature = Some(value.trim().to_string());
+            }
+            _ if self.trailers.len() + line.len() > MAX_LINE * 4 => {
+                return Err(ChunkError("too many trailers"));
+            }
+            Some((name, value)) => {
+                // Canonical, as the trailer's signature covers it: `name:value\n`.
+                let name = name.trim().to_ascii_lowercase();
+                self.trailers.extend_from_slice(name.as_bytes());
+                self.trailers.push(b':');
+                self.trailers.extend_from_slice(value.trim().as_bytes());
+                self.trailers.push(b'\n');
+            }
+            None => return Err(ChunkError("malformed trailer")),
+        }
+        Ok(())
     }
 
     fn check_trailer(&self, line: &[u8]) -> Result<(), ChunkError> {

@@ -13,6 +13,7 @@
 //! committed.
 
 mod decoder;
+mod signed;
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -21,7 +22,8 @@ use axum::body::Body;
 use bytes::Bytes;
 use http_body::{Body as HttpBody, Frame, SizeHint};
 
-pub use decoder::{ChunkDecoder, ChunkError, Step};
+pub use decoder::{ChunkDecoder, ChunkError, ChunkSignatures, Step};
+pub use signed::ChunkSigner;
 
 /// The decoded body.
 pub struct Dechunk {
@@ -31,11 +33,21 @@ pub struct Dechunk {
 }
 
 impl Dechunk {
-    /// `trailer` is the `x-amz-trailer` header (the checksum's header name), if any.
-    pub fn new(inner: Body, trailer: Option<&str>, decoded_len: u64) -> Self {
+    /// `trailer` is the `x-amz-trailer` header (the checksum's header name), if any;
+    /// `signatures`, for a signed body, checks each chunk's signature.
+    pub fn new(
+        inner: Body,
+        trailer: Option<&str>,
+        decoded_len: u64,
+        signatures: Option<ChunkSigner>,
+    ) -> Self {
+        let mut dec = ChunkDecoder::new(trailer, decoded_len);
+        if let Some(s) = signatures {
+            dec = dec.with_signatures(Box::new(s));
+        }
         Self {
             inner,
-            dec: ChunkDecoder::new(trailer, decoded_len),
+            dec,
             decoded_len,
         }
     }
@@ -117,7 +129,7 @@ mod tests {
             .map(|c| Ok(Bytes::copy_from_slice(c)))
             .collect();
         let body = Body::from_stream(futures_util::stream::iter(pieces));
-        let out = Dechunk::new(body, trailer, len)
+        let out = Dechunk::new(body, trailer, len, None)
             .collect()
             .await
             .map_err(|e| e.to_string())?;
@@ -160,7 +172,7 @@ mod tests {
             .map(|c| Ok(Bytes::copy_from_slice(c)))
             .collect();
         let body = Body::from_stream(futures_util::stream::iter(pieces));
-        let mut d = Dechunk::new(body, Some("x-amz-checksum-crc32"), 11);
+        let mut d = Dechunk::new(body, Some("x-amz-checksum-crc32"), 11, None);
         let mut out = Vec::new();
         let err = loop {
             match d.frame().await {
@@ -194,7 +206,10 @@ mod tests {
         // A chunk line of 4,098 bytes: over the 4,096 allowed.
         let mut raw = format!("5;{}\r\nhello\r\n0\r\n\r\n", "e".repeat(4096)).into_bytes();
         let whole = Body::from(raw.clone());
-        let err = Dechunk::new(whole, None, 5).collect().await.unwrap_err();
+        let err = Dechunk::new(whole, None, 5, None)
+            .collect()
+            .await
+            .unwrap_err();
         assert!(err.to_string().contains("too long"), "{err}");
         assert!(
             decode(raw.clone(), None, 5)

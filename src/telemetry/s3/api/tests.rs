@@ -107,3 +107,44 @@ fn every_name_is_unique_and_in_one_family() {
     assert!(S3Api::CreateBucket.is_bucket_level());
     assert!(!S3Api::GetObject.is_bucket_level() && !S3Api::Other.is_bucket_level());
 }
+
+#[test]
+fn what_s3_does_not_define_is_known_as_such() {
+    let defined = |m: Method, path: &str, form: bool| {
+        let (path, query) = path.split_once('?').unwrap_or((path, ""));
+        let mut parts = path.trim_start_matches('/').splitn(2, '/');
+        let bucket = parts.next().is_some_and(|b| !b.is_empty());
+        let key = parts.next().is_some_and(|k| !k.is_empty());
+        is_defined(&Request {
+            method: &m,
+            bucket,
+            key,
+            query,
+            copy_source: false,
+            form,
+        })
+    };
+    let foo = Method::from_bytes(b"FOO").unwrap();
+    for (m, path, form) in [
+        (Method::PATCH, "/b/k", false),
+        (foo.clone(), "/b", false),
+        (Method::POST, "/b/k", false),
+        (Method::POST, "/b", false),
+        (Method::PUT, "/", false),
+        (Method::DELETE, "/", false),
+    ] {
+        assert!(!defined(m.clone(), path, form), "{m} {path}");
+    }
+    for (m, path, form) in [
+        (Method::GET, "/", false),
+        (Method::HEAD, "/", false),
+        (Method::POST, "/b", true),
+        (Method::POST, "/b/k?uploads", false),
+        (Method::POST, "/b/k?renameObject", false),
+        (Method::GET, "/b?analytics&id=1", false),
+        (Method::OPTIONS, "/b/k", false),
+        (Method::PUT, "/b", false),
+    ] {
+        assert!(defined(m.clone(), path, form), "{m} {path}");
+    }
+}

@@ -11,13 +11,14 @@ mod canonical;
 mod key;
 #[cfg(test)]
 mod tests;
+pub mod verify;
 
 use std::time::SystemTime;
 
 use axum::body::Body;
 use http::{HeaderValue, Request};
 
-pub use key::SigningKeys;
+pub use key::{Key, SigningKeys};
 
 use crate::storage::Account;
 
