@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use tokio::net::TcpListener;
 
-use crate::api::app;
+use crate::api::{app, s3_app};
 use crate::config::{DEMO_SECRET, ServeArgs, Settings};
 use crate::demo::{DEMO_LOG_BUCKET, DEMO_LOG_PREFIX, DEMO_METRICS_BUCKET, DemoStore};
 use crate::server::{Limits, Runtime, build_state, serve_with};
@@ -32,7 +32,15 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
-    let shutdown = shutdown_signal()?;
+    let s3_listener = match settings.gateway.s3_listen {
+        Some(addr) => Some(
+            TcpListener::bind(addr)
+                .await
+                .map_err(|e| format!("cannot listen on {addr} (S3_LISTEN): {e}"))?,
+        ),
+        None => None,
+    };
+    let shutdown = shared(shutdown_signal()?);
     // The replica's default identity names the port it really got (port 0: any).
     settings.bound_to(local);
     let state = build_state(settings, Runtime::production())?;
@@ -48,8 +56,24 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
             state.settings.instance_id
         ));
     }
+    let s3_server = match s3_listener {
+        Some(l) => {
+            let s3_local = l.local_addr().map_err(|e| e.to_string())?;
+            log.info(&format!("S3 gateway at the root of http://{s3_local}"));
+            let limits = Limits::from(&state.settings.knobs);
+            let stop = shutdown.clone();
+            Some(tokio::spawn(serve_with(
+                l,
+                s3_app(state.clone()),
+                limits,
+                stop,
+            )))
+        }
+        None => None,
+    };
     if let Some(store) = &demo {
         announce_demo(&log, store, &args);
+        announce_gateway(&state, local, &args);
     }
     if state.settings.agent.is_none() {
         log.info("No AI agent configured (DO_AGENT_URL): /chat answers 503 until one is set");
@@ -58,9 +82,12 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     let recorder = Arc::clone(&state.recorder);
     let otel = Arc::clone(&state.otel);
     let limits = Limits::from(&state.settings.knobs);
-    serve_with(listener, app(state), limits, shutdown)
+    serve_with(listener, app(state), limits, shutdown.clone())
         .await
         .map_err(|e| e.to_string())?;
+    if let Some(s3) = s3_server {
+        let _ = s3.await;
+    }
     // Requests in flight have finished; write out what the export task has not yet.
     recorder.flush().await;
     otel.shutdown().await;
@@ -81,6 +108,62 @@ fn announce_demo(log: &crate::telemetry::log::LogSink, store: &DemoStore, args: 
         "\n  Demo credentials (send as headers):\n    X-Spaces-Key: {}\n    X-Spaces-Secret: {secret}\n    X-Log-Bucket: {DEMO_LOG_BUCKET}\n    X-Log-Prefix: {DEMO_LOG_PREFIX}\n    X-Metrics-Bucket: {DEMO_METRICS_BUCKET}\n",
         args.demo_key
     );
+}
+
+/// The demo's gateway: credentials for standard S3 tools, and a ready aws-cli line. Shown
+/// only with the documented demo secret (like the demo banner).
+fn announce_gateway(
+    state: &crate::server::AppState,
+    local: std::net::SocketAddr,
+    args: &ServeArgs,
+) {
+    if args.demo_secret != DEMO_SECRET {
+        return;
+    }
+    let expires = std::time::SystemTime::now() + crate::tenant::sealed::MAX_TTL;
+    let issued = state.seal.issue(&crate::tenant::sealed::Sealed {
+        key: args.demo_key.clone(),
+        secret: crate::config::Secret::new(DEMO_SECRET),
+        endpoint: state.default_endpoint(),
+        region: state.settings.region.clone(),
+        expires,
+    });
+    let host = match local.ip().is_unspecified() {
+        true => format!("localhost:{}", local.port()),
+        false => local.to_string(),
+    };
+    let root = match state.settings.gateway.s3_listen {
+        Some(a) => format!(
+            "  S3 at the root (s3cmd, mc): http://localhost:{}",
+            a.port()
+        ),
+        None => {
+            "  S3 at the root of its own port (s3cmd, mc): add --s3-listen 127.0.0.1:9000".into()
+        }
+    };
+    eprintln!(
+        "  S3 gateway for aws-cli, rclone, boto3 (credentials valid 7 days{}):\n    \
+         AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY={} AWS_SESSION_TOKEN={} \
+         AWS_DEFAULT_REGION={} aws s3 ls --endpoint-url http://{host}/s3\n{root}\n",
+        if state.seal.ephemeral {
+            ", for this process"
+        } else {
+            ""
+        },
+        issued.access_key_id,
+        issued.secret_access_key.expose(),
+        issued.session_token,
+        state.settings.region,
+    );
+}
+
+/// A future any number of servers can wait on.
+fn shared(
+    f: impl std::future::Future<Output = ()> + Send + 'static,
+) -> futures_util::future::Shared<std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>> {
+    use futures_util::FutureExt;
+    let boxed: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> = Box::pin(f);
+    boxed.shared()
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM. The handlers are installed now, when this is

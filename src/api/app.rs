@@ -90,6 +90,37 @@ where
     }
 }
 
+/// The S3 listener's application (`--s3-listen`): every path is the gateway's, at `/`.
+pub fn s3_app(state: AppState) -> S3App {
+    S3App { state }
+}
+
+/// The gateway at the root of its own listener, for tools that take no path in their
+/// endpoint (s3cmd, mc, restic).
+#[derive(Clone)]
+pub struct S3App {
+    state: AppState,
+}
+
+impl<B> tower::Service<http::Request<B>> for S3App
+where
+    B: HttpBody<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = BoxFuture<'static, Result<Response, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: http::Request<B>) -> Self::Future {
+        let state = self.state.clone();
+        Box::pin(async move { Ok(gateway::request(state, Mount::Root, req.map(Body::new)).await) })
+    }
+}
+
 /// Stages 1–3 as the router's outermost middleware: the route is known by now.
 async fn outermost(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let route = req

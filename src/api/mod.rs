@@ -15,4 +15,4 @@ mod snapshots;
 mod tenant_bucket;
 mod tools;
 
-pub use app::{App, app};
+pub use app::{App, S3App, app, s3_app};

@@ -16,13 +16,24 @@ use s3s_fs::FileSystem;
 pub struct Accounts {
     owners: Mutex<HashMap<String, String>>,
     restricted: HashSet<String>,
+    /// Objects are public-read: anyone may GET and HEAD them.
+    public_reads: bool,
 }
 
 impl Accounts {
-    pub fn new(restricted: impl IntoIterator<Item = String>) -> Self {
+    pub fn new(restricted: impl IntoIterator<Item = String>, public_reads: bool) -> Self {
         Self {
             owners: Mutex::default(),
             restricted: restricted.into_iter().collect(),
+            public_reads,
+        }
+    }
+
+    /// [`check`](Self::check), but an unsigned read passes when objects are public.
+    fn check_read<T>(&self, req: &S3Request<T>, bucket: &str) -> S3Result<()> {
+        match Self::caller(req) {
+            None if self.public_reads => Ok(()),
+            _ => self.check(req, bucket),
         }
     }
 
@@ -90,8 +101,6 @@ impl S3 for AccountFs {
         head_bucket(HeadBucketInput) -> HeadBucketOutput;
         list_objects_v2(ListObjectsV2Input) -> ListObjectsV2Output;
         list_objects(ListObjectsInput) -> ListObjectsOutput;
-        get_object(GetObjectInput) -> GetObjectOutput;
-        head_object(HeadObjectInput) -> HeadObjectOutput;
         put_object(PutObjectInput) -> PutObjectOutput;
         delete_object(DeleteObjectInput) -> DeleteObjectOutput;
         delete_bucket(DeleteBucketInput) -> DeleteBucketOutput;
@@ -102,6 +111,22 @@ impl S3 for AccountFs {
         list_parts(ListPartsInput) -> ListPartsOutput;
         complete_multipart_upload(CompleteMultipartUploadInput) -> CompleteMultipartUploadOutput;
         abort_multipart_upload(AbortMultipartUploadInput) -> AbortMultipartUploadOutput;
+    }
+
+    async fn get_object(
+        &self,
+        req: S3Request<GetObjectInput>,
+    ) -> S3Result<S3Response<GetObjectOutput>> {
+        self.accounts.check_read(&req, &req.input.bucket)?;
+        self.fs.get_object(req).await
+    }
+
+    async fn head_object(
+        &self,
+        req: S3Request<HeadObjectInput>,
+    ) -> S3Result<S3Response<HeadObjectOutput>> {
+        self.accounts.check_read(&req, &req.input.bucket)?;
+        self.fs.head_object(req).await
     }
 
     async fn copy_object(

@@ -35,7 +35,8 @@ pub struct StoreOptions {
     pub users: Vec<(String, String)>,
     /// Keys whose ListBuckets is denied.
     pub restricted: Vec<String>,
-    /// Let unsigned requests GET and HEAD objects (for a load generator that cannot sign).
+    /// Let unsigned requests GET and HEAD objects (public-read objects; a load generator
+    /// that cannot sign).
     pub anonymous_reads: bool,
     pub bind: String,
 }
@@ -159,7 +160,10 @@ impl DemoStore {
 
 fn build_service(o: &StoreOptions, root: &std::path::Path) -> std::io::Result<S3Service> {
     let fs = s3s_fs::FileSystem::new(root).map_err(|e| std::io::Error::other(format!("{e:?}")))?;
-    let accounts = Arc::new(Accounts::new(o.restricted.iter().cloned()));
+    let accounts = Arc::new(Accounts::new(
+        o.restricted.iter().cloned(),
+        o.anonymous_reads,
+    ));
     let mut builder = S3ServiceBuilder::new(AccountFs::new(fs, accounts));
     let mut auth = SimpleAuth::new();
     for (key, secret) in &o.users {

@@ -39,6 +39,8 @@ impl Captured {
 /// A SpaceWatch server on port 0, whatever storage it talks to.
 pub struct Server {
     pub base: String,
+    /// The S3 listener: the gateway at the root (`--s3-listen`).
+    pub s3_base: String,
     pub state: AppState,
     pub logs: Captured,
     pub http: reqwest::Client,
@@ -107,11 +109,17 @@ impl Server {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let router = app(state.clone());
+        let s3_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let s3_base = format!("http://{}", s3_listener.local_addr().unwrap());
+        let s3 = spacewatch::api::s3_app(state.clone());
         let task = tokio::spawn(async move {
-            let _ = serve(listener, router, std::future::pending()).await;
+            let root = serve(s3_listener, s3, std::future::pending());
+            let main = serve(listener, router, std::future::pending());
+            let _ = tokio::join!(root, main);
         });
         Self {
             base,
+            s3_base,
             state,
             logs,
             http: reqwest::Client::new(),

@@ -36,7 +36,8 @@ pub struct GatewayCredentials {
     /// RFC 3339, UTC.
     pub expiration: String,
     pub region: String,
-    /// The gateway on this port (`http://host:port/s3`).
+    /// The gateway on this port (`http://host:port/s3/`: with the slash, every SDK
+    /// appends the bucket right).
     pub endpoint_url: String,
     /// The gateway at the root of the S3 listener, when `--s3-listen` is on.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -95,7 +96,7 @@ pub async fn issue(
         expiration: chrono::DateTime::<chrono::Utc>::from(issued.expires)
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         region: c.region.clone(),
-        endpoint_url: format!("http://{host}/s3"),
+        endpoint_url: format!("http://{host}/s3/"),
         s3_listen_url,
     }))
 }

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
 
 use crate::server::error::{ApiError, ErrorText};
+use crate::storage::gateway::DIGEST_MISMATCH;
 use crate::storage::sigv4::verify::VerifyError;
 use crate::storage::{KeyError, StorageError};
 use crate::telemetry::operation::bounded_text;
@@ -137,9 +138,22 @@ impl From<AccessError> for S3Error {
 }
 
 impl From<StorageError> for S3Error {
+    /// A body refused on its way keeps S3's code for why; the rest by status.
     fn from(e: StorageError) -> Self {
-        let api = ApiError::from(e);
-        Self::for_status(api.status, api.detail)
+        use crate::storage::gateway::chunked::{CHECKSUM_MISMATCH, SIGNATURE_MISMATCH};
+        let code = match e.message.as_str() {
+            SIGNATURE_MISMATCH => Some((StatusCode::FORBIDDEN, "SignatureDoesNotMatch")),
+            DIGEST_MISMATCH => Some((StatusCode::BAD_REQUEST, "XAmzContentSHA256Mismatch")),
+            CHECKSUM_MISMATCH => Some((StatusCode::BAD_REQUEST, "BadDigest")),
+            _ => None,
+        };
+        match code {
+            Some((status, code)) => Self::new(status, code, e.message),
+            None => {
+                let api = ApiError::from(e);
+                Self::for_status(api.status, api.detail)
+            }
+        }
     }
 }
 

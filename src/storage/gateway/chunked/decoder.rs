@@ -12,6 +12,9 @@ const MAX_LINE: usize = 4096;
 #[error("{0}")]
 pub struct ChunkError(pub &'static str);
 
+/// Why a body was refused: its checksum trailer does not match its data.
+pub const CHECKSUM_MISMATCH: &str = "checksum mismatch: the upload was corrupted";
+
 /// The signatures of a signed aws-chunked body (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD`,
 /// `…-TRAILER`), checked chunk by chunk as the body streams. Each chunk's data is handed
 /// over as it is decoded; its signature (from its header line) once it ends.
@@ -293,7 +296,7 @@ impl ChunkDecoder {
             && let Some(expected) = self.checksum.as_ref().and_then(Checksum::expected)
             && expected != value.trim()
         {
-            return Err(ChunkError("checksum mismatch: the upload was corrupted"));
+            return Err(ChunkError(CHECKSUM_MISMATCH));
         }
         Ok(())
     }

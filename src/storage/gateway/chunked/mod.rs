@@ -22,8 +22,8 @@ use axum::body::Body;
 use bytes::Bytes;
 use http_body::{Body as HttpBody, Frame, SizeHint};
 
-pub use decoder::{ChunkDecoder, ChunkError, ChunkSignatures, Step};
-pub use signed::ChunkSigner;
+pub use decoder::{CHECKSUM_MISMATCH, ChunkDecoder, ChunkError, ChunkSignatures, Step};
+pub use signed::{ChunkSigner, SIGNATURE_MISMATCH};
 
 /// The decoded body.
 pub struct Dechunk {

@@ -12,6 +12,9 @@ use subtle::ConstantTimeEq;
 use super::decoder::{ChunkError, ChunkSignatures};
 use crate::storage::sigv4::Key;
 
+/// Why a chunk was refused: its signature is not the client's.
+pub const SIGNATURE_MISMATCH: &str = "chunk signature does not match";
+
 /// SHA-256 of the empty string, hex.
 const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
@@ -56,7 +59,7 @@ impl ChunkSigner {
             aws_sigv4::sign::v4::calculate_signature(self.key.as_slice(), to_sign.as_bytes());
         let got = got.ok_or(ChunkError("a chunk of a signed upload has no signature"))?;
         if !bool::from(want.as_bytes().ct_eq(got.as_bytes())) {
-            return Err(ChunkError("chunk signature does not match"));
+            return Err(ChunkError(SIGNATURE_MISMATCH));
         }
         self.previous = want;
         Ok(())
