@@ -144,7 +144,7 @@ fn announce_gateway(
     eprintln!(
         "  S3 gateway for aws-cli, rclone, boto3 (credentials valid 7 days{}):\n    \
          AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY={} AWS_SESSION_TOKEN={} \
-         AWS_DEFAULT_REGION={} aws s3 ls --endpoint-url http://{host}/s3\n{root}\n",
+         AWS_DEFAULT_REGION={} aws s3 ls --endpoint-url http://{host}/s3/\n{root}\n",
         if state.seal.ephemeral {
             ", for this process"
         } else {

@@ -13,6 +13,7 @@ mod admin_auth_and_headers;
 mod agent;
 mod bad_input;
 mod bad_input_sweep;
+mod clients;
 mod conservation;
 mod disconnects;
 mod errors;

@@ -60,8 +60,12 @@ pub fn is_anonymous(parts: &http::HeaderMap, query: Option<&str>) -> bool {
         || parts.contains_key("x-spaces-secret")
         || parts.contains_key(http::header::AUTHORIZATION)
         || query.is_some_and(|q| {
-            q.split('&')
-                .any(|p| p.starts_with("X-Amz-Algorithm") || p.starts_with("X-Amz-Signature"))
+            q.split('&').any(|p| {
+                // SigV4's presigned parameters, or SigV2's (refused as unsupported).
+                ["X-Amz-Algorithm", "X-Amz-Signature", "AWSAccessKeyId"]
+                    .iter()
+                    .any(|n| p.starts_with(n))
+            })
         }))
 }
 

@@ -165,6 +165,8 @@ pub fn from_query(query: &str) -> Result<Claim, VerifyError> {
     match param("X-Amz-Algorithm").as_deref() {
         Some(ALGORITHM) => {}
         Some(_) => return Err(VerifyError::Unsupported),
+        // SigV2's presigned query (`AWSAccessKeyId`, `Signature`, `Expires`).
+        None if param("AWSAccessKeyId").is_some() => return Err(VerifyError::Unsupported),
         None => return Err(bad("X-Amz-Algorithm is missing")),
     }
     let cred = param("X-Amz-Credential").ok_or(bad("X-Amz-Credential is missing"))?;
