@@ -3,7 +3,7 @@
 //! S3 cannot append, so an append reads the hour's object, adds the line and writes it
 //! whole (gzip). Appends to one object are serialised in this process by a striped lock;
 //! two SpaceWatch replicas appending to the same hour at the same moment could lose a
-//! line — run the scheduler on one replica (README, "Running a fleet").
+//! line — run the scheduler on one replica (docs/fleet.md, "Periodic jobs").
 
 use std::io::{Read, Write};
 
