@@ -251,5 +251,4 @@ fn display_opt<T: std::fmt::Display, S: serde::Serializer>(
 }
 
 #[cfg(test)]
-#[path = "log_tests.rs"]
 mod tests;
