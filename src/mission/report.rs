@@ -2,11 +2,11 @@
 
 use serde_json::{Map, Value, json};
 
-use super::cell::{CLASSES, Cell};
+use super::cell::Cell;
 use super::events::Event;
 use super::{EVENT_MINUTES, Overview, RETAINED_MINUTES, ROUTE_MINUTES, RouteStats, minute_start};
-use crate::telemetry::UnixTime;
 use crate::telemetry::report::Health;
+use crate::telemetry::{StatusClass, UnixTime};
 
 /// Rows in each route table.
 const TOP: usize = 10;
@@ -24,10 +24,10 @@ fn ms(v: Option<f64>) -> Value {
 }
 
 fn classes(c: &Cell) -> Value {
-    let m: Map<String, Value> = CLASSES
+    let m: Map<String, Value> = StatusClass::CODES
         .iter()
         .zip(c.by_class)
-        .map(|(k, v)| (k.to_string(), v.into()))
+        .map(|(k, v)| (k.as_str().to_string(), v.into()))
         .collect();
     Value::Object(m)
 }

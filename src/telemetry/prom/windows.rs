@@ -22,8 +22,9 @@ use prometheus::proto::MetricFamily;
 
 use super::MetricName as N;
 use super::encode::{Hist, desc, gauges, histograms, labels};
+use crate::telemetry::StatusClass;
 use crate::telemetry::bucket::BucketStats;
-use crate::telemetry::operation::{OperationType, StatusClass};
+use crate::telemetry::operation::OperationType;
 use crate::telemetry::window::WindowTallies;
 
 /// The descriptions of every family built by [`window_families`].
@@ -58,7 +59,7 @@ pub fn window_families(windows: &[WindowTallies], current: Duration) -> Vec<Metr
         bytes_rate.push((labels(&[("window", &name)]), b as f64 / secs));
         for (op, t) in OperationType::ALL.iter().zip(&w.per_type) {
             let op = op.as_str();
-            for (class, n) in StatusClass::ALL.iter().zip(t.by_class) {
+            for (class, n) in StatusClass::ANSWERED.iter().zip(t.by_class) {
                 let l = [
                     ("window", &*name),
                     ("operation", op),
