@@ -21,7 +21,9 @@ pub const DEMO_LOG_BUCKET: &str = "demo-logs";
 /// Prefix of the access-log objects.
 pub const DEMO_LOG_PREFIX: &str = "access-logs/";
 
-const OBJECTS: [(&str, usize); 8] = [
+/// The objects of `demo-assets`: key and size in bytes. The access logs name these keys
+/// (and a few more), with these sizes.
+pub(super) const OBJECTS: [(&str, u64); 8] = [
     ("images/logo.png", 18_432),
     ("images/banner.jpg", 245_760),
     ("reports/2024/q1.csv", 4_096),
@@ -51,7 +53,9 @@ pub async fn seed(endpoint: &str, key: &str, secret: &str, now: UnixTime) -> Res
             .map_err(|e| format!("create bucket {b}: {e}"))?;
     }
     for (i, (k, size)) in OBJECTS.iter().enumerate() {
-        let body: Vec<u8> = (0..*size).map(|j| ((i * 31 + j * 7) % 251) as u8).collect();
+        let body: Vec<u8> = (0..*size as usize)
+            .map(|j| ((i * 31 + j * 7) % 251) as u8)
+            .collect();
         put(&client, "demo-assets", k, body).await?;
     }
     let now_secs = (now.as_micros() / 1_000_000) as i64;
@@ -111,7 +115,7 @@ async fn seed_snapshots(
         source: "demo-assets",
         prefix: "",
         objects: OBJECTS.len() as u64,
-        bytes: OBJECTS.iter().map(|(_, n)| *n as u64).sum(),
+        bytes: OBJECTS.iter().map(|(_, n)| *n).sum(),
     };
     let metrics_bucket =
         crate::storage::BucketName::parse(DEMO_METRICS_BUCKET).ok_or("demo metrics bucket name")?;
