@@ -1,15 +1,17 @@
 //! Tenant tools: buckets, listings and storage analysis, and credential validation.
-//! Credentials come first (the `Claimed`/`Verified` extractor), then the query string;
-//! every tool that names a bucket checks the tenant may use it before anything else.
+//! Credentials come first (the `Claimed` extractor, or [`ToolRequest`]'s `Verified`), then
+//! the query string; every tool that names a bucket checks the tenant may use it before
+//! anything else.
 
 use axum::Json;
-use axum::extract::{Extension, State};
-use http::Uri;
+use axum::extract::{Extension, FromRequestParts, State};
+use http::request::Parts;
 use serde_json::{Value, json};
 
+use super::tenant_bucket::op_fields;
 use crate::server::AppState;
 use crate::server::credentials::{Claimed, Verified, bucket_access, settle};
-use crate::server::error::ApiResult;
+use crate::server::error::{ApiError, ApiResult};
 use crate::server::operation::OpFields;
 use crate::server::query::Params;
 use crate::storage::{BucketName, listing};
@@ -19,18 +21,31 @@ use crate::tenant::Tenant;
 /// Objects returned by `/tools/list-all` (the rest are counted).
 const LIST_ALL_KEEP: usize = 200;
 
-/// A tool request of a verified tenant: counted, its query parsed, its bucket checked.
-async fn tool_request(
-    state: &AppState,
-    fields: &OpFields,
-    tenant: &Tenant,
-    uri: &Uri,
-) -> ApiResult<(Params, BucketName)> {
-    state.counters.inc(AppEvent::ToolRequest);
-    let params = Params::parse(uri.query().unwrap_or(""))?;
-    let raw = params.require("bucket")?;
-    let bucket = bucket_access(state, fields, tenant, ("bucket", raw)).await?;
-    Ok((params, bucket))
+/// The prologue of the tools that read a bucket, as one extractor: the tenant verified,
+/// the request counted, its query parsed, and the bucket it names (`bucket`) checked for
+/// access and attributed to the operation.
+pub struct ToolRequest {
+    pub tenant: Tenant,
+    pub params: Params,
+    pub bucket: BucketName,
+}
+
+impl FromRequestParts<AppState> for ToolRequest {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
+        let Verified(tenant) = Verified::from_request_parts(parts, state).await?;
+        let fields = op_fields(parts)?;
+        state.counters.inc(AppEvent::ToolRequest);
+        let params = Params::parse(parts.uri.query().unwrap_or(""))?;
+        let raw = params.require("bucket")?;
+        let bucket = bucket_access(state, &fields, &tenant, ("bucket", raw)).await?;
+        Ok(Self {
+            tenant,
+            params,
+            bucket,
+        })
+    }
 }
 
 /// Lists the tenant's buckets; the listing itself verifies the credentials.
@@ -70,12 +85,12 @@ pub async fn validate_credentials(
 }
 
 pub async fn list_all(
-    Verified(tenant): Verified,
-    State(state): State<AppState>,
-    Extension(fields): Extension<OpFields>,
-    uri: Uri,
+    ToolRequest {
+        tenant,
+        params,
+        bucket,
+    }: ToolRequest,
 ) -> ApiResult<Json<Value>> {
-    let (params, bucket) = tool_request(&state, &fields, &tenant, &uri).await?;
     let prefix = params.get("prefix");
     let listing = listing::list_all(&tenant.client, &bucket, prefix, LIST_ALL_KEEP).await?;
     Ok(Json(json!({
@@ -90,12 +105,12 @@ pub async fn list_all(
 }
 
 pub async fn storage_summary(
-    Verified(tenant): Verified,
-    State(state): State<AppState>,
-    Extension(fields): Extension<OpFields>,
-    uri: Uri,
+    ToolRequest {
+        tenant,
+        params,
+        bucket,
+    }: ToolRequest,
 ) -> ApiResult<Json<Value>> {
-    let (params, bucket) = tool_request(&state, &fields, &tenant, &uri).await?;
     let prefix = params.get("prefix");
     let listing = listing::list_all(&tenant.client, &bucket, prefix, 0).await?;
     let average = listing.total_bytes.checked_div(listing.count).unwrap_or(0);
@@ -110,12 +125,12 @@ pub async fn storage_summary(
 }
 
 pub async fn top_largest(
-    Verified(tenant): Verified,
-    State(state): State<AppState>,
-    Extension(fields): Extension<OpFields>,
-    uri: Uri,
+    ToolRequest {
+        tenant,
+        params,
+        bucket,
+    }: ToolRequest,
 ) -> ApiResult<Json<Value>> {
-    let (params, bucket) = tool_request(&state, &fields, &tenant, &uri).await?;
     let limit = params.int("limit", 1..=50, 10)? as usize;
     let prefix = params.get("prefix");
     let (objects, seen) = listing::top_largest(&tenant.client, &bucket, prefix, limit).await?;
@@ -129,12 +144,12 @@ pub async fn top_largest(
 }
 
 pub async fn recent_objects(
-    Verified(tenant): Verified,
-    State(state): State<AppState>,
-    Extension(fields): Extension<OpFields>,
-    uri: Uri,
+    ToolRequest {
+        tenant,
+        params,
+        bucket,
+    }: ToolRequest,
 ) -> ApiResult<Json<Value>> {
-    let (params, bucket) = tool_request(&state, &fields, &tenant, &uri).await?;
     let limit = params.int("limit", 1..=200, 20)? as usize;
     let prefix = params.get("prefix");
     let (objects, seen) = listing::recent_objects(&tenant.client, &bucket, prefix, limit).await?;
