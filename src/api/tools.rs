@@ -6,7 +6,7 @@
 use axum::Json;
 use axum::extract::{Extension, FromRequestParts, State};
 use http::request::Parts;
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::tenant_bucket::op_fields;
 use crate::server::AppState;
@@ -59,29 +59,61 @@ async fn verified_list(
     Ok(listed?)
 }
 
+/// `GET /tools/buckets`.
+#[derive(Debug, Serialize)]
+pub struct Buckets {
+    pub count: usize,
+    pub buckets: Vec<listing::BucketInfo>,
+}
+
 pub async fn buckets(
     Claimed(tenant): Claimed,
     State(state): State<AppState>,
     Extension(fields): Extension<OpFields>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Buckets>> {
     let buckets = verified_list(&state, &fields, &tenant).await?;
     state.counters.inc(AppEvent::ToolRequest);
-    Ok(Json(json!({ "count": buckets.len(), "buckets": buckets })))
+    Ok(Json(Buckets {
+        count: buckets.len(),
+        buckets,
+    }))
+}
+
+/// `POST /validate-credentials`: the credentials worked.
+#[derive(Debug, Serialize)]
+pub struct Validation {
+    pub valid: bool,
+    pub fingerprint: String,
+    pub endpoint: String,
+    pub region: String,
+    pub bucket_count: usize,
 }
 
 pub async fn validate_credentials(
     Claimed(tenant): Claimed,
     State(state): State<AppState>,
     Extension(fields): Extension<OpFields>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Validation>> {
     let buckets = verified_list(&state, &fields, &tenant).await?;
-    Ok(Json(json!({
-        "valid": true,
-        "fingerprint": tenant.fingerprint.to_string(),
-        "endpoint": tenant.creds.endpoint,
-        "region": tenant.creds.region,
-        "bucket_count": buckets.len(),
-    })))
+    Ok(Json(Validation {
+        valid: true,
+        fingerprint: tenant.fingerprint.to_string(),
+        endpoint: tenant.creds.endpoint.clone(),
+        region: tenant.creds.region.clone(),
+        bucket_count: buckets.len(),
+    }))
+}
+
+/// `GET /tools/list-all`: the first objects, and the count and bytes of all.
+#[derive(Debug, Serialize)]
+pub struct ListAll {
+    pub bucket: String,
+    pub prefix: String,
+    pub count: u64,
+    pub total_bytes: u64,
+    pub returned: usize,
+    pub truncated: bool,
+    pub objects: Vec<listing::ObjectInfo>,
 }
 
 pub async fn list_all(
@@ -90,18 +122,29 @@ pub async fn list_all(
         params,
         bucket,
     }: ToolRequest,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<ListAll>> {
     let prefix = params.get("prefix");
     let listing = listing::list_all(&tenant.client, &bucket, prefix, LIST_ALL_KEEP).await?;
-    Ok(Json(json!({
-        "bucket": bucket.as_str(),
-        "prefix": prefix.unwrap_or(""),
-        "count": listing.count,
-        "total_bytes": listing.total_bytes,
-        "returned": listing.objects.len(),
-        "truncated": listing.count > listing.objects.len() as u64,
-        "objects": listing.objects,
-    })))
+    Ok(Json(ListAll {
+        bucket: bucket.as_str().to_string(),
+        prefix: prefix.unwrap_or("").to_string(),
+        count: listing.count,
+        total_bytes: listing.total_bytes,
+        returned: listing.objects.len(),
+        truncated: listing.count > listing.objects.len() as u64,
+        objects: listing.objects,
+    }))
+}
+
+/// `GET /tools/storage-summary`.
+#[derive(Debug, Serialize)]
+pub struct StorageSummary {
+    pub bucket: String,
+    pub prefix: String,
+    pub object_count: u64,
+    pub total_bytes: u64,
+    pub total_size_human: String,
+    pub average_object_bytes: u64,
 }
 
 pub async fn storage_summary(
@@ -110,18 +153,37 @@ pub async fn storage_summary(
         params,
         bucket,
     }: ToolRequest,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<StorageSummary>> {
     let prefix = params.get("prefix");
     let listing = listing::list_all(&tenant.client, &bucket, prefix, 0).await?;
     let average = listing.total_bytes.checked_div(listing.count).unwrap_or(0);
-    Ok(Json(json!({
-        "bucket": bucket.as_str(),
-        "prefix": prefix.unwrap_or(""),
-        "object_count": listing.count,
-        "total_bytes": listing.total_bytes,
-        "total_size_human": listing::human_bytes(listing.total_bytes),
-        "average_object_bytes": average,
-    })))
+    Ok(Json(StorageSummary {
+        bucket: bucket.as_str().to_string(),
+        prefix: prefix.unwrap_or("").to_string(),
+        object_count: listing.count,
+        total_bytes: listing.total_bytes,
+        total_size_human: listing::human_bytes(listing.total_bytes),
+        average_object_bytes: average,
+    }))
+}
+
+/// `GET /tools/top-largest` and `/tools/recent-objects`: the first `limit` objects of
+/// the `scanned` ones, in the tool's order.
+#[derive(Debug, Serialize)]
+pub struct Ranked<O> {
+    pub bucket: String,
+    pub prefix: String,
+    pub limit: usize,
+    pub scanned: u64,
+    pub objects: Vec<O>,
+}
+
+/// An object with its size for people (`12.3 MiB`).
+#[derive(Debug, Serialize)]
+pub struct SizedObject {
+    #[serde(flatten)]
+    pub object: listing::ObjectInfo,
+    pub size_human: String,
 }
 
 pub async fn top_largest(
@@ -130,17 +192,23 @@ pub async fn top_largest(
         params,
         bucket,
     }: ToolRequest,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Ranked<SizedObject>>> {
     let limit = params.int("limit", 1..=50, 10)? as usize;
     let prefix = params.get("prefix");
     let (objects, seen) = listing::top_largest(&tenant.client, &bucket, prefix, limit).await?;
-    Ok(Json(json!({
-        "bucket": bucket.as_str(),
-        "prefix": prefix.unwrap_or(""),
-        "limit": limit,
-        "scanned": seen,
-        "objects": objects.iter().map(with_human_size).collect::<Vec<_>>(),
-    })))
+    Ok(Json(Ranked {
+        bucket: bucket.as_str().to_string(),
+        prefix: prefix.unwrap_or("").to_string(),
+        limit,
+        scanned: seen,
+        objects: objects
+            .into_iter()
+            .map(|object| SizedObject {
+                size_human: listing::human_bytes(object.size),
+                object,
+            })
+            .collect(),
+    }))
 }
 
 pub async fn recent_objects(
@@ -149,23 +217,15 @@ pub async fn recent_objects(
         params,
         bucket,
     }: ToolRequest,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Ranked<listing::ObjectInfo>>> {
     let limit = params.int("limit", 1..=200, 20)? as usize;
     let prefix = params.get("prefix");
     let (objects, seen) = listing::recent_objects(&tenant.client, &bucket, prefix, limit).await?;
-    Ok(Json(json!({
-        "bucket": bucket.as_str(),
-        "prefix": prefix.unwrap_or(""),
-        "limit": limit,
-        "scanned": seen,
-        "objects": objects,
-    })))
-}
-
-fn with_human_size(o: &listing::ObjectInfo) -> Value {
-    let mut v = json!(o);
-    if let Value::Object(m) = &mut v {
-        m.insert("size_human".into(), listing::human_bytes(o.size).into());
-    }
-    v
+    Ok(Json(Ranked {
+        bucket: bucket.as_str().to_string(),
+        prefix: prefix.unwrap_or("").to_string(),
+        limit,
+        scanned: seen,
+        objects,
+    }))
 }
