@@ -99,9 +99,10 @@ pub(super) fn instance_id(
     port: u16,
 ) -> Result<InstanceId, ConfigError> {
     match non_empty(flag).or(from_otel) {
-        Some(v) if v.len() > 128 || v.chars().any(char::is_control) => Err(ConfigError(
-            "SPACEWATCH_INSTANCE_ID must be at most 128 printable characters".into(),
-        )),
+        Some(v) if v.len() > 128 || v.chars().any(char::is_control) => Err(ConfigError::Range {
+            name: "SPACEWATCH_INSTANCE_ID",
+            rule: "at most 128 printable characters",
+        }),
         Some(value) => Ok(InstanceId {
             value,
             explicit: true,
@@ -118,7 +119,7 @@ pub(super) fn engine(a: &FleetArgs) -> Result<Option<EngineConfig>, ConfigError>
     let Some(raw) = non_empty(&a.prometheus_url) else {
         return Ok(None);
     };
-    let bad = |why: &str| ConfigError(format!("SPACEWATCH_PROMETHEUS_URL {why}"));
+    let bad = ConfigError::PrometheusUrl;
     let mut url = url::Url::parse(&raw).map_err(|_| bad("is not a URL"))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err(bad("must be an http:// or https:// URL with a host"));
@@ -146,17 +147,16 @@ pub(super) fn engine(a: &FleetArgs) -> Result<Option<EngineConfig>, ConfigError>
         (Some(u), _) => Some((u, password)),
         (None, Some((u, p))) => Some((u, p.or(password))),
         (None, None) if password.is_some() => {
-            return Err(ConfigError(
-                "SPACEWATCH_PROMETHEUS_PASSWORD needs SPACEWATCH_PROMETHEUS_USERNAME".into(),
-            ));
+            return Err(ConfigError::Needs {
+                setting: "SPACEWATCH_PROMETHEUS_PASSWORD",
+                needs: "SPACEWATCH_PROMETHEUS_USERNAME",
+            });
         }
         (None, None) => None,
     };
     let auth = match (basic, bearer) {
         (Some(_), Some(_)) => {
-            return Err(ConfigError(
-                "give the engine either basic auth or a bearer token, not both".into(),
-            ));
+            return Err(ConfigError::TwoEngineAuths);
         }
         (Some((user, pass)), None) => EngineAuth::Basic {
             user,
@@ -167,15 +167,17 @@ pub(super) fn engine(a: &FleetArgs) -> Result<Option<EngineConfig>, ConfigError>
     };
     let t = a.prometheus_timeout_sec;
     if !(t.is_finite() && t > 0.0 && t <= 300.0) {
-        return Err(ConfigError(
-            "SPACEWATCH_PROMETHEUS_TIMEOUT_SEC must be a number of seconds in (0, 300]".into(),
-        ));
+        return Err(ConfigError::Range {
+            name: "SPACEWATCH_PROMETHEUS_TIMEOUT_SEC",
+            rule: "a number of seconds in (0, 300]",
+        });
     }
     let job = a.prometheus_job.trim().to_string();
     if job.is_empty() || job.len() > 200 || job.chars().any(char::is_control) {
-        return Err(ConfigError(
-            "SPACEWATCH_PROMETHEUS_JOB must be 1-200 printable characters".into(),
-        ));
+        return Err(ConfigError::Range {
+            name: "SPACEWATCH_PROMETHEUS_JOB",
+            rule: "1-200 printable characters",
+        });
     }
     Ok(Some(EngineConfig {
         url,

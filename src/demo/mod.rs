@@ -26,7 +26,9 @@ use tokio::task::JoinHandle;
 
 pub use accounts::{AccountFs, Accounts};
 pub use counting::Served;
-pub use seed::{DEMO_BUCKETS, DEMO_LOG_BUCKET, DEMO_LOG_PREFIX, DEMO_METRICS_BUCKET, seed};
+pub use seed::{
+    DEMO_BUCKETS, DEMO_LOG_BUCKET, DEMO_LOG_PREFIX, DEMO_METRICS_BUCKET, SeedError, seed,
+};
 
 /// How to run a store.
 #[derive(Debug, Clone)]

@@ -20,6 +20,15 @@ pub enum EndpointError {
     NotAllowed,
 }
 
+/// An `--allow-endpoint` entry that is not an endpoint; `entry` is shown with any
+/// credentials masked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{entry:?}: {reason}")]
+pub struct BadEntry {
+    pub entry: String,
+    pub reason: EndpointError,
+}
+
 /// An endpoint in normal form: `scheme://host[:port]`.
 pub fn normalize(raw: &str) -> Result<String, EndpointError> {
     let url = Url::parse(raw.trim()).map_err(|_| EndpointError::Invalid)?;
@@ -62,17 +71,23 @@ pub struct Allowlist {
 
 impl Allowlist {
     /// Builds the list; entries that are not valid origins are reported back.
-    pub fn new<'a>(entries: impl IntoIterator<Item = &'a str>) -> Result<Self, String> {
+    pub fn new<'a>(entries: impl IntoIterator<Item = &'a str>) -> Result<Self, BadEntry> {
         let mut exact = HashSet::new();
         for e in entries {
-            exact.insert(normalize(e).map_err(|err| format!("{:?}: {err}", shown(e)))?);
+            let normal = normalize(e).map_err(|reason| BadEntry {
+                entry: shown(e),
+                reason,
+            })?;
+            exact.insert(normal);
         }
         Ok(Self { exact })
     }
 
-    pub fn add(&mut self, endpoint: &str) -> Result<(), EndpointError> {
-        self.exact.insert(normalize(endpoint)?);
-        Ok(())
+    /// Allows `endpoint`; returns its normal form.
+    pub fn add(&mut self, endpoint: &str) -> Result<String, EndpointError> {
+        let normal = normalize(endpoint)?;
+        self.exact.insert(normal.clone());
+        Ok(normal)
     }
 
     /// Normalizes `raw` and accepts it if it is allowed.
