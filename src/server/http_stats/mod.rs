@@ -21,10 +21,10 @@ use crate::mission::Exchange;
 use crate::telemetry::HttpMethod;
 
 /// The stage: records the exchange of `req` with `inner`, the rest of the stack, under
-/// its route template (`None`: no route matched). It is no middleware of its own:
-/// [`server::app`](super::app) runs it and the request context as one, because every
-/// `from_fn` layer costs a request about 1.3 µs of CPU (`examples/bare_proxy.rs
-/// --layout axum`, `LAYERS=0/4/8`), and the gateway's dispatch calls it directly.
+/// its route template (`None`: no route matched). It is no middleware of its own: the
+/// application (`api::app`) runs it and the request context as one, because every
+/// `from_fn` layer adds CPU to each request (`examples/bare_proxy.rs --layout axum`,
+/// `LAYERS=0/4/8` measures it), and the gateway's dispatch calls it directly.
 pub async fn around<F>(
     state: &AppState,
     route: Option<&str>,
