@@ -3,7 +3,7 @@
 //! s3s-fs serves a temporary directory over the S3 protocol on a loopback port, with
 //! SigV4 authentication — a real S3 server, so every SpaceWatch code path (SDK tools,
 //! signing, error mapping) runs exactly as against Spaces. Keys own the buckets they
-//! create ([`accounts`]), and the store counts what it served ([`Served`]).
+//! create ([`Accounts`]), and the store counts what it served ([`Served`]).
 
 pub mod access_logs;
 mod accounts;

@@ -93,8 +93,8 @@ pub fn duration_header(d: Duration) -> HeaderValue {
 }
 
 /// The stage: puts a [`RequestContext`] on the request and the headers on the response
-/// of `inner` (run with [`http_stats`](super::http_stats) as one middleware by
-/// [`super::app`], and directly by the gateway's dispatch).
+/// of `inner` (run with [`http_stats`](super::http_stats) as one middleware by the
+/// application, `api::app`, and directly by the gateway's dispatch).
 pub async fn around<F>(
     state: &AppState,
     mut req: Request,

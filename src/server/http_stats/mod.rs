@@ -3,7 +3,7 @@
 //! [`HttpStats`](crate::mission::HttpStats).
 //!
 //! It is the outermost layer, applied with `Router::layer` after routing, so the
-//! request carries its [`MatchedPath`] (the route template, never the raw path; none
+//! request carries its [`MatchedPath`](axum::extract::MatchedPath) (the route template, never the raw path; none
 //! for a request no route matched). The latency is from the request entering the layer
 //! to the response head leaving it — for a streamed gateway body, the time to the head.
 //! A request whose client went away before the head was ready is not counted. The

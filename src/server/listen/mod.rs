@@ -8,7 +8,7 @@
 //!   which hyper starts whenever a connection waits for a request — a new connection or
 //!   a kept-alive one after its response — so a connection idle that long is closed.
 //! - **Header-read timeout** (`HEADER_READ_TIMEOUT_SEC`): once the first byte of a request
-//!   arrived, its whole head must arrive within this time ([`conn::Guarded`]): a client
+//!   arrived, its whole head must arrive within this time (`conn::Guarded`): a client
 //!   that sends half its headers cannot hold the connection.
 //! - **Drain deadline** (`SHUTDOWN_DRAIN_SEC`): on shutdown the listener closes, open
 //!   connections finish their requests, and whatever is still open at the deadline is
@@ -66,7 +66,7 @@ impl From<&crate::config::Knobs> for Limits {
     }
 }
 
-/// What `serve` serves: the [`App`](crate::server::dispatch::App), or (in tests) any
+/// What `serve` serves: the application (`api::app::App`), or (in tests) any
 /// axum router.
 pub trait AppService:
     tower::Service<
