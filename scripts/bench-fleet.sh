@@ -155,7 +155,7 @@ scrape_configs:
 EOF
 for i in $(seq 1 $REPLICAS); do curl -sf "${BASE[$i]}/metrics" >"$TMP/template.$i.txt"; done
 END="$(date +%s)"
-log "starting victoria-metrics on $VM (-search.latencyOffset=1s, as the README advises)"
+log "starting victoria-metrics on $VM (-search.latencyOffset=1s, as docs/fleet.md advises)"
 victoria-metrics -promscrape.config="$TMP/scrape.yml" -storageDataPath="$TMP/vm-data" \
     -httpListenAddr="127.0.0.1:$VM_PORT" -search.latencyOffset=1s -loggerLevel=ERROR \
     >"$TMP/vm.log" 2>&1 &

@@ -5,17 +5,63 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 use crate::api::{app, s3_app};
-use crate::config::{DEMO_SECRET, ServeArgs, Settings};
-use crate::demo::{DEMO_LOG_BUCKET, DEMO_LOG_PREFIX, DEMO_METRICS_BUCKET, DemoStore};
-use crate::server::{Limits, Runtime, build_state, serve_with};
+use crate::config::{ConfigError, DEMO_SECRET, ServeArgs, Settings};
+use crate::demo::{DEMO_LOG_BUCKET, DEMO_LOG_PREFIX, DEMO_METRICS_BUCKET, DemoStore, SeedError};
+use crate::server::{Limits, Runtime, StartError, build_state, serve_with};
+
+/// Why `serve` could not start, or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("demo store: {0}")]
+    DemoStore(std::io::Error),
+    #[error(transparent)]
+    Seed(#[from] SeedError),
+    #[error("cannot listen on {bind}: {source}")]
+    Listen {
+        bind: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot listen on {bind} (S3_LISTEN): {source}")]
+    S3Listen {
+        bind: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    /// `SIGINT` or `SIGTERM`: its handler could not be installed.
+    #[error("{signal} handler: {source}")]
+    Signal {
+        signal: &'static str,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Start(#[from] StartError),
+    #[error(transparent)]
+    Snapshots(#[from] SchedulerError),
+    /// Reading the listener's address, or the serve loop itself.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// Why the snapshot scheduler's settings cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SchedulerError {
+    #[error("--snapshot-interval-sec needs SNAPSHOT_SPACES_KEY and SNAPSHOT_SPACES_SECRET")]
+    NoCredentials,
+    #[error("--snapshot-interval-sec needs SNAPSHOT_METRICS_BUCKET")]
+    NoMetricsBucket,
+    /// `setting` names a bucket that cannot exist.
+    #[error("{setting} {name:?} is not a bucket name")]
+    NotABucket { setting: &'static str, name: String },
+}
 
 /// Runs the server with `args` until SIGINT or SIGTERM.
-pub async fn serve(args: ServeArgs) -> Result<(), String> {
-    let mut settings = Settings::from_args(&args).map_err(|e| e.to_string())?;
+pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
+    let mut settings = Settings::from_args(&args)?;
     let demo = if args.demo {
         let store = DemoStore::start(&args.demo_key, &args.demo_secret)
             .await
-            .map_err(|e| format!("demo store: {e}"))?;
+            .map_err(ServeError::DemoStore)?;
         let now = crate::telemetry::Clock::now(&crate::telemetry::SystemClock);
         crate::demo::seed(&store.endpoint(), &args.demo_key, &args.demo_secret, now).await?;
         settings.endpoint = Some(store.endpoint());
@@ -30,13 +76,13 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     let bind = settings.bind;
     let listener = TcpListener::bind(bind)
         .await
-        .map_err(|e| format!("cannot listen on {bind}: {e}"))?;
-    let local = listener.local_addr().map_err(|e| e.to_string())?;
+        .map_err(|source| ServeError::Listen { bind, source })?;
+    let local = listener.local_addr()?;
     let s3_listener = match settings.gateway.s3_listen {
-        Some(addr) => Some(
-            TcpListener::bind(addr)
+        Some(bind) => Some(
+            TcpListener::bind(bind)
                 .await
-                .map_err(|e| format!("cannot listen on {addr} (S3_LISTEN): {e}"))?,
+                .map_err(|source| ServeError::S3Listen { bind, source })?,
         ),
         None => None,
     };
@@ -58,7 +104,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     }
     let s3_server = match s3_listener {
         Some(l) => {
-            let s3_local = l.local_addr().map_err(|e| e.to_string())?;
+            let s3_local = l.local_addr()?;
             log.info(&format!("S3 gateway at the root of http://{s3_local}"));
             let limits = Limits::from(&state.settings.knobs);
             let stop = shutdown.clone();
@@ -82,9 +128,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     let recorder = Arc::clone(&state.recorder);
     let otel = Arc::clone(&state.otel);
     let limits = Limits::from(&state.settings.knobs);
-    serve_with(listener, app(state), limits, shutdown.clone())
-        .await
-        .map_err(|e| e.to_string())?;
+    serve_with(listener, app(state), limits, shutdown.clone()).await?;
     if let Some(s3) = s3_server {
         let _ = s3.await;
     }
@@ -169,10 +213,16 @@ fn shared(
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM. The handlers are installed now, when this is
 /// called — not when the future is first polled — so a signal that arrives right after
 /// start-up (the address is already announced) stops the server instead of killing it.
-fn shutdown_signal() -> Result<impl std::future::Future<Output = ()> + Send + 'static, String> {
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()> + Send + 'static, ServeError> {
     use tokio::signal::unix::{SignalKind, signal};
-    let mut int = signal(SignalKind::interrupt()).map_err(|e| format!("SIGINT handler: {e}"))?;
-    let mut term = signal(SignalKind::terminate()).map_err(|e| format!("SIGTERM handler: {e}"))?;
+    let handler = |kind, name: &'static str| {
+        signal(kind).map_err(|source| ServeError::Signal {
+            signal: name,
+            source,
+        })
+    };
+    let mut int = handler(SignalKind::interrupt(), "SIGINT")?;
+    let mut term = handler(SignalKind::terminate(), "SIGTERM")?;
     Ok(async move {
         tokio::select! {
             _ = int.recv() => {},
@@ -185,7 +235,7 @@ fn shutdown_signal() -> Result<impl std::future::Future<Output = ()> + Send + 's
 fn scheduler(
     args: &ServeArgs,
     state: &crate::server::AppState,
-) -> Result<Option<tokio::task::JoinHandle<()>>, String> {
+) -> Result<Option<tokio::task::JoinHandle<()>>, SchedulerError> {
     use crate::accesslog::snapshot::scheduler::{Deps, Schedule, spawn};
     use crate::config::Secret;
     use crate::storage::BucketName;
@@ -198,15 +248,13 @@ fn scheduler(
     let (key, secret) = match (&s.key, &s.secret) {
         (Some(k), Some(v)) => (k.clone(), v.clone()),
         _ if demo => (args.demo_key.clone(), args.demo_secret.clone()),
-        _ => {
-            return Err(
-                "--snapshot-interval-sec needs SNAPSHOT_SPACES_KEY and SNAPSHOT_SPACES_SECRET"
-                    .into(),
-            );
-        }
+        _ => return Err(SchedulerError::NoCredentials),
     };
-    let bucket = |name: &str, what: &str| {
-        BucketName::parse(name).ok_or_else(|| format!("{what} {name:?} is not a bucket name"))
+    let bucket = |name: &str, setting: &'static str| {
+        BucketName::parse(name).ok_or_else(|| SchedulerError::NotABucket {
+            setting,
+            name: name.to_string(),
+        })
     };
     let pick = |given: &Option<String>, demo_default: &str| {
         given
@@ -214,7 +262,7 @@ fn scheduler(
             .or_else(|| demo.then(|| demo_default.to_string()))
     };
     let metrics = pick(&s.metrics_bucket, crate::demo::DEMO_METRICS_BUCKET)
-        .ok_or("--snapshot-interval-sec needs SNAPSHOT_METRICS_BUCKET")?;
+        .ok_or(SchedulerError::NoMetricsBucket)?;
     let metrics_bucket = bucket(&metrics, "SNAPSHOT_METRICS_BUCKET")?;
     let log_bucket = pick(&s.log_bucket, DEMO_LOG_BUCKET)
         .map(|b| bucket(&b, "SNAPSHOT_LOG_BUCKET"))

@@ -24,6 +24,8 @@ pub mod percent;
 pub mod params;
 #[path = "../../src/telemetry/recent.rs"]
 pub mod recent;
+#[path = "../../src/telemetry/status.rs"]
+pub mod status;
 
 pub mod storage {
     pub use crate::names;
@@ -37,6 +39,7 @@ pub mod tenant {
 }
 
 pub mod telemetry {
+    pub use crate::status::StatusClass;
     pub use crate::{clock, operation, recent};
 }
 

@@ -41,11 +41,7 @@ impl<R: BucketRole + Send> FromRequestParts<AppState> for TenantBucket<R> {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Self> {
         let Verified(tenant) = Verified::from_request_parts(parts, state).await?;
         let params = Params::parse(parts.uri.query().unwrap_or(""))?;
-        let fields = parts
-            .extensions
-            .get::<OpFields>()
-            .cloned()
-            .ok_or_else(|| ApiError::internal("a storage route without operation fields"))?;
+        let fields = op_fields(parts)?;
         let Some(b) = R::bucket(&tenant.creds).cloned() else {
             return Err(LogError::NotConfigured(R::NOT_CONFIGURED).into());
         };
@@ -58,6 +54,15 @@ impl<R: BucketRole + Send> FromRequestParts<AppState> for TenantBucket<R> {
             role: std::marker::PhantomData,
         })
     }
+}
+
+/// The fields of the request's operation (a storage route has them).
+pub fn op_fields(parts: &Parts) -> ApiResult<OpFields> {
+    parts
+        .extensions
+        .get::<OpFields>()
+        .cloned()
+        .ok_or_else(|| ApiError::internal("a storage route without operation fields"))
 }
 
 /// The clock of the recorder in Unix seconds (a test clock in tests).

@@ -99,9 +99,10 @@ pub(super) fn instance_id(
     port: u16,
 ) -> Result<InstanceId, ConfigError> {
     match non_empty(flag).or(from_otel) {
-        Some(v) if v.len() > 128 || v.chars().any(char::is_control) => Err(ConfigError(
-            "SPACEWATCH_INSTANCE_ID must be at most 128 printable characters".into(),
-        )),
+        Some(v) if v.len() > 128 || v.chars().any(char::is_control) => Err(ConfigError::Range {
+            name: "SPACEWATCH_INSTANCE_ID",
+            rule: "at most 128 printable characters",
+        }),
         Some(value) => Ok(InstanceId {
             value,
             explicit: true,
@@ -118,7 +119,7 @@ pub(super) fn engine(a: &FleetArgs) -> Result<Option<EngineConfig>, ConfigError>
     let Some(raw) = non_empty(&a.prometheus_url) else {
         return Ok(None);
     };
-    let bad = |why: &str| ConfigError(format!("SPACEWATCH_PROMETHEUS_URL {why}"));
+    let bad = ConfigError::PrometheusUrl;
     let mut url = url::Url::parse(&raw).map_err(|_| bad("is not a URL"))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err(bad("must be an http:// or https:// URL with a host"));
@@ -146,17 +147,16 @@ pub(super) fn engine(a: &FleetArgs) -> Result<Option<EngineConfig>, ConfigError>
         (Some(u), _) => Some((u, password)),
         (None, Some((u, p))) => Some((u, p.or(password))),
         (None, None) if password.is_some() => {
-            return Err(ConfigError(
-                "SPACEWATCH_PROMETHEUS_PASSWORD needs SPACEWATCH_PROMETHEUS_USERNAME".into(),
-            ));
+            return Err(ConfigError::Needs {
+                setting: "SPACEWATCH_PROMETHEUS_PASSWORD",
+                needs: "SPACEWATCH_PROMETHEUS_USERNAME",
+            });
         }
         (None, None) => None,
     };
     let auth = match (basic, bearer) {
         (Some(_), Some(_)) => {
-            return Err(ConfigError(
-                "give the engine either basic auth or a bearer token, not both".into(),
-            ));
+            return Err(ConfigError::TwoEngineAuths);
         }
         (Some((user, pass)), None) => EngineAuth::Basic {
             user,
@@ -167,15 +167,17 @@ pub(super) fn engine(a: &FleetArgs) -> Result<Option<EngineConfig>, ConfigError>
     };
     let t = a.prometheus_timeout_sec;
     if !(t.is_finite() && t > 0.0 && t <= 300.0) {
-        return Err(ConfigError(
-            "SPACEWATCH_PROMETHEUS_TIMEOUT_SEC must be a number of seconds in (0, 300]".into(),
-        ));
+        return Err(ConfigError::Range {
+            name: "SPACEWATCH_PROMETHEUS_TIMEOUT_SEC",
+            rule: "a number of seconds in (0, 300]",
+        });
     }
     let job = a.prometheus_job.trim().to_string();
     if job.is_empty() || job.len() > 200 || job.chars().any(char::is_control) {
-        return Err(ConfigError(
-            "SPACEWATCH_PROMETHEUS_JOB must be 1-200 printable characters".into(),
-        ));
+        return Err(ConfigError::Range {
+            name: "SPACEWATCH_PROMETHEUS_JOB",
+            rule: "1-200 printable characters",
+        });
     }
     Ok(Some(EngineConfig {
         url,
@@ -197,95 +199,4 @@ impl Settings {
 }
 
 #[cfg(test)]
-mod tests {
-    use clap::Parser;
-
-    use super::*;
-    use crate::config::{Cli, Command};
-
-    fn args(extra: &[&str]) -> FleetArgs {
-        let mut argv = vec!["spacewatch", "serve"];
-        argv.extend_from_slice(extra);
-        match Cli::parse_from(argv).command {
-            Command::Serve(a) => a.fleet,
-            Command::Setup(_) => unreachable!(),
-        }
-    }
-
-    #[test]
-    fn off_without_a_url() {
-        assert!(engine(&args(&[])).unwrap().is_none());
-    }
-
-    #[test]
-    fn userinfo_becomes_basic_auth_and_leaves_the_url() {
-        let e = engine(&args(&[
-            "--prometheus-url",
-            "https://ops:p%40ss@prom.example:9090/prefix",
-        ]))
-        .unwrap()
-        .unwrap();
-        assert_eq!(e.url.as_str(), "https://prom.example:9090/prefix");
-        match &e.auth {
-            EngineAuth::Basic { user, password } => {
-                assert_eq!(user, "ops");
-                assert_eq!(password.as_ref().unwrap().expose(), "p@ss");
-            }
-            other => panic!("{other:?}"),
-        }
-        assert_eq!(e.job, "spacewatch");
-        assert_eq!(e.timeout, Duration::from_secs(10));
-        assert!(!format!("{e:?}").contains("p@ss"));
-    }
-
-    #[test]
-    fn bearer_token_and_the_checks() {
-        let e = engine(&args(&[
-            "--prometheus-url",
-            "http://vm:8428",
-            "--prometheus-bearer-token",
-            "tok",
-            "--prometheus-timeout-sec",
-            "2.5",
-            "--prometheus-job",
-            "sw-fleet",
-        ]))
-        .unwrap()
-        .unwrap();
-        assert!(matches!(&e.auth, EngineAuth::Bearer(t) if t.expose() == "tok"));
-        assert_eq!(e.timeout, Duration::from_millis(2500));
-        assert_eq!(e.job, "sw-fleet");
-        for bad in [
-            vec!["--prometheus-url", "ftp://x"],
-            vec!["--prometheus-url", "not a url"],
-            vec!["--prometheus-url", "http://x/?token=1"],
-            vec![
-                "--prometheus-url",
-                "http://x",
-                "--prometheus-timeout-sec",
-                "0",
-            ],
-            vec![
-                "--prometheus-url",
-                "http://u:p@x",
-                "--prometheus-bearer-token",
-                "t",
-            ],
-            vec!["--prometheus-url", "http://x", "--prometheus-password", "p"],
-        ] {
-            let err = engine(&args(&bad)).unwrap_err().to_string();
-            assert!(!err.contains("u:p"), "{err}");
-        }
-    }
-
-    #[test]
-    fn instance_id_flag_then_otel_then_host_and_port() {
-        let id = instance_id(&Some("replica-a".into()), Some("otel".into()), 1).unwrap();
-        assert_eq!((id.value.as_str(), id.explicit), ("replica-a", true));
-        let id = instance_id(&None, Some("from-otel".into()), 1).unwrap();
-        assert_eq!(id.value, "from-otel");
-        let id = instance_id(&None, None, 8123).unwrap();
-        assert!(id.value.ends_with(":8123") && !id.explicit, "{id}");
-        assert!(instance_id(&Some("a\nb".into()), None, 1).is_err());
-    }
-}
+mod tests;

@@ -39,11 +39,8 @@ impl GatewaySettings {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(|s| {
-                s.parse::<SocketAddr>().map_err(|_| {
-                    ConfigError(format!(
-                        "S3_LISTEN {s:?} is not an address like 127.0.0.1:9000"
-                    ))
-                })
+                s.parse::<SocketAddr>()
+                    .map_err(|_| ConfigError::S3Listen(s.to_string()))
             })
             .transpose()?;
         let seal_keys = a

@@ -86,39 +86,39 @@ pub struct Knobs {
     pub dashboard_refresh_sec: u64,
 }
 
-fn positive(name: &str, v: f64) -> Result<(), ConfigError> {
-    if v.is_finite() && v > 0.0 {
-        Ok(())
-    } else {
-        Err(ConfigError(format!("{name} must be a positive number")))
+/// `Ok` when `ok`, else `name` must be `rule`.
+fn check(ok: bool, name: &'static str, rule: &'static str) -> Result<(), ConfigError> {
+    match ok {
+        true => Ok(()),
+        false => Err(ConfigError::Range { name, rule }),
     }
 }
 
-fn non_negative(name: &str, v: f64) -> Result<(), ConfigError> {
-    if v.is_finite() && v >= 0.0 {
-        Ok(())
-    } else {
-        Err(ConfigError(format!("{name} must be zero or positive")))
-    }
+fn positive(name: &'static str, v: f64) -> Result<(), ConfigError> {
+    check(v.is_finite() && v > 0.0, name, "a positive number")
+}
+
+fn non_negative(name: &'static str, v: f64) -> Result<(), ConfigError> {
+    check(v.is_finite() && v >= 0.0, name, "zero or positive")
 }
 
 impl Knobs {
     pub(super) fn validate(&self) -> Result<(), ConfigError> {
-        if !(10..=3600).contains(&self.recent_window_seconds) {
-            return Err(ConfigError(
-                "RECENT_WINDOW_SECONDS must be between 10 and 3600".into(),
-            ));
-        }
-        if self.max_operations_log == 0 || self.client_cache_size == 0 {
-            return Err(ConfigError(
-                "MAX_STORAGE_METRICS_SAMPLES and CLIENT_CACHE_SIZE must be at least 1".into(),
-            ));
-        }
-        if !(1..=3600).contains(&self.dashboard_refresh_sec) {
-            return Err(ConfigError(
-                "DASHBOARD_REFRESH_SEC must be between 1 and 3600".into(),
-            ));
-        }
+        check(
+            (10..=3600).contains(&self.recent_window_seconds),
+            "RECENT_WINDOW_SECONDS",
+            "between 10 and 3600",
+        )?;
+        check(
+            self.max_operations_log > 0 && self.client_cache_size > 0,
+            "MAX_STORAGE_METRICS_SAMPLES and CLIENT_CACHE_SIZE",
+            "at least 1",
+        )?;
+        check(
+            (1..=3600).contains(&self.dashboard_refresh_sec),
+            "DASHBOARD_REFRESH_SEC",
+            "between 1 and 3600",
+        )?;
         non_negative("SLOW_OPERATION_MS", self.slow_operation_ms)?;
         non_negative("RATE_LIMIT_RPS", self.rate_limit_rps)?;
         non_negative("GATEWAY_RATE_LIMIT_RPS", self.gateway_rate_limit_rps)?;
@@ -126,14 +126,12 @@ impl Knobs {
         positive("HEADER_READ_TIMEOUT_SEC", self.header_read_timeout_sec)?;
         positive("KEEPALIVE_TIMEOUT_SEC", self.keepalive_timeout_sec)?;
         non_negative("SHUTDOWN_DRAIN_SEC", self.shutdown_drain_sec)?;
-        if self.max_connections == 0 {
-            return Err(ConfigError("MAX_CONNECTIONS must be at least 1".into()));
-        }
-        if self.agent_max_steps == 0 || self.agent_max_tool_bytes < 1024 {
-            return Err(ConfigError(
-                "AGENT_MAX_STEPS must be at least 1 and AGENT_MAX_TOOL_BYTES at least 1024".into(),
-            ));
-        }
+        check(self.max_connections > 0, "MAX_CONNECTIONS", "at least 1")?;
+        check(
+            self.agent_max_steps > 0 && self.agent_max_tool_bytes >= 1024,
+            "AGENT_MAX_STEPS",
+            "at least 1 and AGENT_MAX_TOOL_BYTES at least 1024",
+        )?;
         positive("DO_AGENT_TIMEOUT_SEC", self.agent_timeout_sec)
     }
 

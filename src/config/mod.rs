@@ -238,9 +238,35 @@ pub struct Settings {
 }
 
 /// A configuration value that cannot be used.
-#[derive(Debug, thiserror::Error)]
-#[error("invalid configuration: {0}")]
-pub struct ConfigError(pub String);
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("invalid configuration: --host {0:?} is not an IP address")]
+    Host(String),
+    #[error("invalid configuration: SPACES_REGION {0:?} is not a region name")]
+    Region(String),
+    #[error(
+        "invalid configuration: APP_API_KEY must be at least {MIN_API_KEY_LEN} characters (`spacewatch setup` generates one)"
+    )]
+    ApiKeyTooShort,
+    /// A setting outside its range: `{name} must be {rule}`.
+    #[error("invalid configuration: {name} must be {rule}")]
+    Range {
+        name: &'static str,
+        rule: &'static str,
+    },
+    /// A setting that works only with another: `{setting} needs {needs}`.
+    #[error("invalid configuration: {setting} needs {needs}")]
+    Needs {
+        setting: &'static str,
+        needs: &'static str,
+    },
+    #[error("invalid configuration: S3_LISTEN {0:?} is not an address like 127.0.0.1:9000")]
+    S3Listen(String),
+    #[error("invalid configuration: SPACEWATCH_PROMETHEUS_URL {0}")]
+    PrometheusUrl(&'static str),
+    #[error("invalid configuration: give the engine either basic auth or a bearer token, not both")]
+    TwoEngineAuths,
+}
 
 fn non_empty(v: &Option<String>) -> Option<String> {
     v.as_ref()
@@ -255,12 +281,9 @@ impl Settings {
         let bind = bind
             .parse::<SocketAddr>()
             .or_else(|_| format!("[{}]:{}", a.host, a.port).parse())
-            .map_err(|_| ConfigError(format!("--host {:?} is not an IP address", a.host)))?;
+            .map_err(|_| ConfigError::Host(a.host.clone()))?;
         if !valid_region(&a.region) {
-            return Err(ConfigError(format!(
-                "SPACES_REGION {:?} is not a region name",
-                a.region
-            )));
+            return Err(ConfigError::Region(a.region.clone()));
         }
         a.knobs.validate()?;
         let api_key = non_empty(&a.api_key).map(Secret::new);
@@ -268,14 +291,13 @@ impl Settings {
             .as_ref()
             .is_some_and(|k| k.expose().len() < MIN_API_KEY_LEN)
         {
-            return Err(ConfigError(format!(
-                "APP_API_KEY must be at least {MIN_API_KEY_LEN} characters (`spacewatch setup` generates one)"
-            )));
+            return Err(ConfigError::ApiKeyTooShort);
         }
         if a.metrics_auth == MetricsAuth::Bearer && api_key.is_none() {
-            return Err(ConfigError(
-                "METRICS_AUTH=bearer needs APP_API_KEY (the bearer token Prometheus sends)".into(),
-            ));
+            return Err(ConfigError::Needs {
+                setting: "METRICS_AUTH=bearer",
+                needs: "APP_API_KEY (the bearer token Prometheus sends)",
+            });
         }
         let mut otel = OtelSettings::from_env();
         let instance_id =

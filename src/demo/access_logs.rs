@@ -5,6 +5,7 @@
 //! plus the odd garbage line a real bucket sees. Deterministic: the same `now` gives the
 //! same logs.
 
+use super::seed::OBJECTS;
 use crate::accesslog::parse::format_time;
 
 /// One generated log object.
@@ -28,21 +29,30 @@ const IPS: [&str; 12] = [
     "2001:db8:7::3",
 ];
 
-/// (key as S3 logs it: URL-encoded, size)
-const KEYS: [(&str, u64); 12] = [
-    ("images/logo.png", 18_432),
-    ("images/banner.jpg", 245_760),
-    ("reports/2024/q1.csv", 4_096),
-    ("reports/2024/q2.csv", 5_120),
-    ("reports/2024/summary.pdf", 1_048_576),
-    ("backups/db-2024-01-15.sql.gz", 2_621_440),
-    ("website/index.html", 2_048),
-    ("website/app.js", 65_536),
+/// Keys the logs name besides the store's objects — objects deleted since, and one that
+/// never was (size 0: only ever a 404) — URL-encoded as S3 logs them.
+const GONE: [(&str, u64); 4] = [
     ("website/release%20notes.txt", 3_300),
     ("website/a+b.css", 1_200),
     ("images/caf%C3%A9.png", 9_000),
     ("old/missing.txt", 0),
 ];
+
+/// Every key the logs name, with its size: the store's [`OBJECTS`] (whose keys need no
+/// URL-encoding), then [`GONE`].
+const KEYS: [(&str, u64); OBJECTS.len() + GONE.len()] = {
+    let mut keys = [("", 0); OBJECTS.len() + GONE.len()];
+    let mut i = 0;
+    while i < keys.len() {
+        keys[i] = if i < OBJECTS.len() {
+            OBJECTS[i]
+        } else {
+            GONE[i - OBJECTS.len()]
+        };
+        i += 1;
+    }
+    keys
+};
 
 const AGENTS: [&str; 4] = [
     "aws-cli/2.15.0 Python/3.11.6 Linux/6.1 exe/x86_64",
@@ -153,3 +163,6 @@ fn line(rng: &mut Rng, t: i64, n: u64) -> String {
         format_time(t)
     )
 }
+
+#[cfg(test)]
+mod tests;

@@ -3,7 +3,7 @@
 //! s3s-fs serves a temporary directory over the S3 protocol on a loopback port, with
 //! SigV4 authentication — a real S3 server, so every SpaceWatch code path (SDK tools,
 //! signing, error mapping) runs exactly as against Spaces. Keys own the buckets they
-//! create ([`accounts`]), and the store counts what it served ([`Served`]).
+//! create ([`Accounts`]), and the store counts what it served ([`Served`]).
 
 pub mod access_logs;
 mod accounts;
@@ -26,7 +26,9 @@ use tokio::task::JoinHandle;
 
 pub use accounts::{AccountFs, Accounts};
 pub use counting::Served;
-pub use seed::{DEMO_BUCKETS, DEMO_LOG_BUCKET, DEMO_LOG_PREFIX, DEMO_METRICS_BUCKET, seed};
+pub use seed::{
+    DEMO_BUCKETS, DEMO_LOG_BUCKET, DEMO_LOG_PREFIX, DEMO_METRICS_BUCKET, SeedError, seed,
+};
 
 /// How to run a store.
 #[derive(Debug, Clone)]

@@ -21,7 +21,9 @@ pub const DEMO_LOG_BUCKET: &str = "demo-logs";
 /// Prefix of the access-log objects.
 pub const DEMO_LOG_PREFIX: &str = "access-logs/";
 
-const OBJECTS: [(&str, usize); 8] = [
+/// The objects of `demo-assets`: key and size in bytes. The access logs name these keys
+/// (and a few more), with these sizes.
+pub(super) const OBJECTS: [(&str, u64); 8] = [
     ("images/logo.png", 18_432),
     ("images/banner.jpg", 245_760),
     ("reports/2024/q1.csv", 4_096),
@@ -32,8 +34,29 @@ const OBJECTS: [(&str, usize); 8] = [
     ("website/app.js", 65_536),
 ];
 
+/// A store request of the seed that failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error("create bucket {bucket}: {source}")]
+    CreateBucket {
+        bucket: &'static str,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    #[error("put {bucket}/{key}: {source}")]
+    Put {
+        bucket: String,
+        key: String,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    #[error("seed snapshot {key}: {source}")]
+    Snapshot {
+        key: String,
+        source: crate::accesslog::LogError,
+    },
+}
+
 /// Creates the buckets, objects and access logs. `now` dates the log lines.
-pub async fn seed(endpoint: &str, key: &str, secret: &str, now: UnixTime) -> Result<(), String> {
+pub async fn seed(endpoint: &str, key: &str, secret: &str, now: UnixTime) -> Result<(), SeedError> {
     let secret = Secret::new(secret);
     let account = Account {
         key,
@@ -48,10 +71,15 @@ pub async fn seed(endpoint: &str, key: &str, secret: &str, now: UnixTime) -> Res
             .bucket(b)
             .send()
             .await
-            .map_err(|e| format!("create bucket {b}: {e}"))?;
+            .map_err(|e| SeedError::CreateBucket {
+                bucket: b,
+                source: e.into(),
+            })?;
     }
     for (i, (k, size)) in OBJECTS.iter().enumerate() {
-        let body: Vec<u8> = (0..*size).map(|j| ((i * 31 + j * 7) % 251) as u8).collect();
+        let body: Vec<u8> = (0..*size as usize)
+            .map(|j| ((i * 31 + j * 7) % 251) as u8)
+            .collect();
         put(&client, "demo-assets", k, body).await?;
     }
     let now_secs = (now.as_micros() / 1_000_000) as i64;
@@ -68,7 +96,7 @@ async fn put(
     bucket: &str,
     key: &str,
     body: Vec<u8>,
-) -> Result<(), String> {
+) -> Result<(), SeedError> {
     client
         .put_object()
         .bucket(bucket)
@@ -77,7 +105,11 @@ async fn put(
         .send()
         .await
         .map(|_| ())
-        .map_err(|e| format!("put {bucket}/{key}: {e}"))
+        .map_err(|e| SeedError::Put {
+            bucket: bucket.to_string(),
+            key: key.to_string(),
+            source: e.into(),
+        })
 }
 
 /// Hours of access logs the demo store holds (three days).
@@ -91,7 +123,7 @@ async fn seed_snapshots(
     endpoint: &str,
     logs: &[super::access_logs::LogObject],
     now: i64,
-) -> Result<(), String> {
+) -> Result<(), SeedError> {
     use crate::accesslog::keys::Window;
     use crate::accesslog::report::{CoverageJson, RequestMetrics};
     use crate::accesslog::scan::Coverage;
@@ -111,10 +143,10 @@ async fn seed_snapshots(
         source: "demo-assets",
         prefix: "",
         objects: OBJECTS.len() as u64,
-        bytes: OBJECTS.iter().map(|(_, n)| *n as u64).sum(),
+        bytes: OBJECTS.iter().map(|(_, n)| *n).sum(),
     };
-    let metrics_bucket =
-        crate::storage::BucketName::parse(DEMO_METRICS_BUCKET).ok_or("demo metrics bucket name")?;
+    let metrics_bucket = crate::storage::BucketName::parse(DEMO_METRICS_BUCKET)
+        .expect("DEMO_METRICS_BUCKET is a bucket name");
     let locks = store::KeyLocks::default();
     let current = now.div_euclid(3600) * 3600;
     for h in (1..=i64::from(LOG_HOURS)).rev() {
@@ -136,7 +168,7 @@ async fn seed_snapshots(
         let key = store::object_key(crate::tenant::DEFAULT_METRICS_PREFIX, at);
         store::append(client, endpoint, &metrics_bucket, &key, &text, &locks)
             .await
-            .map_err(|e| format!("seed snapshot {key}: {e}"))?;
+            .map_err(|source| SeedError::Snapshot { key, source })?;
     }
     Ok(())
 }

@@ -8,8 +8,8 @@
 //! and the source. Counts, errors, bytes and mean latencies are exact as of each
 //! replica's last scrape; percentiles are `histogram_quantile` of the summed window
 //! histograms (interpolated here from one query, see [`histogram_quantile`]), exact to
-//! within the latency bucket that holds the true value (see the README's "Running a
-//! fleet"). `/fleet/timeseries` charts `rate()`s from `query_range`.
+//! within the latency bucket that holds the true value (see `docs/fleet.md`, "What is
+//! approximate"). `/fleet/timeseries` charts `rate()`s from `query_range`.
 //!
 //! ```text
 //! replica ─┐

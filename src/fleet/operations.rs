@@ -229,5 +229,4 @@ pub fn view(a: &Answers, current: Duration, now: f64) -> Map<String, Value> {
 }
 
 #[cfg(test)]
-#[path = "operations_tests.rs"]
 mod tests;

@@ -3,21 +3,15 @@
 
 use std::time::Duration;
 
+use crate::telemetry::StatusClass;
 use crate::telemetry::sketch::Sketch;
-
-/// `1xx` … `5xx`; a status of 600 or more (legal in HTTP, never sent here) counts as `5xx`.
-pub const CLASSES: [&str; 5] = ["1xx", "2xx", "3xx", "4xx", "5xx"];
-
-/// Index of a status in [`CLASSES`].
-pub fn class_index(status: u16) -> usize {
-    usize::from(status / 100).clamp(1, 5) - 1
-}
 
 /// Counters and a latency sketch.
 #[derive(Debug, Clone, Default)]
 pub struct Cell {
     pub requests: u64,
-    pub by_class: [u64; 5],
+    /// Exchanges by [`StatusClass::of_code`], indexed as [`StatusClass::CODES`].
+    pub by_class: [u64; StatusClass::CODES.len()],
     pub latency_us: u64,
     pub sketch: Sketch<u32>,
 }
@@ -26,7 +20,7 @@ impl Cell {
     /// One exchange; `bin` is the sketch bin of `latency`, computed once by the caller.
     pub fn add(&mut self, status: u16, latency: Duration, bin: i32) {
         self.requests += 1;
-        self.by_class[class_index(status)] += 1;
+        self.by_class[StatusClass::of_code(status).index()] += 1;
         self.latency_us += latency.as_micros() as u64;
         self.sketch.insert_bin(bin);
     }
@@ -49,11 +43,11 @@ impl Cell {
     }
 
     pub fn errors_4xx(&self) -> u64 {
-        self.by_class[3]
+        self.by_class[StatusClass::ClientError.index()]
     }
 
     pub fn errors_5xx(&self) -> u64 {
-        self.by_class[4]
+        self.by_class[StatusClass::ServerError.index()]
     }
 
     /// `n / requests × 100`, 0 without requests.
@@ -80,14 +74,4 @@ impl Cell {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn statuses_fall_into_their_class() {
-        for (status, class) in [(100, 0), (204, 1), (304, 2), (404, 3), (499, 3), (503, 4)] {
-            assert_eq!(class_index(status), class, "{status}");
-        }
-        assert_eq!(class_index(999), 4);
-    }
-}
+mod tests;

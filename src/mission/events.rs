@@ -205,5 +205,4 @@ pub fn detect(views: &[MinuteView<'_>], report_from: usize) -> Vec<Event> {
 }
 
 #[cfg(test)]
-#[path = "events_tests.rs"]
 mod tests;

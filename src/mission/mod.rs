@@ -32,10 +32,13 @@ use std::time::Duration;
 
 use parking_lot::Mutex;
 
-pub use cell::{CLASSES, Cell};
+pub use cell::Cell;
 pub use events::{Event, EventKind};
 pub use hll::HyperLogLog;
-pub use report::{SeriesError, events_json, overview_json, series_json, series_params};
+pub use report::{
+    EventsAnswer, OverviewAnswer, SeriesAnswer, SeriesError, events_json, overview_json,
+    series_json, series_params,
+};
 
 use crate::telemetry::sketch::{Sketch, bin_index};
 use crate::telemetry::{Clock, HttpMethod, UnixTime};

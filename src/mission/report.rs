@@ -1,12 +1,13 @@
 //! The JSON of the Mission Control endpoints, and the validation of their parameters.
+//! Each answer is a `Serialize` struct whose fields, in order, are its keys.
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
 
-use super::cell::{CLASSES, Cell};
+use super::cell::Cell;
 use super::events::Event;
 use super::{EVENT_MINUTES, Overview, RETAINED_MINUTES, ROUTE_MINUTES, RouteStats, minute_start};
-use crate::telemetry::UnixTime;
-use crate::telemetry::report::Health;
+use crate::telemetry::report::{Health, Keyed};
+use crate::telemetry::{StatusClass, UnixTime};
 
 /// Rows in each route table.
 const TOP: usize = 10;
@@ -19,41 +20,59 @@ fn r4(x: f64) -> f64 {
     (x * 1e4).round() / 1e4
 }
 
-fn ms(v: Option<f64>) -> Value {
-    v.map_or(Value::Null, |x| r3(x).into())
+fn ms(v: Option<f64>) -> Option<f64> {
+    v.map(r3)
 }
 
-fn classes(c: &Cell) -> Value {
-    let m: Map<String, Value> = CLASSES
-        .iter()
-        .zip(c.by_class)
-        .map(|(k, v)| (k.to_string(), v.into()))
-        .collect();
-    Value::Object(m)
+/// Exchanges by status class, `1xx` … `5xx`.
+pub type ClassCounts = Keyed<&'static str, u64>;
+
+fn classes(c: &Cell) -> ClassCounts {
+    Keyed(
+        StatusClass::CODES
+            .iter()
+            .zip(c.by_class)
+            .map(|(k, v)| (k.as_str(), v))
+            .collect(),
+    )
 }
 
-fn route_row(r: &RouteStats) -> Value {
+/// One row of a route table.
+#[derive(Debug, Serialize)]
+pub struct RouteRow<'a> {
+    pub method: &'static str,
+    pub route: &'a str,
+    pub requests: u64,
+    pub errors_4xx: u64,
+    pub errors_5xx: u64,
+    pub error_rate_5xx_percent: f64,
+    pub p50_ms: Option<f64>,
+    pub p95_ms: Option<f64>,
+    pub avg_ms: Option<f64>,
+}
+
+fn route_row(r: &RouteStats) -> RouteRow<'_> {
     let c = &r.cell;
-    json!({
-        "method": r.method.as_str(),
-        "route": r.route,
-        "requests": c.requests,
-        "errors_4xx": c.errors_4xx(),
-        "errors_5xx": c.errors_5xx(),
-        "error_rate_5xx_percent": r4(c.percent(c.errors_5xx())),
-        "p50_ms": ms(c.quantile_ms(0.5)),
-        "p95_ms": ms(c.quantile_ms(0.95)),
-        "avg_ms": ms(c.avg_ms()),
-    })
+    RouteRow {
+        method: r.method.as_str(),
+        route: &r.route,
+        requests: c.requests,
+        errors_4xx: c.errors_4xx(),
+        errors_5xx: c.errors_5xx(),
+        error_rate_5xx_percent: r4(c.percent(c.errors_5xx())),
+        p50_ms: ms(c.quantile_ms(0.5)),
+        p95_ms: ms(c.quantile_ms(0.95)),
+        avg_ms: ms(c.avg_ms()),
+    }
 }
 
 /// The top [`TOP`] routes by `key` (descending; ties by route, then method), skipping
 /// routes `keep` refuses.
-fn table(
-    routes: &[RouteStats],
+fn table<'a>(
+    routes: &'a [RouteStats],
     keep: impl Fn(&RouteStats) -> bool,
     key: impl Fn(&RouteStats) -> f64,
-) -> Value {
+) -> Vec<RouteRow<'a>> {
     let mut rows: Vec<&RouteStats> = routes.iter().filter(|r| keep(r)).collect();
     rows.sort_by(|a, b| {
         key(b)
@@ -61,47 +80,105 @@ fn table(
             .then_with(|| a.route.cmp(&b.route))
             .then_with(|| a.method.as_str().cmp(b.method.as_str()))
     });
-    Value::Array(rows.into_iter().take(TOP).map(route_row).collect())
+    rows.into_iter().take(TOP).map(route_row).collect()
 }
 
 /// `GET /admin/api/mission-control`.
-pub fn overview_json(o: &Overview) -> Value {
+#[derive(Debug, Serialize)]
+pub struct OverviewAnswer<'a> {
+    pub status: Health,
+    pub status_basis: &'static str,
+    pub timestamp: String,
+    pub requests: Requests,
+    pub latency_ms: Latency,
+    pub error_rates_percent: ErrorRates,
+    pub status_classes_5m: ClassCounts,
+    pub unique_clients_30m: u64,
+    pub routes: Routes<'a>,
+}
+
+/// Requests of the last minutes.
+#[derive(Debug, Serialize)]
+pub struct Requests {
+    pub last_1m: u64,
+    pub last_5m: u64,
+    pub per_minute_1m: u64,
+    pub per_minute_5m: f64,
+    pub current_minute: u64,
+}
+
+/// Latency over the last 5 minutes.
+#[derive(Debug, Serialize)]
+pub struct Latency {
+    pub window: &'static str,
+    pub p50: Option<f64>,
+    pub p95: Option<f64>,
+    pub avg: Option<f64>,
+}
+
+/// Error rates over the last 5 minutes.
+#[derive(Debug, Serialize)]
+pub struct ErrorRates {
+    pub window: &'static str,
+    #[serde(rename = "4xx")]
+    pub client: f64,
+    #[serde(rename = "5xx")]
+    pub server: f64,
+}
+
+/// The route tables.
+#[derive(Debug, Serialize)]
+pub struct Routes<'a> {
+    pub window_minutes: u64,
+    pub keys: usize,
+    pub key_cap: usize,
+    pub top_by_volume: Vec<RouteRow<'a>>,
+    pub slowest_by_p95: Vec<RouteRow<'a>>,
+    pub most_5xx: Vec<RouteRow<'a>>,
+}
+
+/// `GET /admin/api/mission-control`.
+pub fn overview_json(o: &Overview) -> OverviewAnswer<'_> {
     let five = &o.last_5m;
     let rate_5xx = five.percent(five.errors_5xx());
     let p95 = |r: &RouteStats| r.cell.quantile_ms(0.95).unwrap_or(0.0);
-    json!({
-        "status": Health::of(rate_5xx).as_str(),
-        "status_basis": "5xx rate over the last 5 complete minutes: healthy < 5 %, degraded 5-10 %, unhealthy > 10 %",
-        "timestamp": o.now.to_rfc3339(),
-        "requests": {
-            "last_1m": o.last_1m.requests,
-            "last_5m": five.requests,
-            "per_minute_1m": o.last_1m.requests,
-            "per_minute_5m": r4(five.requests as f64 / 5.0),
-            "current_minute": o.current_minute,
+    OverviewAnswer {
+        status: Health::of(rate_5xx),
+        status_basis: "5xx rate over the last 5 complete minutes: healthy < 5 %, degraded 5-10 %, unhealthy > 10 %",
+        timestamp: o.now.to_rfc3339(),
+        requests: Requests {
+            last_1m: o.last_1m.requests,
+            last_5m: five.requests,
+            per_minute_1m: o.last_1m.requests,
+            per_minute_5m: r4(five.requests as f64 / 5.0),
+            current_minute: o.current_minute,
         },
-        "latency_ms": {
-            "window": "5m",
-            "p50": ms(five.quantile_ms(0.5)),
-            "p95": ms(five.quantile_ms(0.95)),
-            "avg": ms(five.avg_ms()),
+        latency_ms: Latency {
+            window: "5m",
+            p50: ms(five.quantile_ms(0.5)),
+            p95: ms(five.quantile_ms(0.95)),
+            avg: ms(five.avg_ms()),
         },
-        "error_rates_percent": {
-            "window": "5m",
-            "4xx": r4(five.percent(five.errors_4xx())),
-            "5xx": r4(rate_5xx),
+        error_rates_percent: ErrorRates {
+            window: "5m",
+            client: r4(five.percent(five.errors_4xx())),
+            server: r4(rate_5xx),
         },
-        "status_classes_5m": classes(five),
-        "unique_clients_30m": o.unique_clients_30m,
-        "routes": {
-            "window_minutes": ROUTE_MINUTES,
-            "keys": o.route_keys,
-            "key_cap": super::routes::MAX_ROUTE_KEYS,
-            "top_by_volume": table(&o.routes, |_| true, |r| r.cell.requests as f64),
-            "slowest_by_p95": table(&o.routes, |_| true, p95),
-            "most_5xx": table(&o.routes, |r| r.cell.errors_5xx() > 0, |r| r.cell.errors_5xx() as f64),
+        status_classes_5m: classes(five),
+        unique_clients_30m: o.unique_clients_30m,
+        routes: Routes {
+            window_minutes: ROUTE_MINUTES,
+            keys: o.route_keys,
+            key_cap: super::routes::MAX_ROUTE_KEYS,
+            top_by_volume: table(&o.routes, |_| true, |r| r.cell.requests as f64),
+            slowest_by_p95: table(&o.routes, |_| true, p95),
+            most_5xx: table(
+                &o.routes,
+                |r| r.cell.errors_5xx() > 0,
+                |r| r.cell.errors_5xx() as f64,
+            ),
         },
-    })
+    }
 }
 
 /// Why a `window`/`resolution` pair was refused.
@@ -154,95 +231,106 @@ pub fn series_params(
 }
 
 /// `GET /admin/api/timeseries`.
-pub fn series_json(now: UnixTime, window: u64, resolution: u64, points: &[(u64, Cell)]) -> Value {
-    let points: Vec<Value> = points
+#[derive(Debug, Serialize)]
+pub struct SeriesAnswer {
+    pub window: String,
+    pub resolution: String,
+    pub timestamp: String,
+    pub count: usize,
+    pub points: Vec<Point>,
+}
+
+/// One step of the series.
+#[derive(Debug, Serialize)]
+pub struct Point {
+    pub timestamp: String,
+    pub requests: u64,
+    pub requests_per_minute: f64,
+    pub status_classes: ClassCounts,
+    pub errors_4xx: u64,
+    pub errors_5xx: u64,
+    pub error_rate_5xx_percent: f64,
+    pub p50_ms: Option<f64>,
+    pub p95_ms: Option<f64>,
+    pub avg_ms: Option<f64>,
+}
+
+/// `GET /admin/api/timeseries`.
+pub fn series_json(
+    now: UnixTime,
+    window: u64,
+    resolution: u64,
+    points: &[(u64, Cell)],
+) -> SeriesAnswer {
+    let points: Vec<Point> = points
         .iter()
-        .map(|(minute, c)| {
-            json!({
-                "timestamp": minute_start(*minute).to_rfc3339(),
-                "requests": c.requests,
-                "requests_per_minute": r4(c.requests as f64 / resolution as f64),
-                "status_classes": classes(c),
-                "errors_4xx": c.errors_4xx(),
-                "errors_5xx": c.errors_5xx(),
-                "error_rate_5xx_percent": r4(c.percent(c.errors_5xx())),
-                "p50_ms": ms(c.quantile_ms(0.5)),
-                "p95_ms": ms(c.quantile_ms(0.95)),
-                "avg_ms": ms(c.avg_ms()),
-            })
+        .map(|(minute, c)| Point {
+            timestamp: minute_start(*minute).to_rfc3339(),
+            requests: c.requests,
+            requests_per_minute: r4(c.requests as f64 / resolution as f64),
+            status_classes: classes(c),
+            errors_4xx: c.errors_4xx(),
+            errors_5xx: c.errors_5xx(),
+            error_rate_5xx_percent: r4(c.percent(c.errors_5xx())),
+            p50_ms: ms(c.quantile_ms(0.5)),
+            p95_ms: ms(c.quantile_ms(0.95)),
+            avg_ms: ms(c.avg_ms()),
         })
         .collect();
-    json!({
-        "window": format!("{window}m"),
-        "resolution": format!("{resolution}m"),
-        "timestamp": now.to_rfc3339(),
-        "count": points.len(),
-        "points": points,
-    })
+    SeriesAnswer {
+        window: format!("{window}m"),
+        resolution: format!("{resolution}m"),
+        timestamp: now.to_rfc3339(),
+        count: points.len(),
+        points,
+    }
+}
+
+/// `GET /admin/api/events`.
+#[derive(Debug, Serialize)]
+pub struct EventsAnswer {
+    pub timestamp: String,
+    pub window_minutes: u64,
+    pub total: usize,
+    pub count: usize,
+    pub events: Vec<EventRow>,
+}
+
+/// One detected event.
+#[derive(Debug, Serialize)]
+pub struct EventRow {
+    pub timestamp: String,
+    pub kind: &'static str,
+    pub severity: &'static str,
+    pub message: String,
+    pub value: f64,
+    pub baseline: Option<f64>,
+    pub threshold: f64,
 }
 
 /// `GET /admin/api/events`: the newest `limit` events.
-pub fn events_json(now: UnixTime, events: &[Event], limit: usize) -> Value {
-    let list: Vec<Value> = events
+pub fn events_json(now: UnixTime, events: &[Event], limit: usize) -> EventsAnswer {
+    let list: Vec<EventRow> = events
         .iter()
         .take(limit)
-        .map(|e| {
-            json!({
-                "timestamp": minute_start(e.minute).to_rfc3339(),
-                "kind": e.kind.as_str(),
-                "severity": e.severity(),
-                "message": e.message(),
-                "value": r4(e.value),
-                "baseline": e.baseline.map(r4),
-                "threshold": r4(e.threshold),
-            })
+        .map(|e| EventRow {
+            timestamp: minute_start(e.minute).to_rfc3339(),
+            kind: e.kind.as_str(),
+            severity: e.severity(),
+            message: e.message(),
+            value: r4(e.value),
+            baseline: e.baseline.map(r4),
+            threshold: r4(e.threshold),
         })
         .collect();
-    json!({
-        "timestamp": now.to_rfc3339(),
-        "window_minutes": EVENT_MINUTES,
-        "total": events.len(),
-        "count": list.len(),
-        "events": list,
-    })
+    EventsAnswer {
+        timestamp: now.to_rfc3339(),
+        window_minutes: EVENT_MINUTES,
+        total: events.len(),
+        count: list.len(),
+        events: list,
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn series_params_are_validated() {
-        assert_eq!(series_params(None, None), Ok((60, 1)));
-        assert_eq!(series_params(Some("2h"), Some("5m")), Ok((120, 5)));
-        assert_eq!(series_params(Some("15m"), Some("15m")), Ok((15, 15)));
-        let malformed = SeriesError::Malformed("window");
-        for w in ["60", "m", "-5m", "1.5h", "60s", "6é", "99999999m", " 60m"] {
-            assert_eq!(series_params(Some(w), None), Err(malformed.clone()), "{w}");
-        }
-        assert_eq!(
-            series_params(None, Some("x")),
-            Err(SeriesError::Malformed("resolution"))
-        );
-        assert_eq!(
-            series_params(Some("0m"), None),
-            Err(SeriesError::WindowRange)
-        );
-        assert_eq!(
-            series_params(Some("3h"), None),
-            Err(SeriesError::WindowRange)
-        );
-        assert_eq!(
-            series_params(Some("10m"), Some("0m")),
-            Err(SeriesError::ResolutionRange)
-        );
-        assert_eq!(
-            series_params(Some("10m"), Some("20m")),
-            Err(SeriesError::ResolutionRange)
-        );
-        assert_eq!(
-            series_params(Some("10m"), Some("3m")),
-            Err(SeriesError::NotMultiple)
-        );
-    }
-}
+mod tests;

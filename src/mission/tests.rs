@@ -49,7 +49,7 @@ fn figures_cover_complete_minutes_by_route_template() {
     assert_eq!((o.last_1m.requests, o.last_5m.requests), (6, 6));
     assert_eq!(o.current_minute, 0);
     assert_eq!(o.last_5m.by_class, [0, 3, 0, 1, 2]);
-    let v = overview_json(&o);
+    let v = serde_json::to_value(overview_json(&o)).unwrap();
     assert_eq!(v["status"], "unhealthy"); // 2 of 6 are 5xx
     assert_eq!(v["error_rates_percent"]["5xx"], 33.3333);
     assert_eq!(v["error_rates_percent"]["4xx"], 16.6667);
@@ -109,7 +109,7 @@ fn series_sums_steps_of_complete_minutes() {
     assert_eq!(points[0].1.requests, 1 + 2 + 3 + 4 + 5);
     assert_eq!(points[1].1.requests, 6 + 7 + 8 + 9 + 10);
     assert_eq!(points[1].1.errors_5xx(), 8);
-    let v = series_json(s.now(), 10, 5, &points);
+    let v = serde_json::to_value(series_json(s.now(), 10, 5, &points)).unwrap();
     assert_eq!(v["points"][1]["requests_per_minute"], 8.0);
     assert_eq!(v["points"][0]["p50_ms"].as_f64().unwrap().round(), 2.0);
     // Minutes before the window and the minute in progress are not in it.
@@ -139,7 +139,7 @@ fn events_of_the_last_hour_newest_first() {
         kinds,
         vec![(EventKind::ErrorRateRise, 7), (EventKind::TrafficSpike, 6)]
     );
-    let v = events_json(s.now(), &e, 1);
+    let v = serde_json::to_value(events_json(s.now(), &e, 1)).unwrap();
     assert_eq!(v["total"], 2);
     assert_eq!(v["count"], 1);
     assert_eq!(v["events"][0]["severity"], "critical");

@@ -3,7 +3,7 @@
 //! without credentials is refused before its query string, path or body is parsed.
 //!
 //! - [`Claimed`]: the credential headers are well-formed and the endpoint is allowed.
-//! - [`Verified`]: and the storage accepted the credentials ([`BucketAccess::verify`],
+//! - [`Verified`]: and the storage accepted the credentials ([`BucketAccess::verify`](crate::tenant::BucketAccess::verify),
 //!   cached per credential). The request is then admitted as an operation of this tenant.
 //!
 //! Handlers that make the verifying call themselves (ListBuckets) take `Claimed` and call

@@ -7,7 +7,7 @@
 use axum::Json;
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
-use serde_json::json;
+use serde::Serialize;
 
 use crate::storage::StorageError;
 pub use crate::telemetry::operation::ErrorText;
@@ -73,9 +73,18 @@ impl std::fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
+/// The body of every error answer.
+#[derive(Debug, Serialize)]
+pub struct ErrorBody<'a> {
+    pub detail: &'a str,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut resp = (self.status, Json(json!({ "detail": self.detail }))).into_response();
+        let body = Json(ErrorBody {
+            detail: &self.detail,
+        });
+        let mut resp = (self.status, body).into_response();
         resp.extensions_mut().insert(ErrorText(self.detail));
         resp
     }

@@ -33,10 +33,36 @@ use crate::config::{Settings, redact_url};
 use crate::storage::calls::RecordCalls;
 use crate::storage::client::shared_http_client;
 use crate::telemetry::log::LogSink;
-use crate::telemetry::otel::Otel;
+use crate::telemetry::otel::{Otel, OtelError};
 use crate::telemetry::prom::{AppCounters, new_registry};
 use crate::telemetry::{Clock, Recorder, RecorderConfig};
+use crate::tenant::endpoint::{BadEntry, EndpointError};
 use crate::tenant::{Allowlist, BucketAccess, ClientCache, TenantDefaults};
+
+/// Why the application state could not be built from the settings.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("--allow-endpoint {0}")]
+    AllowEndpoint(BadEntry),
+    /// `endpoint` with its credentials masked.
+    #[error("SPACES_ENDPOINT {endpoint:?}: {reason}")]
+    SpacesEndpoint {
+        endpoint: String,
+        reason: EndpointError,
+    },
+    #[error(transparent)]
+    Otel(#[from] OtelError),
+    #[error(transparent)]
+    Seal(#[from] crate::tenant::sealed::SealError),
+    #[error("TRUSTED_PROXIES: {0:?} is not an IP address or CIDR block")]
+    TrustedProxy(String),
+    /// The assistant's configuration, in its own words.
+    #[error("{0}")]
+    Assistant(String),
+    /// The fleet engine's configuration, in its own words.
+    #[error("{0}")]
+    Fleet(String),
+}
 
 /// What the application needs besides its settings (injected so tests can replace them).
 pub struct Runtime {
@@ -55,20 +81,20 @@ impl Runtime {
 }
 
 /// Builds the state (needs a tokio runtime: the export task starts here).
-pub fn build_state(settings: Settings, rt: Runtime) -> Result<AppState, String> {
+pub fn build_state(settings: Settings, rt: Runtime) -> Result<AppState, StartError> {
     let mut allowlist = Allowlist::new(settings.allow_endpoints.iter().map(String::as_str))
-        .map_err(|e| format!("--allow-endpoint {e}"))?;
-    if let Some(e) = &settings.endpoint {
-        allowlist
-            .add(e)
-            .map_err(|err| format!("SPACES_ENDPOINT {:?}: {err}", redact_url(e)))?;
-    }
-    let endpoint = settings
-        .endpoint
-        .as_deref()
-        .map(crate::tenant::endpoint::normalize)
-        .transpose()
-        .map_err(|e| e.to_string())?;
+        .map_err(StartError::AllowEndpoint)?;
+    let endpoint = match &settings.endpoint {
+        Some(e) => Some(
+            allowlist
+                .add(e)
+                .map_err(|reason| StartError::SpacesEndpoint {
+                    endpoint: redact_url(e),
+                    reason,
+                })?,
+        ),
+        None => None,
+    };
     let registry = new_registry(&settings.instance_id.value);
     let log = Arc::new(LogSink::new(
         settings.log_format,
@@ -89,8 +115,7 @@ pub fn build_state(settings: Settings, rt: Runtime) -> Result<AppState, String> 
         bucket_labels: k.max_bucket_labels > 0,
     };
     let otel = Arc::new(Otel::start(&settings.otel, &registry)?);
-    let seal = crate::tenant::sealed::SealKeys::new(&settings.gateway.seal_keys)
-        .map_err(|e| e.to_string())?;
+    let seal = crate::tenant::sealed::SealKeys::new(&settings.gateway.seal_keys)?;
     if seal.ephemeral {
         log.warn(
             "GATEWAY_SEAL_KEYS is not set: gateway credentials (POST /gateway/credentials) are \
@@ -104,14 +129,12 @@ pub fn build_state(settings: Settings, rt: Runtime) -> Result<AppState, String> 
     let proxies = settings
         .trusted_proxies
         .iter()
-        .map(|p| {
-            client_ip::Cidr::parse(p)
-                .ok_or_else(|| format!("TRUSTED_PROXIES: {p:?} is not an IP address or CIDR block"))
-        })
+        .map(|p| client_ip::Cidr::parse(p).ok_or_else(|| StartError::TrustedProxy(p.clone())))
         .collect::<Result<Vec<_>, _>>()?;
     let genai =
         crate::telemetry::genai::GenAiMetrics::register(&registry, otel.genai_instruments());
-    let assistant = Arc::new(crate::agent::Assistant::new(&settings, genai)?);
+    let assistant =
+        Arc::new(crate::agent::Assistant::new(&settings, genai).map_err(StartError::Assistant)?);
     let recorder = Arc::new(Recorder::new(
         &config,
         rt.clock,
@@ -123,7 +146,8 @@ pub fn build_state(settings: Settings, rt: Runtime) -> Result<AppState, String> 
         .fleet
         .as_ref()
         .map(|c| crate::fleet::Fleet::new(c, k.current_window()).map(Arc::new))
-        .transpose()?;
+        .transpose()
+        .map_err(StartError::Fleet)?;
     Ok(AppState::new(StateParts {
         fleet,
         counters: AppCounters::register(&registry),

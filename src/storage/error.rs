@@ -9,7 +9,7 @@
 //! | InvalidAccessKeyId (NotSignedUp), SignatureDoesNotMatch | 401 | Invalid storage credentials … |
 //! | connection refused / reset                | 502    | Cannot reach storage endpoint |
 //! | timeout (`S3_TIMEOUT_SEC`)                | 504    | Storage request timed out     |
-//! | anything else                             | 502    | Storage error: <code>         |
+//! | anything else                             | 502    | Storage error: `<code>`       |
 //!
 //! The text is built from the error *code* only, never from the upstream message, so
 //! nothing the server echoes back (string-to-sign, headers) can leak into logs.

@@ -158,7 +158,7 @@ impl LogSink {
                     op: op.map(OpFields::of),
                 };
                 // Serialized straight from borrowed fields: building a `Value` map first
-                // made a JSON line cost 5 µs (benches/sinks.rs, sink/log_line_json).
+                // is slower, as benches/sinks.rs (sink/log_line_json) shows.
                 if let Ok(text) = serde_json::to_string(&line) {
                     out.push_str(&text);
                     out.push('\n');
@@ -251,5 +251,4 @@ fn display_opt<T: std::fmt::Display, S: serde::Serializer>(
 }
 
 #[cfg(test)]
-#[path = "log_tests.rs"]
 mod tests;

@@ -20,10 +20,10 @@ pub mod recorder;
 pub mod report;
 pub mod s3;
 pub mod sketch;
+pub mod status;
 pub mod window;
 
 pub use clock::{Clock, ManualClock, SystemClock, UnixTime};
-pub use operation::{
-    Fingerprint, HttpMethod, Operation, OperationType, RequestId, StatusClass, TraceId,
-};
+pub use operation::{Fingerprint, HttpMethod, Operation, OperationType, RequestId, TraceId};
 pub use recorder::{Recorder, RecorderConfig};
+pub use status::StatusClass;

@@ -125,47 +125,6 @@ impl fmt::Display for HttpMethod {
     }
 }
 
-/// Status class of a response (the `status_class` label).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum StatusClass {
-    Success,
-    Redirect,
-    ClientError,
-    ServerError,
-}
-
-impl StatusClass {
-    pub const ALL: [StatusClass; 4] = [
-        Self::Success,
-        Self::Redirect,
-        Self::ClientError,
-        Self::ServerError,
-    ];
-
-    /// Classifies a status code; informational codes count as success.
-    pub fn of(status: u16) -> Self {
-        match status {
-            0..=299 => Self::Success,
-            300..=399 => Self::Redirect,
-            400..=499 => Self::ClientError,
-            _ => Self::ServerError,
-        }
-    }
-
-    pub fn index(self) -> usize {
-        self as usize
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Success => "2xx",
-            Self::Redirect => "3xx",
-            Self::ClientError => "4xx",
-            Self::ServerError => "5xx",
-        }
-    }
-}
-
 /// Whether a status counts as an error everywhere in SpaceWatch: status ≥ 400.
 pub fn is_error_status(status: u16) -> bool {
     status >= 400
@@ -343,16 +302,4 @@ pub fn bounded_text(text: &str, max: usize) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::bounded_text;
-
-    #[test]
-    fn outside_text_is_bounded_and_one_line() {
-        assert_eq!(bounded_text("a\nb", 10), "a b");
-        let long = "é".repeat(1000);
-        let cut = bounded_text(&long, 256);
-        assert!(cut.len() <= 256 + '…'.len_utf8(), "{}", cut.len());
-        assert!(cut.ends_with('…'));
-        assert_eq!(bounded_text("short", 256), "short");
-    }
-}
+mod tests;

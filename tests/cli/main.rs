@@ -1,5 +1,5 @@
 //! Tests of the `spacewatch` binary itself: `serve --demo` end to end with a graceful
-//! stop, configuration precedence, `setup`, and the README's curl examples run verbatim.
+//! stop, configuration precedence, `setup`, and the documentation's curl examples run verbatim.
 
 mod config;
 mod dashboard;

@@ -1,12 +1,39 @@
-//! The README's examples, run verbatim with curl and jq against `serve --demo`.
+//! The documentation's examples — `README.md` and the pages of `docs/` — run verbatim
+//! with curl and jq against `serve --demo`.
 
 use std::process::Command;
 
 use crate::process::serve;
 
-/// Every line of a ```bash block that starts with `curl`.
-fn readme_curl_lines() -> Vec<String> {
-    let text = include_str!("../../README.md");
+/// Every page of the documentation, in the order their examples run: the README first
+/// (its examples make the first operations), then the pages it links to.
+const PAGES: [(&str, &str); 10] = [
+    ("README.md", include_str!("../../README.md")),
+    ("docs/endpoints.md", include_str!("../../docs/endpoints.md")),
+    (
+        "docs/access-logs.md",
+        include_str!("../../docs/access-logs.md"),
+    ),
+    ("docs/assistant.md", include_str!("../../docs/assistant.md")),
+    ("docs/gateway.md", include_str!("../../docs/gateway.md")),
+    (
+        "docs/configuration.md",
+        include_str!("../../docs/configuration.md"),
+    ),
+    ("docs/metrics.md", include_str!("../../docs/metrics.md")),
+    ("docs/fleet.md", include_str!("../../docs/fleet.md")),
+    (
+        "docs/architecture.md",
+        include_str!("../../docs/architecture.md"),
+    ),
+    (
+        "docs/CONTRIBUTING.md",
+        include_str!("../../docs/CONTRIBUTING.md"),
+    ),
+];
+
+/// Every line of a ```bash block of `text` that starts with `curl`.
+fn curl_lines(text: &str) -> Vec<String> {
     let mut in_bash = false;
     let mut out = Vec::new();
     for line in text.lines() {
@@ -20,14 +47,44 @@ fn readme_curl_lines() -> Vec<String> {
     out
 }
 
+/// The examples of every page, in order.
+fn readme_curl_lines() -> Vec<String> {
+    PAGES
+        .iter()
+        .flat_map(|(_, text)| curl_lines(text))
+        .collect()
+}
+
+#[test]
+fn every_page_of_the_documentation_is_run() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let listed: Vec<&str> = PAGES.iter().map(|(path, _)| *path).collect();
+    for entry in std::fs::read_dir(root.join("docs")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if name.ends_with(".md") {
+            let path = format!("docs/{name}");
+            assert!(listed.contains(&path.as_str()), "{path} is not in PAGES");
+        }
+    }
+    for (path, text) in PAGES {
+        let on_disk = std::fs::read_to_string(root.join(path)).unwrap();
+        assert_eq!(on_disk, text, "{path}: rebuild to run its examples");
+    }
+    assert_eq!(
+        curl_lines(PAGES[0].1).len(),
+        5,
+        "the README's five examples"
+    );
+}
+
 #[test]
 #[ignore = "needs curl and jq"]
 fn every_readme_curl_example_works_against_the_demo() {
     let dir = tempfile::tempdir().unwrap();
     let server = serve(&["--demo"], dir.path(), &[]);
     let lines = readme_curl_lines();
-    assert!(lines.len() >= 15, "README examples found: {}", lines.len());
-    for line in &lines {
+    assert!(lines.len() >= 40, "examples found: {}", lines.len());
+    for (i, line) in lines.iter().enumerate() {
         // Without an agent, /chat answers 503 on purpose: read the body instead of failing.
         let chat = line.contains("/chat");
         let cmd = line
@@ -85,13 +142,31 @@ fn every_readme_curl_example_works_against_the_demo() {
                 "{stdout}"
             );
         }
-        if line.contains("error_rate_percent") {
+        if line.ends_with("jq '.storage_metrics.error_rate_percent'") {
             let rate: f64 = stdout.trim().parse().unwrap();
             assert!(rate > 0.0, "the my-bucket example failed once: {rate}");
         }
         if line.contains("operation_type=LIST_OBJECTS") {
             let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-            assert_eq!(v["count"], 2, "two LIST_OBJECTS so far: {stdout}");
+            let listed = lines[..i]
+                .iter()
+                .filter(|l| l.contains("/tools/list-all"))
+                .count();
+            assert_eq!(v["count"], listed, "one LIST_OBJECTS per listing: {stdout}");
+        }
+        if line.contains("/logs/access/read?limit=3") {
+            let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+            assert_eq!(v["returned"], 3, "the first object's first lines: {stdout}");
+        }
+        if line.contains("-r 0-99 -o part.bin") {
+            assert_eq!(
+                stdout.trim(),
+                "206 100 bytes",
+                "a range through the gateway"
+            );
+        }
+        if line.contains("/logs/operations?limit=3") && line.contains("jq -c") {
+            assert_eq!(stdout.lines().count(), 3, "{stdout}");
         }
         if line.contains("grep -i '^x-'") {
             for h in [

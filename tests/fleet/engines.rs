@@ -34,7 +34,7 @@ fn unix_now() -> f64 {
 /// Polls the fleet view on `r` until the engine has scraped every one of `n` replicas
 /// after `after` (Unix seconds): from then on the counts must be exact. The per-bucket
 /// series and a type's latency histogram are new with the traffic, and VictoriaMetrics
-/// makes a new series searchable a few seconds after its first sample (README), so the
+/// makes a new series searchable a few seconds after its first sample (docs/fleet.md), so the
 /// view must also list `demo-assets` and a latency for every type.
 async fn fresh_view(r: &Replica, n: usize, after: f64) -> Value {
     let deadline = Instant::now() + Duration::from_secs(30);

@@ -1,5 +1,5 @@
-//! The README's fleet examples (the `bash fleet` block of "Running a fleet"), run
-//! verbatim with curl and jq against `serve --demo --prometheus-url` and a real
+//! The fleet examples of the documentation (the `bash fleet` block of `docs/fleet.md`),
+//! run verbatim with curl and jq against `serve --demo --prometheus-url` and a real
 //! Prometheus scraping it.
 
 use std::process::Command;
@@ -10,7 +10,7 @@ use spacewatch::config::{DEMO_KEY, DEMO_SECRET};
 use crate::support::{Engine, Kind, Replica, free_port, require};
 
 fn fleet_examples() -> Vec<String> {
-    let text = include_str!("../../README.md");
+    let text = include_str!("../../docs/fleet.md");
     let mut inside = false;
     let mut out = Vec::new();
     for line in text.lines() {

@@ -218,7 +218,7 @@ impl Engine {
                 .arg(format!("--storage.tsdb.path={}", data.display()))
                 .arg(format!("--web.listen-address={listen}")),
             // Samples become visible to queries after -search.latencyOffset (30 s by
-            // default); the README's fleet section sets it to a second too.
+            // default); docs/fleet.md sets it to a second too.
             Kind::VictoriaMetrics => cmd
                 .arg(format!("-promscrape.config={}", config.display()))
                 .arg(format!("-storageDataPath={}", data.display()))

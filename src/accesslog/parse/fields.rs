@@ -4,6 +4,9 @@
 
 use std::borrow::Cow;
 
+/// The class of a line's HTTP status (`Other` when absent or out of range).
+pub use crate::telemetry::StatusClass;
+
 /// The text between the quotes of a quoted field (request-URI, referer, user-agent), as
 /// written in the log.
 ///
@@ -106,47 +109,4 @@ pub fn operation_parts(op: &str) -> Option<OperationParts<'_>> {
         verb,
         resource,
     })
-}
-
-/// The class of an HTTP status, a closed set fit for a metric label.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum StatusClass {
-    /// 100–199
-    Informational,
-    /// 200–299
-    Success,
-    /// 300–399
-    Redirection,
-    /// 400–499
-    ClientError,
-    /// 500–599
-    ServerError,
-    /// Anything else, including an absent status.
-    Other,
-}
-
-impl StatusClass {
-    /// The class of a status code.
-    pub fn of(status: Option<u16>) -> Self {
-        match status {
-            Some(100..=199) => StatusClass::Informational,
-            Some(200..=299) => StatusClass::Success,
-            Some(300..=399) => StatusClass::Redirection,
-            Some(400..=499) => StatusClass::ClientError,
-            Some(500..=599) => StatusClass::ServerError,
-            _ => StatusClass::Other,
-        }
-    }
-
-    /// `"1xx"` … `"5xx"`, or `"other"`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            StatusClass::Informational => "1xx",
-            StatusClass::Success => "2xx",
-            StatusClass::Redirection => "3xx",
-            StatusClass::ClientError => "4xx",
-            StatusClass::ServerError => "5xx",
-            StatusClass::Other => "other",
-        }
-    }
 }

@@ -12,7 +12,7 @@
 //! access-point ARN); later fields missing are `None`. The time must be a real date.
 //! Numbers that overflow are malformed, never wrapped. Quoted fields accept the escapes
 //! `\"` and `\\`, and also the unescaped embedded quotes AWS really writes: a quote closes
-//! the field only where what follows fits the next field (see [`scan_quoted`]).
+//! the field only where what follows fits the next field (see `scan_quoted`).
 
 use super::fields::{OperationParts, Quoted, StatusClass, decode_key, key_encoding_passes};
 use super::time::{TIME_LEN, parse_time};

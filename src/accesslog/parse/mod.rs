@@ -2,7 +2,7 @@
 //! own error types. What reads log objects from a bucket, aggregates and caches them is the
 //! rest of [`crate::accesslog`], built on top of it.
 //!
-//! - [`line`]: one line → [`LogLine`], every one of the 27 fields, borrowing from the line.
+//! - [`line`](mod@line): one line → [`LogLine`], every one of the 27 fields, borrowing from the line.
 //! - [`fields`]: the field value types and decoders ([`Quoted`], keys, operations, status
 //!   classes).
 //! - [`time`]: the `[06/Feb/2019:00:00:38 +0000]` timestamp ↔ unix seconds.

@@ -2,8 +2,8 @@
 //! answers the user — or `AGENT_MAX_STEPS` model calls have been made, and then an answer
 //! that says the limit was reached and what was found so far.
 //!
-//! Native tool calling ([`native`]) is tried first; an endpoint that refuses `tools` gets
-//! the strict one-JSON-object protocol instead ([`fallback`]), for this chat and every
+//! Native tool calling (`native`) is tried first; an endpoint that refuses `tools` gets
+//! the strict one-JSON-object protocol instead (`fallback`), for this chat and every
 //! later one. Tool calls of one model reply run concurrently (at most
 //! [`TOOL_CONCURRENCY`] at a time), each in an `execute_tool {name}` span under which its
 //! S3 calls nest. A tool that fails — unknown name, malformed arguments, a bucket the

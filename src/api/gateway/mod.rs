@@ -1,6 +1,6 @@
 //! The gateway: the S3 REST API, path-style, under `/s3` on the main port and at `/` of
 //! the S3 listener (`--s3-listen`). Every request is forwarded to the store as the client
-//! sent it, or refused with an S3 error ([`error`]) before anything is sent — never
+//! sent it, or refused with an S3 error (`error`) before anything is sent — never
 //! half-forwarded — and is one operation named by the S3 API it is
 //! ([`crate::telemetry::s3::api`]).
 //!

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 pub use prompt::{Prompter, TerminalPrompter};
 
 use envfile::{read_existing, render, write_atomically};
+pub use validate::Rejected;
 use validate::{generate_api_key, validate_region, validate_secret, validate_url};
 
 const KEY_AGENT_URL: &str = "DO_AGENT_URL";
@@ -39,7 +40,7 @@ struct Field {
     default: Option<&'static str>,
     /// The flag (or env var) that answers the question in advance.
     flag: fn(&SetupArgs) -> &Option<String>,
-    validate: fn(&str) -> Result<String, String>,
+    validate: fn(&str) -> Result<String, Rejected>,
 }
 
 static AGENT_URL: Field = Field {
@@ -131,9 +132,15 @@ pub enum SetupError {
     Write { path: PathBuf, source: io::Error },
     /// `reason` never contains the rejected value, so secrets cannot leak through errors.
     #[error("invalid {field}: {reason}")]
-    Invalid { field: &'static str, reason: String },
+    Invalid {
+        field: &'static str,
+        reason: Rejected,
+    },
     #[error("invalid {field}: {reason} (gave up after {MAX_TRIES} tries)")]
-    TooManyAttempts { field: &'static str, reason: String },
+    TooManyAttempts {
+        field: &'static str,
+        reason: Rejected,
+    },
     #[error("{} already exists; pass --force to overwrite it", .0.display())]
     Exists(PathBuf),
     #[error("setup aborted; nothing was written")]
@@ -144,7 +151,7 @@ pub enum SetupError {
 pub fn run(args: &SetupArgs, prompter: &mut dyn Prompter) -> Result<PathBuf, SetupError> {
     let path = target_path(args);
     if path.file_name().is_none() {
-        return Err(invalid("env_file", "must name a file"));
+        return Err(invalid("env_file", Rejected::NoFileName));
     }
     let interactive = !args.non_interactive;
     let mut w = Wizard {
@@ -175,8 +182,7 @@ fn target_path(args: &SetupArgs) -> PathBuf {
     }
 }
 
-fn invalid(field: &'static str, reason: impl Into<String>) -> SetupError {
-    let reason = reason.into();
+fn invalid(field: &'static str, reason: Rejected) -> SetupError {
     SetupError::Invalid { field, reason }
 }
 
@@ -211,7 +217,7 @@ impl Wizard<'_> {
         let agent_key = match url {
             Some(_) => self.resolve(&AGENT_KEY)?,
             None if given(&self.args.agent_key).is_some() => {
-                return Err(invalid(KEY_AGENT_KEY, "given without an agent URL"));
+                return Err(invalid(KEY_AGENT_KEY, Rejected::KeyWithoutUrl));
             }
             None => None,
         };
@@ -229,8 +235,7 @@ impl Wizard<'_> {
     fn api_key(&mut self) -> Result<Answer, SetupError> {
         let (flag, generate) = (given(&self.args.api_key), self.args.generate_api_key);
         if generate && flag.is_some() {
-            let reason = "use either --api-key or --generate-api-key";
-            return Err(invalid(KEY_API_KEY, reason));
+            return Err(invalid(KEY_API_KEY, Rejected::KeyAndGenerate));
         }
         let offer = self.interactive && flag.is_none() && !generate;
         if generate || (offer && self.p.confirm("Generate a random admin API key?", true)?) {
@@ -251,7 +256,7 @@ impl Wizard<'_> {
         if !self.interactive {
             return Ok(None);
         }
-        let mut last_reason = String::new();
+        let mut last_reason = None;
         for _ in 0..MAX_TRIES {
             let answer = match field.secret {
                 true => self.p.ask_secret(field.question)?,
@@ -267,12 +272,17 @@ impl Wizard<'_> {
                     let key = field.key;
                     self.p
                         .say(&format!("Invalid {key}: {reason}. Please try again."));
-                    last_reason = reason;
+                    last_reason = Some(reason);
                 }
             }
         }
-        let (field, reason) = (field.key, last_reason);
-        Err(SetupError::TooManyAttempts { field, reason })
+        match last_reason {
+            Some(reason) => Err(SetupError::TooManyAttempts {
+                field: field.key,
+                reason,
+            }),
+            None => Ok(None),
+        }
     }
 }
 

@@ -2,55 +2,82 @@
 
 use super::KEY_AGENT_KEY;
 
-pub(super) fn check_no_control(value: &str) -> Result<(), String> {
+/// Why an answer (or a flag) was refused. Never quotes the value, which may be a secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rejected {
+    #[error("must not contain newlines or other control characters")]
+    ControlCharacter,
+    #[error("not a valid URL ({0})")]
+    NotAUrl(url::ParseError),
+    #[error("must start with http:// or https://")]
+    NotHttp,
+    #[error("must include a host")]
+    NoHost,
+    #[error("must not contain credentials; put the key in {}", KEY_AGENT_KEY)]
+    CredentialsInUrl,
+    #[error("must be ASCII (it is sent in an HTTP header)")]
+    NotAscii,
+    #[error("must not start or end with whitespace")]
+    EdgeWhitespace,
+    #[error("must be at least {0} characters")]
+    TooShort(usize),
+    #[error("must be 2-20 characters of a-z, 0-9 or '-' (e.g. sgp1, nyc3)")]
+    NotARegion,
+    #[error("must name a file")]
+    NoFileName,
+    #[error("given without an agent URL")]
+    KeyWithoutUrl,
+    #[error("use either --api-key or --generate-api-key")]
+    KeyAndGenerate,
+}
+
+pub(super) fn check_no_control(value: &str) -> Result<(), Rejected> {
     match value.chars().any(char::is_control) {
-        true => Err("must not contain newlines or other control characters".into()),
+        true => Err(Rejected::ControlCharacter),
         false => Ok(()),
     }
 }
 
-pub(super) fn validate_url(raw: &str) -> Result<String, String> {
+pub(super) fn validate_url(raw: &str) -> Result<String, Rejected> {
     let value = raw.trim();
     // Checked before parsing because the url crate silently strips tabs and newlines.
     check_no_control(value)?;
-    let url = url::Url::parse(value).map_err(|e| format!("not a valid URL ({e})"))?;
+    let url = url::Url::parse(value).map_err(Rejected::NotAUrl)?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err("must start with http:// or https://".into());
+        return Err(Rejected::NotHttp);
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err("must include a host".into());
+        return Err(Rejected::NoHost);
     }
     // The URL is shown in the summary, so it must not carry a secret.
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(format!(
-            "must not contain credentials; put the key in {KEY_AGENT_KEY}"
-        ));
+        return Err(Rejected::CredentialsInUrl);
     }
     Ok(value.to_string())
 }
 
 /// Keys travel in HTTP headers, so they must be printable ASCII without edge whitespace
 /// (header parsing would strip it and the key would never match).
-pub(super) fn validate_secret(raw: &str, min_len: usize) -> Result<String, String> {
+pub(super) fn validate_secret(raw: &str, min_len: usize) -> Result<String, Rejected> {
     check_no_control(raw)?;
     if !raw.is_ascii() {
-        return Err("must be ASCII (it is sent in an HTTP header)".into());
+        return Err(Rejected::NotAscii);
     }
     if raw.trim() != raw {
-        return Err("must not start or end with whitespace".into());
+        return Err(Rejected::EdgeWhitespace);
     }
     if raw.len() < min_len {
-        return Err(format!("must be at least {min_len} characters"));
+        return Err(Rejected::TooShort(min_len));
     }
     Ok(raw.to_string())
 }
 
 /// Same as `^[a-z0-9-]{2,20}$`.
-pub(super) fn validate_region(raw: &str) -> Result<String, String> {
+pub(super) fn validate_region(raw: &str) -> Result<String, Rejected> {
     let value = raw.trim();
     let ok_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
     if !(2..=20).contains(&value.len()) || !value.chars().all(ok_char) {
-        return Err("must be 2-20 characters of a-z, 0-9 or '-' (e.g. sgp1, nyc3)".into());
+        return Err(Rejected::NotARegion);
     }
     Ok(value.to_string())
 }

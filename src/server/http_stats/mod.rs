@@ -3,7 +3,7 @@
 //! [`HttpStats`](crate::mission::HttpStats).
 //!
 //! It is the outermost layer, applied with `Router::layer` after routing, so the
-//! request carries its [`MatchedPath`] (the route template, never the raw path; none
+//! request carries its [`MatchedPath`](axum::extract::MatchedPath) (the route template, never the raw path; none
 //! for a request no route matched). The latency is from the request entering the layer
 //! to the response head leaving it — for a streamed gateway body, the time to the head.
 //! A request whose client went away before the head was ready is not counted. The
@@ -21,10 +21,10 @@ use crate::mission::Exchange;
 use crate::telemetry::HttpMethod;
 
 /// The stage: records the exchange of `req` with `inner`, the rest of the stack, under
-/// its route template (`None`: no route matched). It is no middleware of its own:
-/// [`server::app`](super::app) runs it and the request context as one, because every
-/// `from_fn` layer costs a request about 1.3 µs of CPU (`examples/bare_proxy.rs
-/// --layout axum`, `LAYERS=0/4/8`), and the gateway's dispatch calls it directly.
+/// its route template (`None`: no route matched). It is no middleware of its own: the
+/// application (`api::app`) runs it and the request context as one, because every
+/// `from_fn` layer adds CPU to each request (`examples/bare_proxy.rs --layout axum`,
+/// `LAYERS=0/4/8` measures it), and the gateway's dispatch calls it directly.
 pub async fn around<F>(
     state: &AppState,
     route: Option<&str>,

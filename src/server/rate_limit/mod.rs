@@ -23,7 +23,7 @@ use super::error::ApiError;
 
 /// Table size at which idle entries are first swept.
 const SWEEP_AT: usize = 10_000;
-/// Live clients tracked one by one; beyond, new clients share [`OVERFLOW`]'s bucket.
+/// Live clients tracked one by one; beyond, new clients share `OVERFLOW`'s bucket.
 pub const MAX_CLIENTS: usize = 100_000;
 /// The key of the shared bucket (an address no client has).
 const OVERFLOW: IpAddr = IpAddr::V6(Ipv6Addr::UNSPECIFIED);

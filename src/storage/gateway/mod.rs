@@ -4,7 +4,7 @@
 //!
 //! Bodies stream both ways (nothing buffers a whole object; memory stays flat for a
 //! multi-GiB transfer). A body the client signed is checked on the way — its declared
-//! SHA-256 ([`digest`]), or each aws-chunked chunk's signature ([`chunked`]) — and one
+//! SHA-256 (`digest`), or each aws-chunked chunk's signature ([`chunked`]) — and one
 //! that fails is cut before its end, so the store never completes the upload. The
 //! store's answer crosses unchanged, errors included (their small XML is read to name
 //! the error for the record, then passed on byte for byte). The S3 call is recorded
@@ -385,14 +385,4 @@ pub fn error_code(body: &[u8]) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::error_code;
-
-    #[test]
-    fn error_codes_are_read_from_xml() {
-        let xml =
-            b"<?xml version=\"1.0\"?><Error><Code>NoSuchKey</Code><Message>x</Message></Error>";
-        assert_eq!(error_code(xml).as_deref(), Some("NoSuchKey"));
-        assert_eq!(error_code(b"not xml"), None);
-    }
-}
+mod tests;

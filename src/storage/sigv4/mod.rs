@@ -1,7 +1,7 @@
 //! SigV4 signing of upstream requests with the tenant's credentials.
 //!
-//! The canonical request is built here ([`canonical`]) into one buffer, and the derived
-//! signing key is kept per credential and UTC day ([`key`]), so a request costs one HMAC
+//! The canonical request is built here (`canonical`) into one buffer, and the derived
+//! signing key is kept per credential and UTC day (`key`), so a request costs one HMAC
 //! and one SHA-256 instead of the five HMACs and the allocations of a general-purpose
 //! signer. The crypto itself is aws-sigv4's (`generate_signing_key`,
 //! `calculate_signature`); nothing is hand-rolled. Checked against the AWS signing test

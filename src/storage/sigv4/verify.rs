@@ -4,7 +4,7 @@
 //! The canonical request is rebuilt from what the client sent — its method, its path as
 //! it arrived (S3 does not normalise it), its query without the signature, and exactly
 //! the headers it says it signed — with the same code that signs upstream requests
-//! ([`canonical`](super::canonical)), and the signature is compared in constant time.
+//! (`canonical`), and the signature is compared in constant time.
 //! The time checks are S3's: a header-signed request within 15 minutes of now, a
 //! presigned one until its expiry (at most 7 days).
 

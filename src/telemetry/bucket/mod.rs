@@ -19,8 +19,9 @@ use prometheus::proto::MetricFamily;
 pub use capped::Capped;
 pub use window::{BUCKET_WINDOW, BucketStats};
 
+use super::StatusClass;
 use super::clock::UnixTime;
-use super::operation::{Operation, OperationType, StatusClass};
+use super::operation::{Operation, OperationType};
 use super::prom::MetricName as N;
 use super::prom::encode::{counters, desc, labels};
 use super::s3::{CallClass, PerApi, S3Call};
@@ -31,7 +32,7 @@ use window::BucketWindow;
 pub const OTHER_BUCKET: &str = "__other__";
 
 const TYPES: usize = OperationType::COUNT;
-const CLASSES: usize = StatusClass::ALL.len();
+const CLASSES: usize = StatusClass::ANSWERED.len();
 
 /// One bucket's Prometheus counters: its operations, and the S3 calls made for it.
 #[derive(Debug, Clone, Default)]
@@ -67,7 +68,7 @@ impl Buckets {
     #[inline]
     pub fn record(&mut self, now: UnixTime, bucket: &Arc<str>, op: &Operation, s: &Sample) {
         let e = self.map.entry(bucket, !op.is_error());
-        e.counts.ops[op.operation.index()][StatusClass::of(op.status).index()] += 1;
+        e.counts.ops[op.operation.index()][StatusClass::of_answer(op.status).answered_index()] += 1;
         e.counts.received += op.bytes_in;
         e.counts.sent += op.bytes_out;
         e.window.record(now, s);
@@ -168,7 +169,7 @@ impl BucketCountsSnapshot {
                     let l = [
                         ("bucket", &**bucket),
                         ("operation", OperationType::ALL[i].as_str()),
-                        ("status_class", StatusClass::ALL[c].as_str()),
+                        ("status_class", StatusClass::ANSWERED[c].as_str()),
                     ];
                     ops.push((labels(&l), *n));
                 }

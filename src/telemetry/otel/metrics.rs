@@ -9,8 +9,9 @@
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::{Counter, Histogram, Meter};
 
+use crate::telemetry::StatusClass;
 use crate::telemetry::export::Exporter;
-use crate::telemetry::operation::{Operation, StatusClass};
+use crate::telemetry::operation::Operation;
 use crate::telemetry::prom::LATENCY_BUCKETS;
 use crate::telemetry::s3::S3Call;
 
@@ -102,7 +103,7 @@ impl Exporter for OtelMetrics {
         let kind = [KeyValue::new("operation", op.operation.as_str())];
         let with_class = [
             kind[0].clone(),
-            KeyValue::new("status_class", StatusClass::of(op.status).as_str()),
+            KeyValue::new("status_class", StatusClass::of_answer(op.status).as_str()),
         ];
         self.operations.add(1, &with_class);
         self.duration.record(op.duration.as_secs_f64(), &kind);

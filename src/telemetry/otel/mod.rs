@@ -33,6 +33,27 @@ pub use queue::SpanCounters;
 use super::export::Exporter;
 use super::prom::{MetricName, register};
 
+/// An OTLP exporter that could not be built. `endpoint` has its credentials masked, and
+/// `reason` is the exporter's message with the endpoint scrubbed from it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("OTLP {signal} exporter for {endpoint}: {reason}")]
+pub struct OtelError {
+    /// `span` or `metric`.
+    pub signal: &'static str,
+    pub endpoint: String,
+    pub reason: String,
+}
+
+impl OtelError {
+    fn new(signal: &'static str, endpoint: &str, e: &impl std::fmt::Display) -> Self {
+        Self {
+            signal,
+            endpoint: crate::config::redact_url(endpoint),
+            reason: crate::config::redact::scrub(&e.to_string(), endpoint),
+        }
+    }
+}
+
 /// How long shutdown waits for the last spans and metrics to leave.
 const SHUTDOWN_WAIT: Duration = Duration::from_secs(5);
 
@@ -52,7 +73,7 @@ impl Otel {
     /// Builds the exporters `settings` asks for; must run inside the tokio runtime.
     /// The span counters are registered whether or not export is on, so dashboards
     /// and alerts on them always have a series.
-    pub fn start(settings: &OtelSettings, registry: &Registry) -> Result<Self, String> {
+    pub fn start(settings: &OtelSettings, registry: &Registry) -> Result<Self, OtelError> {
         let counters = SpanCounters {
             dropped: counter(registry, MetricName::OtelSpansDroppedTotal),
             exported: counter(registry, MetricName::OtelSpansExportedTotal),
@@ -83,7 +104,7 @@ impl Otel {
         settings: &OtelSettings,
         endpoint: &str,
         resource: Resource,
-    ) -> Result<(), String> {
+    ) -> Result<(), OtelError> {
         let mut exporter = match settings.protocol {
             Protocol::Grpc => SpanExporter::builder()
                 .with_tonic()
@@ -95,13 +116,7 @@ impl Otel {
                 .with_endpoint(endpoint)
                 .build(),
         }
-        .map_err(|e| {
-            format!(
-                "OTLP span exporter for {}: {}",
-                crate::config::redact_url(endpoint),
-                crate::config::redact::scrub(&e.to_string(), endpoint)
-            )
-        })?;
+        .map_err(|e| OtelError::new("span", endpoint, &e))?;
         exporter.set_resource(&resource);
         let batching = queue::Batching {
             max_queue: settings.max_queue,
@@ -133,7 +148,7 @@ impl Otel {
         settings: &OtelSettings,
         endpoint: &str,
         resource: Resource,
-    ) -> Result<(), String> {
+    ) -> Result<(), OtelError> {
         let exporter = match settings.protocol {
             Protocol::Grpc => MetricExporter::builder()
                 .with_tonic()
@@ -145,13 +160,7 @@ impl Otel {
                 .with_endpoint(endpoint)
                 .build(),
         }
-        .map_err(|e| {
-            format!(
-                "OTLP metric exporter for {}: {}",
-                crate::config::redact_url(endpoint),
-                crate::config::redact::scrub(&e.to_string(), endpoint)
-            )
-        })?;
+        .map_err(|e| OtelError::new("metric", endpoint, &e))?;
         // The reader runs on our runtime: the gRPC and HTTP clients need tokio.
         let reader = opentelemetry_sdk::metrics::periodic_reader_with_async_runtime::PeriodicReader::builder(
             exporter,
@@ -261,22 +270,4 @@ fn sampler(s: SamplerChoice) -> Sampler {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_resource_names_the_service_and_this_instance() {
-        let mut s = OtelSettings::disabled();
-        s.instance_id = Some("replica-7".into());
-        s.resource = vec![("team".into(), "ops".into())];
-        let attrs = resource_attributes(&s);
-        let has = |k: &str, v: &str| {
-            attrs
-                .iter()
-                .any(|kv| kv.key.as_str() == k && kv.value.as_str() == v)
-        };
-        assert!(has("service.name", "spacewatch"));
-        assert!(has("service.instance.id", "replica-7"));
-        assert!(has("team", "ops"));
-    }
-}
+mod tests;

@@ -6,10 +6,11 @@ use prometheus::proto::MetricFamily;
 
 use super::MetricName as N;
 use super::encode::{Hist, counters, desc, histograms, labels};
-use crate::telemetry::operation::{Operation, OperationType, StatusClass};
+use crate::telemetry::StatusClass;
+use crate::telemetry::operation::{Operation, OperationType};
 
 const TYPES: usize = OperationType::COUNT;
-const CLASSES: usize = StatusClass::ALL.len();
+const CLASSES: usize = StatusClass::ANSWERED.len();
 
 /// Counters of every operation, as plain integers (see [`super::encode`]).
 #[derive(Debug, Clone)]
@@ -36,7 +37,7 @@ impl OperationCounters {
     #[inline]
     pub fn record(&mut self, op: &Operation) {
         let i = op.operation.index();
-        let c = StatusClass::of(op.status).index();
+        let c = StatusClass::of_answer(op.status).answered_index();
         self.requests[i][c] += 1;
         self.duration[i].observe(op.duration.as_secs_f64());
         if let Some(fb) = op.first_byte {
@@ -60,7 +61,7 @@ impl OperationCounters {
     /// Every family; each (operation, status class) series exists from the first scrape.
     pub fn families(&self) -> Vec<MetricFamily> {
         let op = |i: usize| OperationType::ALL[i].as_str();
-        let cls = |c: usize| StatusClass::ALL[c].as_str();
+        let cls = |c: usize| StatusClass::ANSWERED[c].as_str();
         let per_type = |name, v: &[u64; TYPES]| {
             counters(
                 name,

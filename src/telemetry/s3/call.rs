@@ -4,50 +4,45 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use super::api::S3Api;
+use crate::telemetry::StatusClass;
 use crate::telemetry::clock::UnixTime;
 use crate::telemetry::operation::TraceId;
 
-/// How an S3 call ended: an HTTP status class, or no response at all (connection
-/// refused, timeout) — the `status_class` label of the S3 families.
+/// How an S3 call ended: the [`StatusClass`] of its answer, or no response at all
+/// (connection refused, timeout) — the `status_class` label of the S3 families.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CallClass {
-    Success,
-    Redirect,
-    ClientError,
-    ServerError,
+    Status(StatusClass),
     NoResponse,
 }
 
 impl CallClass {
     pub const ALL: [CallClass; 5] = [
-        Self::Success,
-        Self::Redirect,
-        Self::ClientError,
-        Self::ServerError,
+        Self::Status(StatusClass::Success),
+        Self::Status(StatusClass::Redirection),
+        Self::Status(StatusClass::ClientError),
+        Self::Status(StatusClass::ServerError),
         Self::NoResponse,
     ];
     pub const COUNT: usize = Self::ALL.len();
 
     pub fn of(status: Option<u16>) -> Self {
-        match status {
-            None => Self::NoResponse,
-            Some(0..=299) => Self::Success,
-            Some(300..=399) => Self::Redirect,
-            Some(400..=499) => Self::ClientError,
-            Some(_) => Self::ServerError,
-        }
+        status.map_or(Self::NoResponse, |s| {
+            Self::Status(StatusClass::of_answer(s))
+        })
     }
 
+    /// Position in [`ALL`](Self::ALL).
     pub fn index(self) -> usize {
-        self as usize
+        match self {
+            Self::Status(class) => class.answered_index(),
+            Self::NoResponse => StatusClass::ANSWERED.len(),
+        }
     }
 
     pub fn as_str(self) -> &'static str {
         match self {
-            Self::Success => "2xx",
-            Self::Redirect => "3xx",
-            Self::ClientError => "4xx",
-            Self::ServerError => "5xx",
+            Self::Status(class) => class.as_str(),
             Self::NoResponse => "no_response",
         }
     }
@@ -78,6 +73,6 @@ impl S3Call {
     }
 
     pub fn is_success(&self) -> bool {
-        self.class() == CallClass::Success
+        self.class() == CallClass::Status(StatusClass::Success)
     }
 }

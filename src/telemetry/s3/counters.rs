@@ -82,7 +82,7 @@ impl S3Counters {
     }
 
     /// Every family: each (api, status class) series of an API exists from the first
-    /// scrape (for [`ALWAYS`]) or from its first call; `family` is the API's CloudWatch
+    /// scrape (for `ALWAYS`) or from its first call; `family` is the API's CloudWatch
     /// request family (`sum by (family)` gives GetRequests, PutRequests, …).
     pub fn families(&self) -> Vec<MetricFamily> {
         let apis = self.apis.sorted();

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use super::call::{CallClass, S3Api, S3Call};
 use super::per_api::PerApi;
+use crate::telemetry::StatusClass;
 use crate::telemetry::clock::UnixTime;
 use crate::telemetry::sketch::{Sketch, bin_index};
 use crate::telemetry::window::{Ring, Slot, SlotSketch};
@@ -28,10 +29,10 @@ impl S3Cell {
     pub fn add(&mut self, c: &S3Call) {
         self.requests += 1;
         match c.class() {
-            CallClass::ClientError => self.errors_4xx += 1,
-            CallClass::ServerError => self.errors_5xx += 1,
+            CallClass::Status(StatusClass::ClientError) => self.errors_4xx += 1,
+            CallClass::Status(StatusClass::ServerError) => self.errors_5xx += 1,
             CallClass::NoResponse => self.no_response += 1,
-            CallClass::Success | CallClass::Redirect => {}
+            CallClass::Status(_) => {}
         }
         self.bytes_downloaded += c.bytes_down;
         self.bytes_uploaded += c.bytes_up;

@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 use super::ring::Slot;
-use crate::telemetry::operation::{OperationType, StatusClass, is_error_status};
+use crate::telemetry::StatusClass;
+use crate::telemetry::operation::{OperationType, is_error_status};
 use crate::telemetry::prom::LATENCY_BUCKETS;
 use crate::telemetry::sketch::{Sketch, bin_index};
 
@@ -29,7 +30,7 @@ impl Sample {
         Self {
             operation,
             error: is_error_status(status),
-            class: StatusClass::of(status),
+            class: StatusClass::of_answer(status),
             bytes,
             duration,
             bin: bin_index(secs * 1000.0),
@@ -113,9 +114,9 @@ impl SlotTally {
     pub(crate) fn add(&mut self, s: &Sample) {
         self.cell.add(s);
         match s.class {
-            StatusClass::Redirect => self.redirects = self.redirects.saturating_add(1),
+            StatusClass::Redirection => self.redirects = self.redirects.saturating_add(1),
             StatusClass::ServerError => self.server_errors = self.server_errors.saturating_add(1),
-            StatusClass::Success | StatusClass::ClientError => {}
+            _ => {}
         }
         if let Some(c) = self.le.get_mut(usize::from(s.le)) {
             *c = c.saturating_add(1);
@@ -138,8 +139,8 @@ impl Slot for SlotTally {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tally {
     pub cell: Cell,
-    /// Indexed by [`StatusClass::index`].
-    pub by_class: [u64; StatusClass::ALL.len()],
+    /// Indexed by [`StatusClass::answered_index`].
+    pub by_class: [u64; StatusClass::ANSWERED.len()],
     /// Operations per latency bucket (not cumulative), one per `LATENCY_BUCKETS` bound;
     /// those above the largest bound are `cell.count` minus their sum.
     pub le: [u64; LATENCY_BOUNDS],
@@ -149,11 +150,12 @@ impl Tally {
     pub(crate) fn merge_slot(&mut self, s: &SlotTally) {
         self.cell.merge(&s.cell);
         let (r, se) = (u64::from(s.redirects), u64::from(s.server_errors));
-        self.by_class[StatusClass::Redirect.index()] += r;
-        self.by_class[StatusClass::ServerError.index()] += se;
+        self.by_class[StatusClass::Redirection.answered_index()] += r;
+        self.by_class[StatusClass::ServerError.answered_index()] += se;
         // Errors are 4xx and 5xx (status ≥ 400); success is everything else.
-        self.by_class[StatusClass::ClientError.index()] += s.cell.errors.saturating_sub(se);
-        self.by_class[StatusClass::Success.index()] +=
+        self.by_class[StatusClass::ClientError.answered_index()] +=
+            s.cell.errors.saturating_sub(se);
+        self.by_class[StatusClass::Success.answered_index()] +=
             s.cell.count.saturating_sub(s.cell.errors + r);
         self.le
             .iter_mut()

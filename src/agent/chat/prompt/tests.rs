@@ -1,0 +1,56 @@
+use super::*;
+use serde_json::json;
+
+#[test]
+fn json_replies_are_read_strictly() {
+    assert_eq!(
+        parse_json_reply("{\"answer\": \"8 objects\"}"),
+        JsonReply::Answer("8 objects".into())
+    );
+    assert_eq!(
+        parse_json_reply(
+            "```json\n{\"tool\":\"storage_summary\",\"arguments\":{\"bucket\":\"b\"}}\n```"
+        ),
+        JsonReply::Tool {
+            name: "storage_summary".into(),
+            arguments: json!({"bucket": "b"})
+        }
+    );
+    assert!(matches!(
+        parse_json_reply("Sure! {\"answer\": 1}"),
+        JsonReply::Invalid(_)
+    ));
+    assert!(matches!(
+        parse_json_reply("{\"x\": 1}"),
+        JsonReply::Invalid(_)
+    ));
+}
+
+#[test]
+fn long_results_are_cut_with_a_marker_within_the_bound() {
+    let text = "é".repeat(10_000);
+    let out = fit(text.clone(), 4096);
+    assert!(out.len() <= 4096, "{}", out.len());
+    assert!(out.contains("truncated by SpaceWatch"));
+    assert!(out.contains(&format!("of {} bytes", text.len())));
+    assert_eq!(fit("short".into(), 4096), "short");
+}
+
+#[test]
+fn the_prompt_carries_memory_and_settings() {
+    let mut m = Memory {
+        last_bucket: Some("demo-assets".into()),
+        ..Memory::default()
+    };
+    m.push_turn("how big?", "8 objects");
+    let s = Setting {
+        log_bucket: Some("demo-logs"),
+        metrics_bucket: None,
+        today: "2024-01-15".into(),
+    };
+    let msgs = opening(system(&s, &m), &m, "and who reads it?");
+    assert_eq!(msgs.len(), 4);
+    let sys = msgs[0].content.as_deref().unwrap();
+    assert!(sys.contains("'demo-assets'") && sys.contains("'demo-logs'"));
+    assert_eq!(msgs[3].content.as_deref(), Some("and who reads it?"));
+}
