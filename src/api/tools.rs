@@ -178,6 +178,24 @@ pub struct Ranked<O> {
     pub objects: Vec<O>,
 }
 
+impl<O> Ranked<O> {
+    fn new(
+        bucket: &BucketName,
+        prefix: Option<&str>,
+        limit: usize,
+        scanned: u64,
+        objects: impl IntoIterator<Item = O>,
+    ) -> Self {
+        Self {
+            bucket: bucket.as_str().to_string(),
+            prefix: prefix.unwrap_or("").to_string(),
+            limit,
+            scanned,
+            objects: objects.into_iter().collect(),
+        }
+    }
+}
+
 /// An object with its size for people (`12.3 MiB`).
 #[derive(Debug, Serialize)]
 pub struct SizedObject {
@@ -196,19 +214,11 @@ pub async fn top_largest(
     let limit = params.int("limit", 1..=50, 10)? as usize;
     let prefix = params.get("prefix");
     let (objects, seen) = listing::top_largest(&tenant.client, &bucket, prefix, limit).await?;
-    Ok(Json(Ranked {
-        bucket: bucket.as_str().to_string(),
-        prefix: prefix.unwrap_or("").to_string(),
-        limit,
-        scanned: seen,
-        objects: objects
-            .into_iter()
-            .map(|object| SizedObject {
-                size_human: listing::human_bytes(object.size),
-                object,
-            })
-            .collect(),
-    }))
+    let objects = objects.into_iter().map(|object| SizedObject {
+        size_human: listing::human_bytes(object.size),
+        object,
+    });
+    Ok(Json(Ranked::new(&bucket, prefix, limit, seen, objects)))
 }
 
 pub async fn recent_objects(
@@ -221,11 +231,5 @@ pub async fn recent_objects(
     let limit = params.int("limit", 1..=200, 20)? as usize;
     let prefix = params.get("prefix");
     let (objects, seen) = listing::recent_objects(&tenant.client, &bucket, prefix, limit).await?;
-    Ok(Json(Ranked {
-        bucket: bucket.as_str().to_string(),
-        prefix: prefix.unwrap_or("").to_string(),
-        limit,
-        scanned: seen,
-        objects,
-    }))
+    Ok(Json(Ranked::new(&bucket, prefix, limit, seen, objects)))
 }

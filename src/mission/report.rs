@@ -37,12 +37,9 @@ fn classes(c: &Cell) -> ClassCounts {
     )
 }
 
-/// One row of a route table.
+/// The errors and latency of a [`Cell`], the last keys of a route row and of a point.
 #[derive(Debug, Serialize)]
-pub struct RouteRow<'a> {
-    pub method: &'static str,
-    pub route: &'a str,
-    pub requests: u64,
+pub struct CellFigures {
     pub errors_4xx: u64,
     pub errors_5xx: u64,
     pub error_rate_5xx_percent: f64,
@@ -51,18 +48,35 @@ pub struct RouteRow<'a> {
     pub avg_ms: Option<f64>,
 }
 
+impl CellFigures {
+    fn of(c: &Cell) -> Self {
+        Self {
+            errors_4xx: c.errors_4xx(),
+            errors_5xx: c.errors_5xx(),
+            error_rate_5xx_percent: r4(c.percent(c.errors_5xx())),
+            p50_ms: ms(c.quantile_ms(0.5)),
+            p95_ms: ms(c.quantile_ms(0.95)),
+            avg_ms: ms(c.avg_ms()),
+        }
+    }
+}
+
+/// One row of a route table.
+#[derive(Debug, Serialize)]
+pub struct RouteRow<'a> {
+    pub method: &'static str,
+    pub route: &'a str,
+    pub requests: u64,
+    #[serde(flatten)]
+    pub figures: CellFigures,
+}
+
 fn route_row(r: &RouteStats) -> RouteRow<'_> {
-    let c = &r.cell;
     RouteRow {
         method: r.method.as_str(),
         route: &r.route,
-        requests: c.requests,
-        errors_4xx: c.errors_4xx(),
-        errors_5xx: c.errors_5xx(),
-        error_rate_5xx_percent: r4(c.percent(c.errors_5xx())),
-        p50_ms: ms(c.quantile_ms(0.5)),
-        p95_ms: ms(c.quantile_ms(0.95)),
-        avg_ms: ms(c.avg_ms()),
+        requests: r.cell.requests,
+        figures: CellFigures::of(&r.cell),
     }
 }
 
@@ -247,12 +261,8 @@ pub struct Point {
     pub requests: u64,
     pub requests_per_minute: f64,
     pub status_classes: ClassCounts,
-    pub errors_4xx: u64,
-    pub errors_5xx: u64,
-    pub error_rate_5xx_percent: f64,
-    pub p50_ms: Option<f64>,
-    pub p95_ms: Option<f64>,
-    pub avg_ms: Option<f64>,
+    #[serde(flatten)]
+    pub figures: CellFigures,
 }
 
 /// `GET /admin/api/timeseries`.
@@ -269,12 +279,7 @@ pub fn series_json(
             requests: c.requests,
             requests_per_minute: r4(c.requests as f64 / resolution as f64),
             status_classes: classes(c),
-            errors_4xx: c.errors_4xx(),
-            errors_5xx: c.errors_5xx(),
-            error_rate_5xx_percent: r4(c.percent(c.errors_5xx())),
-            p50_ms: ms(c.quantile_ms(0.5)),
-            p95_ms: ms(c.quantile_ms(0.95)),
-            avg_ms: ms(c.avg_ms()),
+            figures: CellFigures::of(c),
         })
         .collect();
     SeriesAnswer {
