@@ -12,6 +12,10 @@
 //!
 //! Window memory is reported by the `windows_memory` bench.
 
+// It builds the whole application: the gateway's nested stage futures need the depth the
+// library asks for too (src/lib.rs).
+#![recursion_limit = "256"]
+
 use std::io::sink;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
