@@ -147,8 +147,25 @@ async fn issued_credentials_are_an_ordinary_s3_credential() {
         .send()
         .await
         .unwrap();
-    // What the store holds is what was sent.
+    // What the store holds is what was sent — with the checksum the file upload carried
+    // in its trailer (the store keeps it, as it would without the gateway).
     let direct = s3_client(&h.store);
+    let head = direct
+        .head_object()
+        .bucket("made-here")
+        .key("dir/from-file.bin")
+        .checksum_mode(aws_sdk_s3::types::ChecksumMode::Enabled)
+        .send()
+        .await
+        .unwrap();
+    let crc = crc32fast::hash(&big).to_be_bytes();
+    use base64::Engine;
+    let want = base64::engine::general_purpose::STANDARD.encode(crc);
+    assert_eq!(
+        head.checksum_crc32(),
+        Some(want.as_str()),
+        "the trailer's checksum reached the store"
+    );
     for (key, want) in [
         ("small.bin", small.clone()),
         ("dir/from-file.bin", big.clone()),

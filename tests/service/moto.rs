@@ -306,3 +306,46 @@ async fn copy_and_move_through_the_gateway_against_moto() {
         body.len()
     );
 }
+
+/// A file upload (aws-chunked with a CRC32 trailer) through the gateway reaches moto with
+/// its trailer: moto keeps the checksum the client computed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs moto (pip install 'moto[server]')"]
+async fn a_checksum_trailer_reaches_moto() {
+    use aws_sdk_s3::primitives::ByteStream;
+    use base64::Engine;
+    let moto = Moto::start();
+    direct(&moto.endpoint)
+        .create_bucket()
+        .bucket("moto-trailer")
+        .send()
+        .await
+        .unwrap();
+    let mut settings = Settings::for_tests();
+    settings.endpoint = Some(moto.endpoint.clone());
+    settings.region = "us-east-1".into();
+    let s = Server::start(settings, Arc::new(SystemClock)).await;
+    let g = gateway_client(&s, "motokey", "motosecret");
+    let file = tempfile::NamedTempFile::new().unwrap();
+    let body = data(300_001, 13);
+    std::fs::write(file.path(), &body).unwrap();
+    g.put_object()
+        .bucket("moto-trailer")
+        .key("f.bin")
+        .body(ByteStream::from_path(file.path()).await.unwrap())
+        .send()
+        .await
+        .unwrap();
+    let head = direct(&moto.endpoint)
+        .head_object()
+        .bucket("moto-trailer")
+        .key("f.bin")
+        .checksum_mode(aws_sdk_s3::types::ChecksumMode::Enabled)
+        .send()
+        .await
+        .unwrap();
+    let want =
+        base64::engine::general_purpose::STANDARD.encode(crc32fast::hash(&body).to_be_bytes());
+    assert_eq!(head.checksum_crc32(), Some(want.as_str()));
+    assert_eq!(head.content_length(), Some(body.len() as i64));
+}

@@ -131,15 +131,22 @@ pub async fn forward(
         .headers
         .get("x-amz-content-sha256")
         .and_then(|v| v.to_str().ok());
-    let payload =
+    let mut payload =
         Payload::from_header(sha).ok_or_else(|| bad_request("unknown x-amz-content-sha256"))?;
     let mut out_headers = headers::upstream_request(&f.headers);
     let uri = f.uri(signer.endpoint());
     let body = match (payload.clone(), f.check) {
-        (Payload::Chunked, BodyCheck::Chunks(signer)) => {
-            dechunked(f.body, &mut out_headers, Some(*signer)).await?
+        (Payload::Chunked, check) => {
+            let signer = match check {
+                BodyCheck::Chunks(s) => Some(*s),
+                _ => None,
+            };
+            let (body, trailer) = chunked::upstream(f.body, &mut out_headers, signer).await?;
+            if trailer {
+                payload = Payload::Trailer;
+            }
+            body
         }
-        (Payload::Chunked, _) => dechunked(f.body, &mut out_headers, None).await?,
         (Payload::Hashed(hash), BodyCheck::Sha256) => checked(f.body, &hash, &out_headers)?,
         (_, _) => f.body,
     };
@@ -154,7 +161,11 @@ pub async fn forward(
         };
         out_headers.insert(http::header::CONTENT_LENGTH, HeaderValue::from(n));
     }
-    let bytes_up = content_length(&out_headers);
+    // BytesUploaded counts the object's bytes, not an aws-chunked framing of them.
+    let bytes_up = out_headers
+        .get("x-amz-decoded-content-length")
+        .and_then(|v| v.to_str().ok()?.parse().ok())
+        .unwrap_or_else(|| content_length(&out_headers));
     let (api, method, bucket) = (f.api, f.method, f.bucket);
     let progress = Progress::new();
     let body = Body::new(ProgressBody::new(body, progress.clone()));
@@ -197,68 +208,6 @@ pub async fn forward(
         return error_response(resp, call, upstream.timeout()).await;
     }
     Ok(stream_response(resp, call, upstream.timeout()))
-}
-
-/// Largest aws-chunked body of an empty object (a zero chunk and its trailers), read
-/// whole to check it before anything is sent.
-const MAX_EMPTY_CHUNKED: usize = 16 * 1024;
-
-/// An `aws-chunked` body, decoded: the headers describe the plain bytes that go upstream.
-async fn dechunked(
-    body: Body,
-    h: &mut http::HeaderMap,
-    signer: Option<ChunkSigner>,
-) -> Result<Body, StorageError> {
-    let header =
-        |h: &http::HeaderMap, n: &str| h.get(n).and_then(|v| v.to_str().ok()).map(str::to_string);
-    let decoded: u64 = header(h, "x-amz-decoded-content-length")
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| {
-            StorageError::new(
-                StatusCode::LENGTH_REQUIRED,
-                "aws-chunked upload needs x-amz-decoded-content-length",
-            )
-        })?;
-    let trailer = header(h, "x-amz-trailer");
-    let encodings: Vec<String> = header(h, "content-encoding")
-        .unwrap_or_default()
-        .split(',')
-        .map(|e| e.trim().to_string())
-        .filter(|e| !e.is_empty() && e != "aws-chunked")
-        .collect();
-    for n in [
-        "x-amz-decoded-content-length",
-        "x-amz-trailer",
-        "content-encoding",
-    ] {
-        h.remove(n);
-    }
-    if !encodings.is_empty() {
-        let v = HeaderValue::from_str(&encodings.join(","))
-            .map_err(|_| bad_request("bad Content-Encoding"))?;
-        h.insert(http::header::CONTENT_ENCODING, v);
-    }
-    h.insert(http::header::CONTENT_LENGTH, HeaderValue::from(decoded));
-    let body = chunked::Dechunk::new(body, trailer.as_deref(), decoded, signer);
-    if decoded > 0 {
-        return Ok(Body::new(body));
-    }
-    // With `Content-Length: 0` the upstream request may never poll its body, so the
-    // trailer of an empty object is checked here, before anything is sent.
-    http_body_util::Limited::new(body, MAX_EMPTY_CHUNKED)
-        .collect()
-        .await
-        .map_err(
-            |e| match e.downcast_ref::<axum::Error>().and_then(chunk_error) {
-                Some(c) => bad_request(c.0),
-                None => bad_request("aws-chunked body of an empty object is malformed"),
-            },
-        )?;
-    Ok(Body::empty())
-}
-
-fn chunk_error(e: &axum::Error) -> Option<&chunked::ChunkError> {
-    std::error::Error::source(e)?.downcast_ref::<chunked::ChunkError>()
 }
 
 fn content_length(h: &http::HeaderMap) -> u64 {

@@ -44,6 +44,8 @@ pub enum Payload {
     Hashed(String),
     /// An `aws-chunked` body (`STREAMING-…`): decoded on the way and sent unsigned.
     Chunked,
+    /// Sent framed `aws-chunked` again with its checksum trailer, both unsigned.
+    Trailer,
 }
 
 impl Payload {
@@ -63,6 +65,7 @@ impl Payload {
     fn hash(&self) -> &str {
         match self {
             Self::Unsigned | Self::Chunked => "UNSIGNED-PAYLOAD",
+            Self::Trailer => "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
             Self::Hashed(h) => h,
         }
     }
@@ -115,6 +118,7 @@ pub fn sign_request(
         X_AMZ_CONTENT_SHA256,
         match payload {
             Payload::Hashed(h) => HeaderValue::from_str(h).map_err(|e| e.to_string())?,
+            Payload::Trailer => HeaderValue::from_static("STREAMING-UNSIGNED-PAYLOAD-TRAILER"),
             _ => HeaderValue::from_static("UNSIGNED-PAYLOAD"),
         },
     );

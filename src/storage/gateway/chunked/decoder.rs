@@ -172,6 +172,11 @@ impl ChunkDecoder {
         }
     }
 
+    /// The trailing headers read (`name:value\n` each, the signature's left out).
+    pub fn trailers(&self) -> &[u8] {
+        &self.trailers
+    }
+
     /// Adds input.
     pub fn push(&mut self, data: &[u8]) {
         self.buf.extend_from_slice(data);

@@ -13,7 +13,9 @@
 //! committed.
 
 mod decoder;
+mod reframe;
 mod signed;
+mod upstream;
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -23,7 +25,9 @@ use bytes::Bytes;
 use http_body::{Body as HttpBody, Frame, SizeHint};
 
 pub use decoder::{CHECKSUM_MISMATCH, ChunkDecoder, ChunkError, ChunkSignatures, Step};
+pub use reframe::{Reframe, encoded_len};
 pub use signed::{ChunkSigner, SIGNATURE_MISMATCH};
+pub use upstream::upstream;
 
 /// The decoded body.
 pub struct Dechunk {
@@ -50,6 +54,17 @@ impl Dechunk {
             dec,
             decoded_len,
         }
+    }
+}
+
+impl Dechunk {
+    /// The trailing headers read, once the body ended (see [`ChunkDecoder::trailers`]).
+    pub fn trailers(&self) -> &[u8] {
+        self.dec.trailers()
+    }
+
+    pub fn decoded_len(&self) -> u64 {
+        self.decoded_len
     }
 }
 
