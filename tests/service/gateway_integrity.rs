@@ -224,3 +224,102 @@ async fn a_body_unlike_its_declared_sha256_stores_nothing() {
     assert_eq!(status, 200, "{text}");
     assert_eq!(stored(&h, "matching.bin").await.as_deref(), Some(&body[..]));
 }
+
+/// A body streamed without a length (`Transfer-Encoding: chunked`) goes on so — moto
+/// takes it (s3s-fs wants a length) — and is checked against its declared SHA-256 at its
+/// end, before its last chunk goes on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs moto (pip install 'moto[server]')"]
+async fn a_body_without_a_length_is_checked_at_its_end() {
+    use std::sync::Arc;
+    let moto = crate::moto::Moto::start();
+    let direct = crate::moto::direct(&moto.endpoint);
+    direct
+        .create_bucket()
+        .bucket("streamed")
+        .send()
+        .await
+        .unwrap();
+    let mut settings = spacewatch::config::Settings::for_tests();
+    settings.endpoint = Some(moto.endpoint.clone());
+    settings.region = "us-east-1".into();
+    let s =
+        crate::support::Server::start(settings, Arc::new(spacewatch::telemetry::SystemClock)).await;
+    let mut th = reqwest::header::HeaderMap::new();
+    th.insert("X-Spaces-Key", "motokey".parse().unwrap());
+    th.insert("X-Spaces-Secret", "motosecret".parse().unwrap());
+    let c: serde_json::Value = s
+        .http
+        .post(s.url("/gateway/credentials"))
+        .headers(th)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let c = creds(&c);
+    let body = data(150_000, 34);
+    for (right, key) in [(true, "streamed-ok.bin"), (false, "streamed-bad.bin")] {
+        let url = s.url(&format!("/s3/streamed/{key}"));
+        let sha = hex::encode(Sha256::digest(if right { &body[..] } else { b"other" }));
+        let headers = signed_headers(&c, &url, &sha, &[], SystemTime::now());
+        let pieces: Vec<Result<http_body::Frame<bytes::Bytes>, std::io::Error>> = body
+            .chunks(40_000)
+            .map(|p| Ok(http_body::Frame::data(bytes::Bytes::copy_from_slice(p))))
+            .collect();
+        let mut r = reqwest::Client::new().put(&url);
+        for (k, v) in headers {
+            r = r.header(k, v);
+        }
+        let resp = r
+            .body(reqwest::Body::wrap(http_body_util::StreamBody::new(
+                futures_util::stream::iter(pieces),
+            )))
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status().as_u16();
+        let text = resp.text().await.unwrap();
+        let got = direct
+            .get_object()
+            .bucket("streamed")
+            .key(key)
+            .send()
+            .await
+            .ok();
+        if right {
+            assert_eq!(status, 200, "{text}");
+            let got = got.unwrap().body.collect().await.unwrap().into_bytes();
+            assert!(got[..] == body[..], "stored byte for byte");
+        } else {
+            assert_eq!(status, 400, "{text}");
+            assert!(text.contains("XAmzContentSHA256Mismatch"), "{text}");
+            assert!(got.is_none(), "nothing committed");
+        }
+    }
+}
+
+/// A request that waited for `100 Continue` and got a refusal instead may not have sent
+/// its body: its connection is closed, never read on as if the next request began there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_expect_continue_closes_its_connection() {
+    let h = Harness::start().await;
+    let addr = h.base.trim_start_matches("http://").to_string();
+    let head = format!(
+        "PUT /s3/no-such-bucket-here/k HTTP/1.1\r\nHost: {addr}\r\nX-Spaces-Key: {}\r\n\
+         X-Spaces-Secret: {}\r\nContent-Length: 3\r\nExpect: 100-continue",
+        crate::support::KEY,
+        crate::support::SECRET
+    );
+    let r = crate::raw_http::send(
+        &addr,
+        head.as_bytes(),
+        b"",
+        std::time::Duration::from_secs(10),
+    )
+    .await
+    .expect("an answer");
+    assert_eq!(r.status, 404);
+    assert_eq!(r.header("connection"), Some("close"));
+}

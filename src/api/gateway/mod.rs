@@ -42,6 +42,10 @@ pub async fn request(state: AppState, mount: Mount, req: Request) -> Response {
     let uri = req.uri().clone();
     let route = routes::find(uri.path(), mount);
     let head = req.method() == Method::HEAD;
+    let expects_continue = req
+        .headers()
+        .get(header::EXPECT)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
     let anonymous = auth::is_anonymous(req.headers(), uri.query());
     let template = route.as_ref().map(|r| r.template);
     let api = route.as_ref().map(|r| name(r, &req));
@@ -51,6 +55,12 @@ pub async fn request(state: AppState, mount: Mount, req: Request) -> Response {
     .await;
     let mut resp = error::as_s3_error(resp).await;
     as_axum_answers(&mut resp, head);
+    if expects_continue && !resp.status().is_success() {
+        // The client waited for a 100 Continue that never came and may not have sent its
+        // body: the connection cannot be reused (its next bytes could be either).
+        resp.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
     resp
 }
 

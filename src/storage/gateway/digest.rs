@@ -1,6 +1,8 @@
 //! A request body whose SHA-256 the client declared (`x-amz-content-sha256`): hashed as
 //! it streams, and checked when its last byte (by the declared length) arrives — before
-//! that byte is handed on, so a body that does not match never completes the upload.
+//! that byte is handed on, so a body that does not match never completes the upload. A
+//! body streamed without a length (`Transfer-Encoding: chunked`) is checked at its end,
+//! before its terminating chunk goes on: the upload is cut just the same.
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -20,13 +22,14 @@ pub struct Sha256Checked {
     inner: Body,
     hasher: Sha256,
     expected: [u8; 32],
-    length: u64,
+    /// The declared length; `None` for a body streamed without one.
+    length: Option<u64>,
     seen: u64,
 }
 
 impl Sha256Checked {
     /// `expected_hex` is a 64-digit hex SHA-256; `length` the body's declared length.
-    pub fn new(inner: Body, expected_hex: &str, length: u64) -> Option<Self> {
+    pub fn new(inner: Body, expected_hex: &str, length: Option<u64>) -> Option<Self> {
         let mut expected = [0u8; 32];
         hex::decode_to_slice(expected_hex, &mut expected).ok()?;
         Some(Self {
@@ -63,16 +66,20 @@ impl HttpBody for Sha256Checked {
             let before = this.seen;
             this.hasher.update(d);
             this.seen += d.len() as u64;
-            if before < this.length
-                && this.seen >= this.length
+            if let Some(length) = this.length
+                && before < length
+                && this.seen >= length
                 && let Err(e) = this.verify()
             {
                 return Poll::Ready(Some(Err(e)));
             }
         }
+        let unchecked = match this.length {
+            Some(length) => length == 0 && this.seen == 0,
+            None => true,
+        };
         if let Poll::Ready(None) = &polled
-            && this.length == 0
-            && this.seen == 0
+            && unchecked
             && let Err(e) = this.verify()
         {
             return Poll::Ready(Some(Err(e)));

@@ -150,15 +150,13 @@ pub async fn forward(
         (Payload::Hashed(hash), BodyCheck::Sha256) => checked(f.body, &hash, &out_headers)?,
         (_, _) => f.body,
     };
-    if f.method == Method::PUT && !out_headers.contains_key(http::header::CONTENT_LENGTH) {
+    if f.method == Method::PUT
+        && !out_headers.contains_key(http::header::CONTENT_LENGTH)
+        && let Some(n) = http_body::Body::size_hint(&body).exact()
+    {
         // A request with neither length nor `Transfer-Encoding` has an empty body (a
-        // CopyObject, say); one streamed without a length cannot be sent to S3.
-        let Some(n) = http_body::Body::size_hint(&body).exact() else {
-            return Err(StorageError::new(
-                StatusCode::LENGTH_REQUIRED,
-                "PUT needs a Content-Length",
-            ));
-        };
+        // CopyObject, say). One streamed without a length goes on so, chunked: the store
+        // decides (S3 answers 411 MissingContentLength).
         out_headers.insert(http::header::CONTENT_LENGTH, HeaderValue::from(n));
     }
     // BytesUploaded counts the object's bytes, not an aws-chunked framing of them.
@@ -251,7 +249,15 @@ fn build(
 
 /// A body checked against its declared SHA-256 (`hash`, lower-case hex).
 fn checked(body: Body, hash: &str, h: &http::HeaderMap) -> Result<Body, StorageError> {
-    let length = content_length(h);
+    let Some(length) = h
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
+    else {
+        // Streamed without a length: checked at its end.
+        return digest::Sha256Checked::new(body, hash, None)
+            .map(Body::new)
+            .ok_or_else(|| bad_request("unknown x-amz-content-sha256"));
+    };
     if length == 0 {
         // An empty upload may never be polled: its hash is checked here.
         const EMPTY: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -260,7 +266,7 @@ fn checked(body: Body, hash: &str, h: &http::HeaderMap) -> Result<Body, StorageE
             false => Err(bad_request(digest::MISMATCH)),
         };
     }
-    digest::Sha256Checked::new(body, hash, length)
+    digest::Sha256Checked::new(body, hash, Some(length))
         .map(Body::new)
         .ok_or_else(|| bad_request("unknown x-amz-content-sha256"))
 }

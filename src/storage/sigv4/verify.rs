@@ -133,15 +133,28 @@ pub fn from_header(authorization: &str, h: &HeaderMap) -> Result<Claim, VerifyEr
         return Err(malformed);
     };
     let (access_key, date, region, service) = credential(cred)?;
-    let amz_date = header(h, "x-amz-date")
-        .filter(|d| amz_date_ok(d))
-        .ok_or(VerifyError::Malformed("x-amz-date is missing or malformed"))?;
+    // The request's time: `x-amz-date`, or (as S3 takes it) the `Date` header when a
+    // client signed that instead.
+    let amz_date = match header(h, "x-amz-date") {
+        Some(d) if amz_date_ok(d) => d.to_string(),
+        Some(_) => return Err(VerifyError::Malformed("x-amz-date is malformed")),
+        None => header(h, "date")
+            .and_then(|d| chrono::DateTime::parse_from_rfc2822(d).ok())
+            .map(|t| {
+                t.with_timezone(&chrono::Utc)
+                    .format("%Y%m%dT%H%M%SZ")
+                    .to_string()
+            })
+            .ok_or(VerifyError::Malformed(
+                "x-amz-date (or Date) is missing or malformed",
+            ))?,
+    };
     Ok(Claim {
         access_key,
         date,
         region,
         service,
-        amz_date: amz_date.into(),
+        amz_date,
         signed_headers: signed.split(';').map(str::to_ascii_lowercase).collect(),
         signature: sig.into(),
         payload_hash: header(h, "x-amz-content-sha256")
@@ -280,3 +293,6 @@ pub fn verify(claim: &Claim, sent: &Sent<'_>, key: &Key) -> Result<(), VerifyErr
         false => Err(VerifyError::Mismatch),
     }
 }
+
+#[cfg(test)]
+mod tests;
