@@ -45,6 +45,7 @@ fn operation(i: u64, at: UnixTime) -> Operation {
         first_byte: None,
         error: None,
         s3_api: None,
+        named_bucket: None,
         request_id: RequestId::new("req-0123456789abcdef0123456789abcdef").unwrap(),
         trace_id: TraceId([9; 16]),
     }

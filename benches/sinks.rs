@@ -32,6 +32,7 @@ fn op(i: u64) -> Operation {
         first_byte: None,
         error: None,
         s3_api: None,
+        named_bucket: None,
         request_id: RequestId::new("req-0123456789abcdef0123456789abcdef").unwrap(),
         trace_id: TraceId::default(),
     }

@@ -27,6 +27,7 @@ fn operation(i: u64, bucket: &Arc<str>, duration: Duration) -> Operation {
         first_byte: None,
         error: None,
         s3_api: None,
+        named_bucket: None,
         request_id: RequestId::new("r").unwrap(),
         trace_id: TraceId::default(),
     }

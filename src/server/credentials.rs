@@ -79,6 +79,7 @@ pub async fn bucket_access(
     tenant: &Tenant,
     (what, raw): (&str, &str),
 ) -> Result<BucketName, ApiError> {
+    fields.name_bucket(raw);
     let bucket = BucketName::parse(raw)
         .ok_or_else(|| ApiError::bad_request(format!("'{what}' is not a valid bucket name")))?;
     state.access.check(tenant, &bucket, &state.counters).await?;

@@ -237,8 +237,12 @@ pub struct Operation {
     pub method: HttpMethod,
     /// The route template (`/tools/list-all`), never the raw path.
     pub route: &'static str,
-    /// The bucket the operation addressed, when it named a valid one.
+    /// The bucket the operation addressed, once the tenant's access to it passed: the one
+    /// aggregates and labels count.
     pub bucket: Option<Arc<str>>,
+    /// The bucket a verified tenant named when access did not pass (bounded text): shown
+    /// and searchable in `/logs/operations`, counted nowhere.
+    pub named_bucket: Option<Arc<str>>,
     pub tenant: Option<Fingerprint>,
     pub status: u16,
     /// Request arrival to the end of the response body (or to the drop of it).
@@ -258,6 +262,11 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// The bucket to show: the attributed one, or the one named.
+    pub fn shown_bucket(&self) -> Option<&str> {
+        self.bucket.as_deref().or(self.named_bucket.as_deref())
+    }
+
     pub fn is_error(&self) -> bool {
         is_error_status(self.status)
     }

@@ -26,7 +26,7 @@ impl LogFilter {
             && self
                 .bucket
                 .as_deref()
-                .is_none_or(|b| op.bucket.as_deref() == Some(b))
+                .is_none_or(|b| op.shown_bucket() == Some(b))
             && self.min_duration_ms.is_none_or(|m| op.duration_ms() >= m)
             && self.errors.is_none_or(|e| e == op.is_error())
     }

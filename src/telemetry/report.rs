@@ -365,7 +365,7 @@ pub fn log_entry(op: &Operation) -> LogEntry<'_> {
         s3_api: op.s3_api.map(|a| a.as_str()),
         method: op.method.as_str(),
         endpoint: op.route,
-        bucket: op.bucket.as_deref(),
+        bucket: op.shown_bucket(),
         status_code: op.status,
         duration_ms: r3(op.duration_ms()),
         bytes_transferred: op.bytes_transferred(),

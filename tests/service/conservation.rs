@@ -267,9 +267,11 @@ async fn check_logs(h: &Harness, truth: &BTreeMap<(&str, u16), u64>, n: u64, err
     );
     let nf = logs.iter().find(|e| e["status_code"] == 404).unwrap();
     assert_eq!(nf["error"], "Bucket not found");
-    assert_eq!(
-        nf["bucket"],
-        Value::Null,
+    // Access failed: the record names the bucket, no figure counts it.
+    assert_eq!(nf["bucket"], "no-such-bucket");
+    let ops = h.json("/metrics/operations").await;
+    assert!(
+        ops["bucket_analytics"].get("no-such-bucket").is_none(),
         "access failed: no bucket attributed"
     );
 }

@@ -206,3 +206,44 @@ async fn log_lines_have_the_seed_format() {
         assert_eq!(re.find_iter(&text).count(), 1, "{name} line in:\n{text}");
     }
 }
+
+/// `/logs/operations?bucket=` finds a verified tenant's failed requests by the bucket they
+/// named — the seed's `Bucket not found` example — while the per-bucket figures and
+/// labels count only buckets whose access passed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_request_keeps_the_bucket_it_named() {
+    let h = Harness::start().await;
+    for path in [
+        "/tools/list-all?bucket=no-such-bucket",
+        "/s3/no-such-bucket/k",
+    ] {
+        assert_eq!(h.get(path, tenant()).await.status(), 404, "{path}");
+    }
+    let v = h.json("/logs/operations?bucket=no-such-bucket").await;
+    assert_eq!(v["count"], 2, "{v}");
+    for e in v["logs"].as_array().unwrap() {
+        assert_eq!(e["bucket"], "no-such-bucket");
+        assert_eq!(e["error"], "Bucket not found");
+    }
+    let ops = h.json("/metrics/operations").await;
+    assert!(
+        ops["bucket_analytics"].get("no-such-bucket").is_none(),
+        "{ops}"
+    );
+    let metrics = h
+        .get("/metrics", HeaderMap::new())
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!metrics.contains("no-such-bucket"), "no label for it");
+    // Nobody's name is kept for nobody: a refused anonymous request names no bucket.
+    let r = h
+        .get("/tools/list-all?bucket=other-name", HeaderMap::new())
+        .await;
+    assert_eq!(r.status(), 400);
+    assert_eq!(
+        h.json("/logs/operations?bucket=other-name").await["count"],
+        0
+    );
+}

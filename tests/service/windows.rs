@@ -111,6 +111,7 @@ fn op(kind: OperationType, ms: f64, at: UnixTime) -> Operation {
         first_byte: None,
         error: None,
         s3_api: None,
+        named_bucket: None,
         request_id: RequestId::new("r").unwrap(),
         trace_id: TraceId::default(),
     }

@@ -83,6 +83,11 @@ pub async fn handle(
     parts: Parts,
     body: Body,
 ) -> Result<Response, S3Error> {
+    if let (Some(raw), Some(_)) = (route.bucket, caller.tenant()) {
+        fields.name_bucket(&String::from_utf8_lossy(&crate::percent::decode_lenient(
+            raw,
+        )));
+    }
     let bucket = match route.bucket {
         Some(raw) => Some(BucketName::parse(&decoded("bucket", raw)?).ok_or_else(|| {
             S3Error::new(

@@ -23,6 +23,8 @@ struct Attribution {
     admitted: bool,
     refusal: Refusal,
     bucket: Option<Arc<str>>,
+    /// The bucket a verified tenant named, whether or not access passed.
+    named: Option<Arc<str>>,
     tenant: Option<Fingerprint>,
 }
 
@@ -31,6 +33,7 @@ struct Attribution {
 pub(crate) enum Admission {
     Admitted {
         bucket: Option<Arc<str>>,
+        named: Option<Arc<str>>,
         tenant: Option<Fingerprint>,
     },
     Refused(Refusal),
@@ -49,6 +52,13 @@ impl OpFields {
         self.0.lock().refusal = why;
     }
 
+    /// The bucket a verified tenant named (its text, bounded), kept in the operation's
+    /// record even when access fails — never a label.
+    pub fn name_bucket(&self, raw: &str) {
+        let text = crate::telemetry::operation::bounded_text(raw, 64);
+        self.0.lock().named = Some(Arc::from(text));
+    }
+
     /// The bucket, once the tenant's access to it passed.
     pub fn set_bucket(&self, bucket: &BucketName) {
         self.0.lock().bucket = Some(bucket.as_arc());
@@ -63,6 +73,7 @@ impl OpFields {
         if f.admitted {
             Admission::Admitted {
                 bucket: f.bucket,
+                named: f.named,
                 tenant: f.tenant,
             }
         } else {

@@ -84,14 +84,19 @@ impl PendingOperation {
     /// admitted, counts the refusal and returns `None`.
     pub(crate) fn finish(self, o: Outcome) -> Option<Duration> {
         let duration = self.ctx.start.elapsed();
-        let (bucket, tenant) = match self.fields.take() {
-            Admission::Admitted { bucket, tenant } => (bucket, tenant),
+        let (bucket, named, tenant) = match self.fields.take() {
+            Admission::Admitted {
+                bucket,
+                named,
+                tenant,
+            } => (bucket, named, tenant),
             Admission::Refused(why) => {
                 self.counters.refused(why);
                 self.span.refused(o.status);
                 return None;
             }
         };
+        let attributed = bucket.is_some();
         let bytes_in = self.bytes_in.load(Ordering::Relaxed);
         self.span.end(&Ended {
             status: o.status,
@@ -115,6 +120,7 @@ impl PendingOperation {
             first_byte: o.first_byte,
             error: o.error,
             s3_api: self.route.s3,
+            named_bucket: if attributed { None } else { named },
             request_id: self.ctx.request_id,
             trace_id: self.ctx.trace_id,
         });

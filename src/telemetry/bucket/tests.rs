@@ -20,6 +20,7 @@ fn op(bucket: &str, status: u16) -> (Operation, Sample) {
         first_byte: None,
         error: None,
         s3_api: None,
+        named_bucket: None,
         request_id: RequestId::new("r").unwrap(),
         trace_id: TraceId::default(),
     };

@@ -49,6 +49,7 @@ fn op(status: u16, error: Option<&str>) -> Operation {
         first_byte: None,
         error: error.map(Arc::from),
         s3_api: None,
+        named_bucket: None,
         request_id: RequestId::new("req-1").unwrap(),
         trace_id: TraceId([0x11; 16]),
     }

@@ -18,6 +18,7 @@ fn op(n: u64) -> Operation {
         first_byte: None,
         error: None,
         s3_api: None,
+        named_bucket: None,
         request_id: RequestId::new("r").unwrap(),
         trace_id: TraceId::default(),
     }
