@@ -11,7 +11,8 @@ use crate::storage::listing::walk;
 use crate::storage::{BucketName, KeyPrefix, ObjectKey, StorageError};
 
 /// Every object under `prefix` of the log bucket, newest delivery first (objects without
-/// a time in their name last, by key).
+/// a time in their name last, by key). A store that lists no ETag (s3s-fs) gets the size
+/// and the last-modified time in its place: a changed object is another object.
 pub async fn list(
     client: &Client,
     bucket: &BucketName,
@@ -19,7 +20,10 @@ pub async fn list(
 ) -> Result<Vec<LogObject>, LogError> {
     let mut out = Vec::new();
     walk(client, bucket, Some(prefix), |o| {
-        let etag = o.etag.unwrap_or_default();
+        let etag = o.etag.clone().unwrap_or_else(|| {
+            let modified = o.last_modified.as_deref().unwrap_or("-");
+            format!("size {} modified {modified}", o.size)
+        });
         out.push(LogObject::new(o.key, o.size, etag, o.last_modified));
     })
     .await?;

@@ -261,7 +261,7 @@ impl Reader {
                     self.metrics.count_once(id, &s, |b| logs.verified(b));
                     out.push(s);
                 }
-                Err(reason) => self.skipped(&mut cov, key, o, reason),
+                Err(reason) => self.skipped(&mut cov, logs, key, o, reason),
             },
         )
         .await?;
@@ -272,11 +272,24 @@ impl Reader {
         Ok((out, cov))
     }
 
-    /// Notes a skipped object in `cov`, and remembers under `key` why when the bytes were
-    /// at fault.
-    fn skipped(&self, cov: &mut Coverage, key: CacheKey, o: LogObject, reason: &'static str) {
+    /// Notes a skipped object in `cov`, and remembers why when the bytes were at fault:
+    /// under `key`, and — unless only a summary is that large — as the object's failure
+    /// for every question.
+    fn skipped(
+        &self,
+        cov: &mut Coverage,
+        logs: &Logs<'_>,
+        key: CacheKey,
+        o: LogObject,
+        reason: &'static str,
+    ) {
         if each::remembered(reason) {
             self.cache.insert(key, Cached::Failed(reason));
+            let id = ObjectId::new(logs.endpoint(), logs.bucket.as_str(), &o.key, &o.etag);
+            let all = CacheKey::summary(logs.fingerprint(), &id);
+            if all != key && reason != SUMMARY_TOO_LARGE {
+                self.cache.insert(all, Cached::Failed(reason));
+            }
         }
         cov.skipped.push(SkippedObject { key: o.key, reason });
     }
@@ -327,7 +340,7 @@ impl Reader {
                     keep(&m);
                     self.cache.insert(key, Cached::Matches(Arc::new(m)));
                 }
-                Err(reason) => self.skipped(&mut cov, key, o, reason),
+                Err(reason) => self.skipped(&mut cov, logs, key, o, reason),
             },
         )
         .await?;

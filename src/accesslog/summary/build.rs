@@ -66,13 +66,17 @@ fn arc(s: &str) -> Arc<str> {
     Arc::from(s)
 }
 
-/// The row of `k`, made (and charged to `bytes`) when new.
-fn row<'m, K: Hash + Eq, V: Default>(map: &'m mut Map<K, V>, k: K, bytes: &mut usize) -> &'m mut V {
+/// The row of `k`, made (and charged to `bytes`) when new; true when it was.
+fn row<'m, K: Hash + Eq, V: Default>(
+    map: &'m mut Map<K, V>,
+    k: K,
+    bytes: &mut usize,
+) -> (&'m mut V, bool) {
     match map.entry(k) {
-        Entry::Occupied(e) => e.into_mut(),
+        Entry::Occupied(e) => (e.into_mut(), false),
         Entry::Vacant(e) => {
             *bytes += ROW;
-            e.insert(V::default())
+            (e.insert(V::default()), true)
         }
     }
 }
@@ -168,7 +172,7 @@ impl<'m> Builder<'m> {
         let c = self
             .client_names
             .id(&client, Client::clone, len, &mut self.bytes);
-        let s = row(&mut self.clients, (g, c), &mut self.bytes);
+        let (s, _) = row(&mut self.clients, (g, c), &mut self.bytes);
         s.requests += 1;
         s.bytes += line.bytes_sent;
         s.errors += u64::from(is_error);
@@ -176,10 +180,10 @@ impl<'m> Builder<'m> {
             self.count_prefixes(g, &key, line);
         }
         if let Some(ms) = line.total_time_ms {
-            *row(&mut self.total, (g, ms), &mut self.bytes) += 1;
+            *row(&mut self.total, (g, ms), &mut self.bytes).0 += 1;
         }
         if let Some(ms) = line.turn_around_ms {
-            *row(&mut self.turn, (g, ms), &mut self.bytes) += 1;
+            *row(&mut self.turn, (g, ms), &mut self.bytes).0 += 1;
         }
         let due = self.bytes - self.charged;
         if due < CHARGE_STEP {
@@ -192,38 +196,39 @@ impl<'m> Builder<'m> {
     fn count_operation(&mut self, g: u32, op: &str, class: StatusClass) {
         let mut o = self.operation_names.id(op, arc, op.len(), &mut self.bytes);
         let group = &mut self.groups[g as usize];
-        if !self.operations.contains_key(&(g, o)) {
-            if group.operations >= MAX_OPERATIONS {
-                o = self.operation_names.id("OTHER", arc, 5, &mut self.bytes);
-            }
-            group.operations += usize::from(!self.operations.contains_key(&(g, o)));
+        if group.operations >= MAX_OPERATIONS && !self.operations.contains_key(&(g, o)) {
+            o = self.operation_names.id("OTHER", arc, 5, &mut self.bytes);
         }
-        row(&mut self.operations, (g, o), &mut self.bytes)[class as usize] += 1;
+        let (r, new) = row(&mut self.operations, (g, o), &mut self.bytes);
+        r[class as usize] += 1;
+        group.operations += usize::from(new);
     }
 
     fn count_prefixes(&mut self, g: u32, key: &str, line: &LogLine<'_>) {
         let status = line.status.unwrap_or(0);
         let slow = status == 503 || line.error_code == Some("SlowDown");
+        // A key with fewer folders than a depth has the same prefix there: one lookup.
+        let mut last: Option<(usize, u32)> = None;
         for d in 0..MAX_DEPTH {
             let prefix = prefix_at(key, d + 1);
-            let mut p = self
-                .prefix_names
-                .id(prefix, arc, prefix.len(), &mut self.bytes);
+            let mut p = match last {
+                Some((len, p)) if len == prefix.len() => p,
+                _ => self
+                    .prefix_names
+                    .id(prefix, arc, prefix.len(), &mut self.bytes),
+            };
+            last = Some((prefix.len(), p));
             let group = &mut self.groups[g as usize];
             let depth = d as u8;
-            if !self.prefixes.contains_key(&(g, depth, p)) {
-                if group.prefixes[d] >= MAX_PREFIXES {
-                    group.agg.prefixes_capped[d] = true;
-                    p = self.prefix_names.id(
-                        OTHER_PREFIX,
-                        arc,
-                        OTHER_PREFIX.len(),
-                        &mut self.bytes,
-                    );
-                }
-                group.prefixes[d] += usize::from(!self.prefixes.contains_key(&(g, depth, p)));
+            if group.prefixes[d] >= MAX_PREFIXES && !self.prefixes.contains_key(&(g, depth, p)) {
+                group.agg.prefixes_capped[d] = true;
+                let other = OTHER_PREFIX;
+                p = self
+                    .prefix_names
+                    .id(other, arc, other.len(), &mut self.bytes);
             }
-            let stats = row(&mut self.prefixes, (g, depth, p), &mut self.bytes);
+            let (stats, new) = row(&mut self.prefixes, (g, depth, p), &mut self.bytes);
+            group.prefixes[d] += usize::from(new);
             stats.requests += 1;
             stats.errors_4xx += u64::from((400..500).contains(&status));
             stats.errors_5xx += u64::from((500..600).contains(&status));
@@ -237,19 +242,26 @@ impl<'m> Builder<'m> {
         let _ = self.meter.charge(self.bytes - self.charged);
         let n = self.groups.len();
         let mut groups: Vec<HourAgg> = self.groups.into_iter().map(|g| g.agg).collect();
-        let (operations, r) = by_group(self.operations, n, |&(g, o)| (g, u64::from(o)), indexed);
+        let (operations, r) = by_group(
+            self.operations,
+            n,
+            |&(g, o)| (g, u64::from(o)),
+            indexed,
+            None,
+        );
         groups.iter_mut().zip(r).for_each(|(h, r)| h.operations = r);
-        let (clients, r) = by_group(self.clients, n, |&(g, c)| (g, u64::from(c)), indexed);
+        let (clients, r) = by_group(self.clients, n, |&(g, c)| (g, u64::from(c)), indexed, None);
         groups.iter_mut().zip(r).for_each(|(h, r)| h.clients = r);
         let slot =
             |&(g, d, p): &(u32, u8, u32)| (g * MAX_DEPTH as u32 + u32::from(d), u64::from(p));
-        let (prefixes, r) = by_group(self.prefixes, n * MAX_DEPTH, slot, indexed);
+        let (prefixes, r) = by_group(self.prefixes, n * MAX_DEPTH, slot, indexed, None);
         for (i, r) in r.into_iter().enumerate() {
             groups[i / MAX_DEPTH].prefixes[i % MAX_DEPTH] = r;
         }
-        let (total_ms, r) = by_group(self.total, n, |&(g, ms)| (g, ms), valued);
+        let (total_ms, r) = by_group(self.total, n, |&(g, ms)| (g, ms), valued, Some(by_value));
         groups.iter_mut().zip(r).for_each(|(h, r)| h.total_ms = r);
-        let (turn_around_ms, r) = by_group(self.turn, n, |&(g, ms)| (g, ms), valued);
+        let (turn_around_ms, r) =
+            by_group(self.turn, n, |&(g, ms)| (g, ms), valued, Some(by_value));
         groups
             .iter_mut()
             .zip(r)
@@ -269,25 +281,40 @@ impl<'m> Builder<'m> {
     }
 }
 
-/// The rows of `map` made by `make` from (row key, value), ordered by `order`'s (slot,
-/// row key), and the range of each of the `slots`.
-fn by_group<K, V, R>(
+/// The rows of `map` made by `make` from (row key, value), placed slot by slot as
+/// `order` says (slot, row key) — each slot's rows in no particular order, unless `sorted`
+/// — and the range of each of the `slots`. Linear: counted, then placed.
+fn by_group<K, V, R: Copy + Default>(
     map: Map<K, V>,
     slots: usize,
     order: impl Fn(&K) -> (u32, u64),
     make: impl Fn(u64, V) -> R,
+    sorted: Option<fn(&R) -> u64>,
 ) -> (Vec<R>, Vec<Range<u32>>) {
-    let mut all: Vec<((u32, u64), V)> = map.into_iter().map(|(k, v)| (order(&k), v)).collect();
-    all.sort_unstable_by_key(|(k, _)| *k);
-    let mut ranges = vec![0..0; slots];
-    for (i, ((slot, _), _)) in all.iter().enumerate() {
-        let r = &mut ranges[*slot as usize];
-        if r.end == 0 {
-            r.start = i as u32;
-        }
-        r.end = i as u32 + 1;
+    let mut ends = vec![0u32; slots];
+    for k in map.keys() {
+        ends[order(k).0 as usize] += 1;
     }
-    let rows = all.into_iter().map(|((_, k), v)| make(k, v)).collect();
+    let mut next = 0u32;
+    let mut ranges: Vec<Range<u32>> = ends
+        .iter()
+        .map(|n| {
+            next += n;
+            next - n..next - n
+        })
+        .collect();
+    let mut rows = vec![R::default(); next as usize];
+    for (k, v) in map {
+        let (slot, key) = order(&k);
+        let r = &mut ranges[slot as usize];
+        rows[r.end as usize] = make(key, v);
+        r.end += 1;
+    }
+    if let Some(by) = sorted {
+        for r in &ranges {
+            rows[r.start as usize..r.end as usize].sort_unstable_by_key(by);
+        }
+    }
     (rows, ranges)
 }
 
@@ -299,4 +326,9 @@ fn indexed<V>(k: u64, v: V) -> (u32, V) {
 /// A row of a latency value.
 fn valued(k: u64, n: u64) -> (u64, u64) {
     (k, n)
+}
+
+/// The order of latency rows: by value.
+fn by_value(r: &(u64, u64)) -> u64 {
+    r.0
 }
