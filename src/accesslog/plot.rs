@@ -29,6 +29,15 @@ pub fn height(bars: usize) -> u32 {
     TOP + ROW * (bars.max(1) as u32) + BOTTOM
 }
 
+/// Why a chart could not be drawn.
+#[derive(Debug, thiserror::Error)]
+pub enum PlotError {
+    #[error("the embedded font cannot be read: {0}")]
+    Font(#[from] ab_glyph::InvalidFont),
+    #[error("the PNG cannot be encoded: {0}")]
+    Png(#[from] png::EncodingError),
+}
+
 /// `text` cut to `max` characters, the last one `…` when it was cut.
 pub fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
     if text.chars().count() <= max {
@@ -40,8 +49,8 @@ pub fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
 }
 
 /// A horizontal bar chart of `(label, value)`, largest first as given.
-pub fn bar_chart(title: &str, bars: &[(String, u64)]) -> Result<Vec<u8>, String> {
-    let font = FontRef::try_from_slice(FONT).map_err(|e| e.to_string())?;
+pub fn bar_chart(title: &str, bars: &[(String, u64)]) -> Result<Vec<u8>, PlotError> {
+    let font = FontRef::try_from_slice(FONT)?;
     let mut c = Canvas::new(WIDTH, height(bars.len()));
     c.text(&font, 20.0, 16, 32, &clip(title, MAX_TITLE_CHARS), INK);
     let max = bars.iter().map(|(_, v)| *v).max().unwrap_or(0);
@@ -129,16 +138,14 @@ impl Canvas {
         }
     }
 
-    fn png(&self) -> Result<Vec<u8>, String> {
+    fn png(&self) -> Result<Vec<u8>, PlotError> {
         let mut out = Vec::new();
         let mut enc = png::Encoder::new(&mut out, self.w, self.h);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
-        let mut writer = enc.write_header().map_err(|e| e.to_string())?;
-        writer
-            .write_image_data(&self.px)
-            .map_err(|e| e.to_string())?;
-        writer.finish().map_err(|e| e.to_string())?;
+        let mut writer = enc.write_header()?;
+        writer.write_image_data(&self.px)?;
+        writer.finish()?;
         Ok(out)
     }
 }
