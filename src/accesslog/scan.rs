@@ -1,6 +1,6 @@
 //! Reading the log objects a query needs: list the log bucket, keep the objects whose
 //! names say they may hold the window and the source, then fetch and digest them
-//! concurrently ([`each`]). Summaries come from the cache when they can; what is read is
+//! concurrently (`Reader::each`). Summaries come from the cache when they can; what is read is
 //! counted once into the Prometheus families.
 //!
 //! Every read is one heavy job ([`super::jobs`]): refused at once when the tenant or the
