@@ -1,7 +1,9 @@
 //! Heavy jobs — access-log parses, searches and audits, snapshot reads, charts — under two
 //! limits: at most `global` at once on the server, at most `per_tenant` of one tenant. A job
-//! that finds no room is refused at once, never queued: a tenant over its share gets
+//! that finds no room waits at most [`WAIT`] for one (a burst — a dashboard's few panels, a
+//! model's parallel tool calls — passes), then is refused: a tenant over its share gets
 //! [`Busy::Tenant`] (a 429), everyone when the server is full [`Busy::Server`] (a 503).
+//! Nothing queues longer than that.
 //!
 //! A [`Job`] also carries the stop signal of its work: dropping it — the request's future
 //! dropped because its client left — tells every parse of the job to stop (they ask
@@ -14,8 +16,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
 
 use parking_lot::Mutex;
+use tokio::sync::Notify;
 
 use crate::telemetry::Fingerprint;
 
@@ -32,10 +36,20 @@ pub enum Busy {
     Server,
 }
 
+/// Longest a heavy request waits for a slot.
+pub const WAIT: Duration = Duration::from_secs(1);
+
 #[derive(Debug, Default)]
 struct Counts {
     running: usize,
     by_tenant: HashMap<Fingerprint, usize>,
+}
+
+/// What runs now, and the signal that a slot was given back.
+#[derive(Debug, Default)]
+struct Shared {
+    counts: Mutex<Counts>,
+    freed: Notify,
 }
 
 /// The limits and what runs now.
@@ -43,22 +57,45 @@ struct Counts {
 pub struct Jobs {
     global: usize,
     per_tenant: usize,
-    counts: Arc<Mutex<Counts>>,
+    wait: Duration,
+    shared: Arc<Shared>,
 }
 
 impl Jobs {
-    /// `global` jobs at once, `per_tenant` of one tenant (both at least 1).
-    pub fn new(global: usize, per_tenant: usize) -> Self {
+    /// `global` jobs at once, `per_tenant` of one tenant (both at least 1); a job waits at
+    /// most `wait` for a slot.
+    pub fn new(global: usize, per_tenant: usize, wait: Duration) -> Self {
         Self {
             global: global.max(1),
             per_tenant: per_tenant.max(1),
-            counts: Arc::new(Mutex::new(Counts::default())),
+            wait,
+            shared: Arc::default(),
         }
     }
 
-    /// A slot for a job of `tenant` that may hold `budget` bytes, or which limit is full.
-    pub fn start(&self, tenant: Fingerprint, budget: usize) -> Result<Job, Busy> {
-        let mut c = self.counts.lock();
+    /// A slot for a job of `tenant` that may hold `budget` bytes, waiting for one at most
+    /// the wait given to [`Jobs::new`]; or which limit stayed full.
+    pub async fn start(&self, tenant: Fingerprint, budget: usize) -> Result<Job, Busy> {
+        let deadline = tokio::time::Instant::now() + self.wait;
+        loop {
+            // Listening before trying: a slot given back in between is not missed.
+            let freed = self.shared.freed.notified();
+            tokio::pin!(freed);
+            freed.as_mut().enable();
+            match self.try_start(tenant, budget) {
+                Ok(job) => return Ok(job),
+                Err(busy) => {
+                    if tokio::time::timeout_at(deadline, freed).await.is_err() {
+                        return Err(busy);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A slot for a job of `tenant` now, or which limit is full.
+    pub fn try_start(&self, tenant: Fingerprint, budget: usize) -> Result<Job, Busy> {
+        let mut c = self.shared.counts.lock();
         let mine = c.by_tenant.get(&tenant).copied().unwrap_or(0);
         if mine >= self.per_tenant {
             return Err(Busy::Tenant);
@@ -69,7 +106,7 @@ impl Jobs {
         c.running += 1;
         *c.by_tenant.entry(tenant).or_default() += 1;
         Ok(Job(JobHandle(Arc::new(Slot {
-            counts: self.counts.clone(),
+            shared: self.shared.clone(),
             tenant,
             stop: AtomicBool::new(false),
             budget,
@@ -79,14 +116,14 @@ impl Jobs {
 
     /// Jobs running now.
     pub fn running(&self) -> usize {
-        self.counts.lock().running
+        self.shared.counts.lock().running
     }
 }
 
 /// A job's slot; given back when the last handle is dropped.
 #[derive(Debug)]
 struct Slot {
-    counts: Arc<Mutex<Counts>>,
+    shared: Arc<Shared>,
     tenant: Fingerprint,
     stop: AtomicBool,
     budget: usize,
@@ -95,14 +132,17 @@ struct Slot {
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        let mut c = self.counts.lock();
-        c.running -= 1;
-        if let Some(n) = c.by_tenant.get_mut(&self.tenant) {
-            *n -= 1;
-            if *n == 0 {
-                c.by_tenant.remove(&self.tenant);
+        {
+            let mut c = self.shared.counts.lock();
+            c.running -= 1;
+            if let Some(n) = c.by_tenant.get_mut(&self.tenant) {
+                *n -= 1;
+                if *n == 0 {
+                    c.by_tenant.remove(&self.tenant);
+                }
             }
         }
+        self.shared.freed.notify_waiters();
     }
 }
 

@@ -158,9 +158,9 @@ fn skip_reason(s: Skipped) -> &'static str {
 }
 
 impl Reader {
-    /// A heavy job of `logs`' tenant, or why there is no room for one.
-    pub fn start(&self, logs: &Logs<'_>) -> Result<Job, LogError> {
-        Ok(self.jobs.start(logs.fingerprint(), self.job_bytes)?)
+    /// A heavy job of `logs`' tenant (waiting a moment for a slot), or why there is no room.
+    pub async fn start(&self, logs: &Logs<'_>) -> Result<Job, LogError> {
+        Ok(self.jobs.start(logs.fingerprint(), self.job_bytes).await?)
     }
 
     /// The objects of `logs` that may hold `q`, newest delivery first.
@@ -230,7 +230,7 @@ impl Reader {
         logs: &Logs<'_>,
         q: &Query,
     ) -> Result<(Vec<Arc<ObjectSummary>>, Coverage), LogError> {
-        let job = self.start(logs)?;
+        let job = self.start(logs).await?;
         let tenant = logs.fingerprint();
         let (hits, to_read, mut cov) = self
             .plan(logs, q, |id| CacheKey::summary(tenant, id))
@@ -312,7 +312,7 @@ impl Reader {
             + Sync
             + 'static,
     {
-        let job = self.start(logs)?;
+        let job = self.start(logs).await?;
         let tenant = logs.fingerprint();
         let (hits, to_read, mut cov) = self
             .plan(logs, q, |id| CacheKey::question(tenant, id, question))

@@ -187,7 +187,7 @@ impl Reader {
         offset: u64,
         limit: usize,
     ) -> Result<ReadPage, LogError> {
-        let job = self.start(logs)?;
+        let job = self.start(logs).await?;
         let bytes = super::fetch::get(logs.client(), logs.bucket, key, self.max_bytes).await?;
         let max = self.max_bytes.saturating_mul(GZIP_RATIO_CAP);
         let key = key.to_string();

@@ -328,7 +328,7 @@ pub async fn top_ips_png(State(state): State<AppState>, r: LogRequest) -> ApiRes
     };
     let bars: Vec<(String, u64)> = m.top_ips.into_iter().map(|t| (t.ip, t.requests)).collect();
     // Drawing is a heavy job of its own, held until the drawing thread is done.
-    let job = state.logs.start(&r.logs(&state))?.handle();
+    let job = state.logs.start(&r.logs(&state)).await?.handle();
     let png = tokio::task::spawn_blocking(move || {
         let png = plot::bar_chart(&title, &bars);
         drop(job);

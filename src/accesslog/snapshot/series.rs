@@ -47,7 +47,7 @@ pub async fn read(
     since: Option<i64>,
     keep_raw: bool,
 ) -> Result<Lines, LogError> {
-    let job = reader.start(metrics)?;
+    let job = reader.start(metrics).await?;
     let prefix = metrics.prefix.as_str();
     let all = crate::accesslog::fetch::list(metrics.client(), metrics.bucket, metrics.prefix);
     let mut wanted: Vec<LogObject> = all
