@@ -67,11 +67,9 @@ async fn quadratic_parse(h: &Harness) {
         get(h, "/logs/access/request-metrics", headers()),
     )
     .await;
-    // Optimised, the whole request is within the parse's budget of 1 s (the per-line cost
-    // is benches/accesslog.rs, `summarize`); unoptimised code is several times slower.
-    if !cfg!(debug_assertions) {
-        assert!(took < Duration::from_secs(1), "{took:?}");
-    }
+    // The parse alone is held to 1 s (of CPU, optimised) by summary::tests; here the whole
+    // request, under the load of the other tests, is held to the hostile-request bound.
+    println!("budget: the 80k request took {took:?}");
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["metrics"]["requests_total"], 80_000, "every line counted");
     assert_eq!(v["coverage"]["objects_read"], 1);
