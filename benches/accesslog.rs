@@ -11,9 +11,16 @@
 //! thread's CPU time (`support/thread_cpu.rs`), which other jobs on a shared machine do not
 //! inflate — the honest "one core" figure when the machine is busy.
 //! `scripts/bench-accesslog.sh` times the same parse against goaccess as whole processes.
+//!
+//! Group `summarize` (issue 18, item 1) digests objects whose every line names a bucket of
+//! its own (`tests/common/hostile_logs.rs`), 10,000 and 80,000 lines, and reports the cost
+//! per line: it stays flat when the (bucket, hour) groups are found by hash, and grows with
+//! the object when they are searched.
 
 #[path = "support/gen_access_log.rs"]
 mod gen_access_log;
+#[path = "../tests/common/hostile_logs.rs"]
+mod hostile_logs;
 #[path = "support/thread_cpu.rs"]
 mod thread_cpu;
 
@@ -21,6 +28,7 @@ use criterion::measurement::Measurement;
 use criterion::{Criterion, Throughput, black_box, criterion_group, criterion_main};
 use flate2::bufread::MultiGzDecoder;
 use spacewatch::accesslog::parse::{Compression, End, GZIP_BUFFER, parse_object};
+use spacewatch::accesslog::summary::summarize;
 use std::io::{Read, Write};
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -104,10 +112,31 @@ fn cpu(c: &mut Criterion<thread_cpu::ThreadCpu>) {
     bench(c, "accesslog_cpu");
 }
 
+/// The per-line cost of digesting an object whose lines each name another bucket.
+fn summarize_distinct_buckets(c: &mut Criterion) {
+    let mut g = c.benchmark_group("summarize");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5));
+    for lines in [10_000usize, 80_000] {
+        let text = hostile_logs::distinct_buckets(lines, 1_700_000_000);
+        g.throughput(Throughput::Elements(lines as u64));
+        g.bench_function(format!("distinct_buckets_{lines}"), |b| {
+            b.iter(|| {
+                let s = summarize("x.log", text.as_bytes(), u64::MAX).expect("summarized");
+                assert_eq!(s.lines, lines as u64);
+                black_box(s)
+            })
+        });
+    }
+    g.finish();
+}
+
 criterion_group!(wall_group, wall);
+criterion_group!(summarize_group, summarize_distinct_buckets);
 criterion_group! {
     name = cpu_group;
     config = Criterion::default().with_measurement(thread_cpu::ThreadCpu);
     targets = cpu
 }
-criterion_main!(wall_group, cpu_group);
+criterion_main!(wall_group, cpu_group, summarize_group);

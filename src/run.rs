@@ -53,6 +53,13 @@ pub enum SchedulerError {
     /// `setting` names a bucket that cannot exist.
     #[error("{setting} {name:?} is not a bucket name")]
     NotABucket { setting: &'static str, name: String },
+    /// `setting` names a prefix the storage would normalise.
+    #[error("{setting} {prefix:?}: {source}")]
+    BadPrefix {
+        setting: &'static str,
+        prefix: String,
+        source: crate::storage::KeyError,
+    },
 }
 
 /// Runs the server with `args` until SIGINT or SIGTERM.
@@ -267,11 +274,19 @@ fn scheduler(
     let log_bucket = pick(&s.log_bucket, DEMO_LOG_BUCKET)
         .map(|b| bucket(&b, "SNAPSHOT_LOG_BUCKET"))
         .transpose()?;
-    let log_prefix = if demo && s.log_prefix.is_empty() {
-        DEMO_LOG_PREFIX.to_string()
-    } else {
-        s.log_prefix.clone()
+    let prefix = |p: &str, setting: &'static str| {
+        crate::storage::KeyPrefix::parse(p).map_err(|source| SchedulerError::BadPrefix {
+            setting,
+            prefix: p.to_string(),
+            source,
+        })
     };
+    let log_prefix = if demo && s.log_prefix.is_empty() {
+        DEMO_LOG_PREFIX
+    } else {
+        &s.log_prefix
+    };
+    let log_prefix = prefix(log_prefix, "SNAPSHOT_LOG_PREFIX")?;
     let creds = Credentials {
         key,
         secret: Secret::new(secret),
@@ -280,7 +295,7 @@ fn scheduler(
         log_bucket,
         metrics_bucket: Some(metrics_bucket.clone()),
         log_prefix,
-        metrics_prefix: s.metrics_prefix.clone(),
+        metrics_prefix: prefix(&s.metrics_prefix, "SNAPSHOT_METRICS_PREFIX")?,
     };
     let buckets = s
         .buckets

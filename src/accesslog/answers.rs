@@ -3,7 +3,6 @@
 //! give the same figures for the same question.
 
 use serde::Serialize;
-use serde_json::{Value, json};
 
 use super::LogError;
 use super::keys::LogObject;
@@ -90,14 +89,33 @@ pub async fn hot_prefixes(
 }
 
 /// A log object as the files listing shows it.
-pub fn file_json(o: &LogObject, max_bytes: u64) -> Value {
-    json!({
-        "key": o.key,
-        "size": o.size,
-        "last_modified": o.last_modified,
-        "delivered": o.delivered.map(super::record::iso),
-        "source_bucket": o.source,
-        "compressed": o.key.ends_with(".gz"),
-        "too_large": o.size > max_bytes,
-    })
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FileJson {
+    pub key: String,
+    pub size: u64,
+    pub last_modified: Option<String>,
+    pub delivered: Option<String>,
+    pub source_bucket: Option<String>,
+    pub compressed: bool,
+    /// Larger than `MAX_LOG_BYTES`: listed, never read.
+    pub too_large: bool,
+}
+
+impl FileJson {
+    pub fn of(o: &LogObject, max_bytes: u64) -> Self {
+        Self {
+            key: o.key.clone(),
+            size: o.size,
+            last_modified: o.last_modified.clone(),
+            delivered: o.delivered.map(super::record::iso),
+            source_bucket: o.source.clone(),
+            compressed: o.key.ends_with(".gz"),
+            too_large: o.size > max_bytes,
+        }
+    }
+}
+
+/// A log object as the files listing shows it.
+pub fn file_json(o: &LogObject, max_bytes: u64) -> FileJson {
+    FileJson::of(o, max_bytes)
 }

@@ -3,9 +3,11 @@
 
 use super::LogError;
 use super::keys::{LogObject, Window};
-use super::parse::{Compression, End, parse_object};
-use super::record::LineRecord;
+use super::parse::{Compression, parse_object_until};
+use super::record::{Kept, LineRecord, cap_answer};
 use super::scan::{Coverage, Logs, Matches, Query, Reader};
+use super::search::ended;
+use super::summary::Skipped;
 
 /// Verbs an audit may ask for.
 pub const VERBS: [&str; 6] = ["GET", "PUT", "HEAD", "DELETE", "COPY", "POST"];
@@ -51,15 +53,24 @@ impl Audit {
 pub struct Timeline {
     pub events: Vec<LineRecord>,
     pub count: u64,
+    /// True when events were left out to keep the answer under its byte cap.
+    pub answer_capped: bool,
     pub coverage: Coverage,
 }
 
-/// The matching events of one object (its oldest [`MAX_EVENTS`] at least), how many
-/// matched, and its line counts.
-fn audit_object(o: &LogObject, bytes: &[u8], a: &Audit, max: u64) -> Result<Matches, &'static str> {
-    let mut events = Vec::new();
+/// The oldest [`MAX_EVENTS`] matching events of one object, how many matched, and its
+/// line counts.
+fn audit_object(
+    o: &LogObject,
+    bytes: &[u8],
+    a: &Audit,
+    max: u64,
+    stop: &dyn Fn() -> bool,
+) -> Result<Matches, Skipped> {
+    let mut kept = Kept::oldest(MAX_EVENTS);
     let (mut n, mut count) = (0u64, 0u64);
-    let report = parse_object(bytes, Compression::detect(&o.key, bytes), max, |_, r| {
+    let compression = Compression::detect(&o.key, bytes);
+    let report = parse_object_until(bytes, compression, max, stop, |_, r| {
         n += 1;
         let Ok(l) = r else { return };
         if !a.window.contains(l.time) || a.source.as_deref().is_some_and(|b| l.bucket != Some(b)) {
@@ -76,24 +87,16 @@ fn audit_object(o: &LogObject, bytes: &[u8], a: &Audit, max: u64) -> Result<Matc
         };
         if wanted {
             count += 1;
-            events.push(LineRecord::new(&l, &o.key, n));
-            // A hot key: keep memory at the oldest events, not every event.
-            if events.len() >= 2 * MAX_EVENTS {
-                events.sort_by(|a, b| a.newer(b));
-                events.truncate(MAX_EVENTS);
-            }
+            kept.offer((l.time, &o.key, n), || LineRecord::new(&l, &o.key, n));
         }
     });
-    match report.end {
-        End::Complete => Ok(Matches {
-            records: events,
-            count,
-            lines: report.stats.lines,
-            malformed: report.stats.malformed,
-        }),
-        End::TooLarge => Err("decoded text larger than MAX_LOG_BYTES x 16"),
-        End::CorruptGzip => Err("damaged gzip"),
-    }
+    ended(report.end)?;
+    Ok(Matches {
+        records: kept.into_sorted(),
+        count,
+        lines: report.stats.lines,
+        malformed: report.stats.malformed,
+    })
 }
 
 impl Reader {
@@ -104,18 +107,28 @@ impl Reader {
             window: a.window,
         };
         let audit = a.clone();
-        let (found, cov) = self
-            .scan_lines(logs, &q, move |o, bytes, max| {
-                audit_object(o, bytes, &audit, max)
-            })
+        let question = format!("audit {a:?}").into_bytes();
+        let mut kept = Kept::oldest(MAX_EVENTS);
+        let mut count = 0;
+        let coverage = self
+            .scan_lines(
+                logs,
+                &q,
+                &question,
+                move |o, bytes, max, stop| audit_object(o, bytes, &audit, max, stop),
+                |m| {
+                    count += m.count;
+                    m.records.iter().for_each(|r| kept.offer_record(r));
+                },
+            )
             .await?;
-        let mut t = Timeline {
-            events: found.records,
-            count: found.count,
-            coverage: cov,
-        };
-        t.events.sort_by(|a, b| a.newer(b));
-        t.events.truncate(MAX_EVENTS);
-        Ok(t)
+        let mut events = kept.into_sorted();
+        let answer_capped = cap_answer(&mut events);
+        Ok(Timeline {
+            events,
+            count,
+            answer_capped,
+            coverage,
+        })
     }
 }

@@ -1,10 +1,13 @@
-//! Object summaries kept between queries, by the identity of the object's content —
-//! endpoint, bucket, key and ETag — under a byte budget (`ACCESS_LOG_CACHE_BYTES`),
-//! least recently used out first.
+//! What reading a log object gave, kept between queries under a byte budget
+//! (`ACCESS_LOG_CACHE_BYTES`), least recently used out first: its summary, its matches of
+//! one line-level question (a search, an audit), or why it could not be digested — so a
+//! retry does not read a damaged or oversized object again.
 //!
-//! A log object never changes once delivered; if it did, its ETag would, and so would its
-//! identity. Tenants only ever name objects they listed with their own credentials in a
-//! bucket they may use, so a shared cache shows nobody anything they could not read.
+//! An entry is found by the identity of the object's content — endpoint, bucket, key and
+//! ETag ([`ObjectId`]) — and by who read it ([`CacheKey`]): a tenant only meets entries
+//! made from its own reads, so one that may list a log object but not read it never gets
+//! what another tenant read. A log object never changes once delivered; if it did, its
+//! ETag would, and so would its identity.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -13,7 +16,9 @@ use hashbrown::HashMap;
 use parking_lot::Mutex;
 use sha2::{Digest, Sha256};
 
+use super::scan::Matches;
 use super::summary::ObjectSummary;
+use crate::telemetry::Fingerprint;
 
 /// The identity of one version of one log object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -36,16 +41,65 @@ impl ObjectId {
     }
 }
 
+/// Where an entry is: what was asked of which object, by whom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CacheKey([u8; 16]);
+
+impl CacheKey {
+    /// The summary of `id` as `tenant` read it.
+    pub fn summary(tenant: Fingerprint, id: &ObjectId) -> Self {
+        Self::of(tenant, id, b"summary")
+    }
+
+    /// The matches of `id` for `question` (the question's own description), as `tenant`
+    /// read them.
+    pub fn question(tenant: Fingerprint, id: &ObjectId, question: &[u8]) -> Self {
+        Self::of(tenant, id, question)
+    }
+
+    fn of(tenant: Fingerprint, id: &ObjectId, what: &[u8]) -> Self {
+        let d = Sha256::new()
+            .chain_update(tenant.0)
+            .chain_update(id.0)
+            .chain_update((what.len() as u64).to_be_bytes())
+            .chain_update(what)
+            .finalize();
+        let mut k = [0; 16];
+        k.copy_from_slice(&d[..16]);
+        Self(k)
+    }
+}
+
+/// What is kept for one key.
+#[derive(Debug, Clone)]
+pub enum Cached {
+    Summary(Arc<ObjectSummary>),
+    /// One object's answer to one line-level question.
+    Matches(Arc<Matches>),
+    /// Why the object could not be read: the same bytes would fail the same way.
+    Failed(&'static str),
+}
+
+impl Cached {
+    fn heap_bytes(&self) -> usize {
+        match self {
+            Self::Summary(s) => s.heap_bytes(),
+            Self::Matches(m) => m.heap_bytes(),
+            Self::Failed(_) => 64,
+        }
+    }
+}
+
 struct Entry {
-    summary: Arc<ObjectSummary>,
+    value: Cached,
     bytes: usize,
     tick: u64,
 }
 
 #[derive(Default)]
 struct Entries {
-    map: HashMap<ObjectId, Entry>,
-    by_age: BTreeMap<u64, ObjectId>,
+    map: HashMap<CacheKey, Entry>,
+    by_age: BTreeMap<u64, CacheKey>,
     bytes: usize,
     tick: u64,
     hits: u64,
@@ -86,7 +140,7 @@ impl SummaryCache {
         }
     }
 
-    pub fn get(&self, id: &ObjectId) -> Option<Arc<ObjectSummary>> {
+    pub fn get(&self, id: &CacheKey) -> Option<Cached> {
         let mut g = self.inner.lock();
         let inner = &mut *g;
         inner.tick += 1;
@@ -97,7 +151,7 @@ impl SummaryCache {
                 e.tick = tick;
                 inner.by_age.insert(tick, *id);
                 inner.hits += 1;
-                Some(e.summary.clone())
+                Some(e.value.clone())
             }
             None => {
                 inner.misses += 1;
@@ -106,10 +160,10 @@ impl SummaryCache {
         }
     }
 
-    /// Keeps `summary`, evicting the least recently used until it fits; a summary larger
-    /// than the whole budget is not kept.
-    pub fn insert(&self, id: ObjectId, summary: Arc<ObjectSummary>) {
-        let bytes = summary.heap_bytes();
+    /// Keeps `value`, evicting the least recently used until it fits; a value larger than
+    /// the whole budget is not kept.
+    pub fn insert(&self, id: CacheKey, value: Cached) {
+        let bytes = value.heap_bytes();
         if bytes > self.budget {
             return;
         }
@@ -131,14 +185,7 @@ impl SummaryCache {
         let tick = inner.tick;
         inner.by_age.insert(tick, id);
         inner.bytes += bytes;
-        inner.map.insert(
-            id,
-            Entry {
-                summary,
-                bytes,
-                tick,
-            },
-        );
+        inner.map.insert(id, Entry { value, bytes, tick });
     }
 
     pub fn stats(&self) -> CacheStats {

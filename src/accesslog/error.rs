@@ -1,6 +1,7 @@
 //! Why an access-log or snapshot request could not be answered.
 
-use crate::storage::StorageError;
+use super::jobs::Busy;
+use crate::storage::{KeyError, StorageError};
 
 /// The failures of this module; the HTTP layer turns them into answers.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -16,6 +17,12 @@ pub enum LogError {
     TooLarge { max: u64 },
     #[error("log object not found")]
     NotFound,
+    /// A key or prefix the storage would normalise (a `..` segment, …).
+    #[error("{0}")]
+    Key(#[from] KeyError),
+    /// No room for another heavy job (of this tenant, or on the server).
+    #[error(transparent)]
+    Busy(#[from] Busy),
     /// The storage failed.
     #[error("{0}")]
     Storage(StorageError),

@@ -8,19 +8,22 @@ use bytes::{Bytes, BytesMut};
 use super::LogError;
 use super::keys::LogObject;
 use crate::storage::listing::walk;
-use crate::storage::{BucketName, StorageError};
+use crate::storage::{BucketName, KeyPrefix, ObjectKey, StorageError};
 
 /// Every object under `prefix` of the log bucket, newest delivery first (objects without
-/// a time in their name last, by key).
+/// a time in their name last, by key). A store that lists no ETag (s3s-fs) gets the size
+/// and the last-modified time in its place: a changed object is another object.
 pub async fn list(
     client: &Client,
     bucket: &BucketName,
-    prefix: &str,
+    prefix: &KeyPrefix,
 ) -> Result<Vec<LogObject>, LogError> {
     let mut out = Vec::new();
-    let prefix = (!prefix.is_empty()).then_some(prefix);
-    walk(client, bucket, prefix, |o| {
-        let etag = o.etag.unwrap_or_default();
+    walk(client, bucket, Some(prefix), |o| {
+        let etag = o.etag.clone().unwrap_or_else(|| {
+            let modified = o.last_modified.as_deref().unwrap_or("-");
+            format!("size {} modified {modified}", o.size)
+        });
         out.push(LogObject::new(o.key, o.size, etag, o.last_modified));
     })
     .await?;
@@ -36,13 +39,13 @@ pub async fn list(
 pub async fn get(
     client: &Client,
     bucket: &BucketName,
-    key: &str,
+    key: &ObjectKey,
     max: u64,
 ) -> Result<Bytes, LogError> {
     let resp = client
         .get_object()
         .bucket(bucket.as_str())
-        .key(key)
+        .key(key.as_str())
         .send()
         .await
         .map_err(|e| StorageError::from_sdk(&e))?;

@@ -5,10 +5,15 @@
 //!
 //! Each log object is counted once, whoever reads it and however often: its
 //! [`ObjectId`] (endpoint, bucket, key, ETag) is remembered in a set that outlives the
-//! summary cache (16 bytes an object). The operation label is a closed set ([`LogOp`]),
-//! never the log's free-form operation name.
+//! summary cache — the last [`MAX_COUNTED`] objects counted (about 40 bytes each); an
+//! object older than those, read again after the cache let it go, would count again. The
+//! operation label is a closed set ([`LogOp`]), never the log's free-form operation name.
+//!
+//! A log's text names source buckets freely: a bucket claims a label slot of its own only
+//! when the tenant who read the log has shown it owns that bucket (its ListBuckets), so one
+//! tenant's text cannot fill the slots; the rest count under `__other__`.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
@@ -23,6 +28,41 @@ use crate::telemetry::prom::MetricName as N;
 use crate::telemetry::prom::encode::{
     FnCollector, Hist, counters, desc, gauges, histograms, labels,
 };
+
+/// Log objects remembered as counted.
+pub const MAX_COUNTED: usize = 1 << 20;
+
+/// The objects counted, the oldest forgotten first beyond `cap`.
+#[derive(Debug)]
+struct Counted {
+    cap: usize,
+    set: HashSet<ObjectId>,
+    order: VecDeque<ObjectId>,
+}
+
+impl Counted {
+    fn new(cap: usize) -> Self {
+        Self {
+            cap,
+            set: HashSet::new(),
+            order: VecDeque::new(),
+        }
+    }
+
+    /// True when `id` was not counted before (it is now).
+    fn insert(&mut self, id: ObjectId) -> bool {
+        if !self.set.insert(id) {
+            return false;
+        }
+        self.order.push_back(id);
+        if self.order.len() > self.cap
+            && let Some(old) = self.order.pop_front()
+        {
+            self.set.remove(&old);
+        }
+        true
+    }
+}
 
 /// The S3 operations of the `operation` label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,7 +143,7 @@ struct Stored {
 
 #[derive(Debug)]
 struct State {
-    counted: HashSet<ObjectId>,
+    counted: Counted,
     logs: Capped<BucketLog>,
     stored: Capped<Option<Stored>>,
     objects: u64,
@@ -121,7 +161,7 @@ impl LogMetrics {
     /// Registers the families; `max_buckets == 0` keeps them off `/metrics` (no bucket label).
     pub fn register(registry: &Registry, max_buckets: usize) -> Self {
         let state = Arc::new(Mutex::new(State {
-            counted: HashSet::new(),
+            counted: Counted::new(MAX_COUNTED),
             logs: Capped::new(max_buckets),
             stored: Capped::new(max_buckets),
             objects: 0,
@@ -158,7 +198,13 @@ impl LogMetrics {
     }
 
     /// Counts the object `id` unless it was counted before; true if it was counted now.
-    pub fn count_once(&self, id: ObjectId, summary: &ObjectSummary) -> bool {
+    /// A source bucket gets a label of its own only if `verified` says the reader owns it.
+    pub fn count_once(
+        &self,
+        id: ObjectId,
+        summary: &ObjectSummary,
+        verified: impl Fn(&str) -> bool,
+    ) -> bool {
         let mut s = self.state.lock();
         if !s.counted.insert(id) {
             return false;
@@ -166,17 +212,17 @@ impl LogMetrics {
         s.objects += 1;
         s.lines_ok += summary.lines - summary.malformed;
         s.lines_malformed += summary.malformed;
-        for h in &summary.hours {
-            let b = s.logs.entry(&h.bucket, true);
-            for (op, row) in &h.by_operation {
+        for h in summary.hours() {
+            let b = s.logs.entry(&h.bucket, verified(&h.bucket));
+            for (op, row) in h.operations() {
                 let r = &mut b.requests[LogOp::of(op) as usize];
                 r.iter_mut().zip(row).for_each(|(a, n)| *a += n);
             }
             b.bytes_sent += h.bytes_sent;
-            for (ms, n) in &h.total_ms {
+            for (ms, n) in h.total_ms() {
                 b.total.observe_n(*ms as f64 / 1000.0, *n);
             }
-            for (ms, n) in &h.turn_around_ms {
+            for (ms, n) in h.turn_around_ms() {
                 b.turn_around.observe_n(*ms as f64 / 1000.0, *n);
             }
         }

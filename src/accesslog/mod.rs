@@ -26,6 +26,7 @@ pub mod audit;
 pub mod cache;
 mod error;
 pub mod fetch;
+pub mod jobs;
 pub mod keys;
 pub mod metrics;
 pub mod parse;

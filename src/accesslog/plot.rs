@@ -8,6 +8,11 @@ static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSansMono.ttf");
 
 /// Width of every chart, pixels.
 pub const WIDTH: u32 = 800;
+/// Characters of a bar's label drawn (the longest IPv6 address); a longer one is cut and
+/// marked with `…`, so a label costs the same whatever the logs hold.
+pub const MAX_LABEL_CHARS: usize = 39;
+/// Characters of the title drawn.
+const MAX_TITLE_CHARS: usize = 70;
 const ROW: u32 = 28;
 const TOP: u32 = 56;
 const BOTTOM: u32 = 24;
@@ -24,11 +29,30 @@ pub fn height(bars: usize) -> u32 {
     TOP + ROW * (bars.max(1) as u32) + BOTTOM
 }
 
+/// Why a chart could not be drawn.
+#[derive(Debug, thiserror::Error)]
+pub enum PlotError {
+    #[error("the embedded font cannot be read: {0}")]
+    Font(#[from] ab_glyph::InvalidFont),
+    #[error("the PNG cannot be encoded: {0}")]
+    Png(#[from] png::EncodingError),
+}
+
+/// `text` cut to `max` characters, the last one `…` when it was cut.
+pub fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if text.chars().count() <= max {
+        return text.into();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out.into()
+}
+
 /// A horizontal bar chart of `(label, value)`, largest first as given.
-pub fn bar_chart(title: &str, bars: &[(String, u64)]) -> Result<Vec<u8>, String> {
-    let font = FontRef::try_from_slice(FONT).map_err(|e| e.to_string())?;
+pub fn bar_chart(title: &str, bars: &[(String, u64)]) -> Result<Vec<u8>, PlotError> {
+    let font = FontRef::try_from_slice(FONT)?;
     let mut c = Canvas::new(WIDTH, height(bars.len()));
-    c.text(&font, 20.0, 16, 32, title, INK);
+    c.text(&font, 20.0, 16, 32, &clip(title, MAX_TITLE_CHARS), INK);
     let max = bars.iter().map(|(_, v)| *v).max().unwrap_or(0);
     if bars.is_empty() || max == 0 {
         c.text(
@@ -43,7 +67,7 @@ pub fn bar_chart(title: &str, bars: &[(String, u64)]) -> Result<Vec<u8>, String>
     let room = WIDTH - LABEL_W - VALUE_W - 16;
     for (i, (label, v)) in bars.iter().enumerate() {
         let y = TOP + ROW * i as u32;
-        c.text(&font, 14.0, 16, y + 18, label, INK);
+        c.text(&font, 14.0, 16, y + 18, &clip(label, MAX_LABEL_CHARS), INK);
         let w = if max == 0 {
             0
         } else {
@@ -114,16 +138,14 @@ impl Canvas {
         }
     }
 
-    fn png(&self) -> Result<Vec<u8>, String> {
+    fn png(&self) -> Result<Vec<u8>, PlotError> {
         let mut out = Vec::new();
         let mut enc = png::Encoder::new(&mut out, self.w, self.h);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
-        let mut writer = enc.write_header().map_err(|e| e.to_string())?;
-        writer
-            .write_image_data(&self.px)
-            .map_err(|e| e.to_string())?;
-        writer.finish().map_err(|e| e.to_string())?;
+        let mut writer = enc.write_header()?;
+        writer.write_image_data(&self.px)?;
+        writer.finish()?;
         Ok(out)
     }
 }

@@ -129,6 +129,8 @@ pub struct CoverageJson {
     pub objects_considered: usize,
     pub objects_read: usize,
     pub objects_cached: usize,
+    /// Objects left unread: more than `ACCESS_LOG_MAX_OBJECTS` for one answer.
+    pub objects_deferred: usize,
     pub objects_skipped: usize,
     /// The first skipped objects and why (all are counted in `objects_skipped`).
     pub skipped: Vec<SkippedJson>,
@@ -149,6 +151,7 @@ impl From<&Coverage> for CoverageJson {
             objects_considered: c.objects_considered,
             objects_read: c.objects_read,
             objects_cached: c.objects_cached,
+            objects_deferred: c.objects_deferred,
             objects_skipped: c.skipped.len(),
             skipped: c
                 .skipped

@@ -1,38 +1,75 @@
 //! Reading the log objects a query needs: list the log bucket, keep the objects whose
 //! names say they may hold the window and the source, then fetch and digest them
-//! concurrently (at most [`Reader::concurrency`] at a time, parsing on blocking threads so
-//! the runtime keeps serving). Summaries come from the cache when they can; what is read
-//! is counted once into the Prometheus families.
+//! concurrently (`Reader::each`). Summaries come from the cache when they can; what is read is
+//! counted once into the Prometheus families.
 //!
-//! Nothing is capped silently: objects over `MAX_LOG_BYTES`, damaged ones and ones that
-//! vanished between the listing and the read are listed in [`Coverage::skipped`].
+//! Every read is one heavy job ([`super::jobs`]): refused at once when the tenant or the
+//! server has no room, stopped when its owner — the request — goes away, and held to a byte
+//! budget ([`Reader::job_bytes`]). At most [`Reader::max_objects`] objects are read from
+//! the storage for one answer, newest first; the rest are counted in
+//! [`Coverage::objects_deferred`] (a repeated query finds the first ones in the cache and
+//! reads the next).
+//!
+//! Nothing is capped silently: objects over `MAX_LOG_BYTES`, damaged ones, ones whose
+//! summary is over the budget and ones that vanished between the listing and the read are
+//! listed in [`Coverage::skipped`]. A failure that comes from the object's bytes is
+//! remembered by its ETag, so a retry does not pay again.
+
+mod each;
 
 use std::sync::Arc;
 
 use aws_sdk_s3::Client;
-use bytes::Bytes;
-use futures_util::stream::{self, StreamExt};
 
 use super::LogError;
-use super::cache::{ObjectId, SummaryCache};
+use super::cache::{CacheKey, Cached, ObjectId, SummaryCache};
 use super::fetch;
+use super::jobs::{Job, Jobs};
 use super::keys::{LogObject, Window};
 use super::metrics::LogMetrics;
 use super::record::LineRecord;
-use super::summary::{ObjectSummary, Skipped, summarize};
-use crate::storage::BucketName;
+use super::summary::{ObjectSummary, Skipped, summarize_metered};
+use crate::storage::{BucketName, KeyPrefix};
+use crate::telemetry::Fingerprint;
+use crate::tenant::{BucketAccess, Tenant};
+
+pub use each::AsObject;
 
 /// How much larger than `MAX_LOG_BYTES` the text of a gzip object may be.
 pub const GZIP_RATIO_CAP: u64 = 16;
 
-/// Where a tenant's logs are.
+/// Where a tenant's logs are, and whose read it is.
 #[derive(Debug, Clone, Copy)]
 pub struct Logs<'a> {
-    pub client: &'a Client,
-    /// The storage endpoint (part of each object's identity in the cache).
-    pub endpoint: &'a str,
+    /// Whose read: its client, its share of the heavy jobs, the scope of what the cache
+    /// gives it.
+    pub tenant: &'a Tenant,
     pub bucket: &'a BucketName,
-    pub prefix: &'a str,
+    pub prefix: &'a KeyPrefix,
+    /// Which source buckets the tenant has shown it owns: only those get a bucket label of
+    /// their own in the Prometheus families. `None` trusts every name (the operator's own
+    /// scheduler).
+    pub access: Option<&'a BucketAccess>,
+}
+
+impl<'a> Logs<'a> {
+    pub fn client(&self) -> &'a Client {
+        &self.tenant.client
+    }
+
+    /// The storage endpoint (part of each object's identity in the cache).
+    pub fn endpoint(&self) -> &'a str {
+        &self.tenant.creds.endpoint
+    }
+
+    pub fn fingerprint(&self) -> Fingerprint {
+        self.tenant.fingerprint
+    }
+
+    /// Whether `bucket` may claim a label slot of its own.
+    pub fn verified(&self, bucket: &str) -> bool {
+        self.access.is_none_or(|a| a.owns(self.tenant, bucket))
+    }
 }
 
 /// What a query covers.
@@ -61,6 +98,9 @@ pub struct Coverage {
     pub objects_read: usize,
     /// Objects answered from the cache.
     pub objects_cached: usize,
+    /// Objects that fit but were not read: more than `ACCESS_LOG_MAX_OBJECTS` for one
+    /// answer (the oldest are left).
+    pub objects_deferred: usize,
     pub skipped: Vec<SkippedObject>,
     pub lines: u64,
     pub malformed_lines: u64,
@@ -71,149 +111,15 @@ pub struct Coverage {
 pub struct Reader {
     pub cache: SummaryCache,
     pub metrics: LogMetrics,
+    pub jobs: Jobs,
     /// `MAX_LOG_BYTES`: most bytes read from one object.
     pub max_bytes: u64,
     /// Objects fetched at once.
     pub concurrency: usize,
-}
-
-/// A read that failed for one object only.
-enum ObjectFailure {
-    Skip(&'static str),
-    Fatal(LogError),
-}
-
-impl Reader {
-    /// The objects of `logs` that may hold `q`, newest delivery first.
-    pub async fn objects(
-        &self,
-        logs: &Logs<'_>,
-        q: &Query,
-    ) -> Result<(Vec<LogObject>, usize), LogError> {
-        let all = fetch::list(logs.client, logs.bucket, logs.prefix).await?;
-        let listed = all.len();
-        let kept = all
-            .into_iter()
-            .filter(|o| o.may_be_of(q.source.as_deref()) && q.window.may_hold(o.delivered))
-            .collect();
-        Ok((kept, listed))
-    }
-
-    /// Summaries of every object that may hold `q`.
-    pub async fn summaries(
-        &self,
-        logs: &Logs<'_>,
-        q: &Query,
-    ) -> Result<(Vec<Arc<ObjectSummary>>, Coverage), LogError> {
-        let (objects, listed) = self.objects(logs, q).await?;
-        let mut cov = Coverage {
-            objects_listed: listed,
-            objects_considered: objects.len(),
-            ..Coverage::default()
-        };
-        let mut out = Vec::with_capacity(objects.len());
-        let mut to_read = Vec::new();
-        for o in objects {
-            let id = ObjectId::new(logs.endpoint, logs.bucket.as_str(), &o.key, &o.etag);
-            match self.cache.get(&id) {
-                Some(s) => {
-                    cov.objects_cached += 1;
-                    out.push(s);
-                }
-                None => to_read.push((id, o)),
-            }
-        }
-        let max = self.max_bytes.saturating_mul(GZIP_RATIO_CAP);
-        let read = self
-            .each(logs, to_read, move |(id, o), bytes| {
-                let summary = summarize(&o.key, &bytes, max).map_err(|s| match s {
-                    Skipped::TooLarge => "decoded text larger than MAX_LOG_BYTES x 16",
-                    Skipped::CorruptGzip => "damaged gzip",
-                })?;
-                Ok((*id, Arc::new(summary)))
-            })
-            .await?;
-        for ((_, o), r) in read {
-            match r {
-                Ok((id, s)) => {
-                    cov.objects_read += 1;
-                    self.cache.insert(id, s.clone());
-                    self.metrics.count_once(id, &s);
-                    out.push(s);
-                }
-                Err(reason) => cov.skipped.push(SkippedObject { key: o.key, reason }),
-            }
-        }
-        for s in &out {
-            cov.lines += s.lines;
-            cov.malformed_lines += s.malformed;
-        }
-        Ok((out, cov))
-    }
-
-    /// Fetches every item's object (concurrently, bounded) and runs `work` on its bytes on
-    /// a blocking thread. Per-object failures come back as skip reasons; a failing storage
-    /// fails the whole read.
-    pub async fn each<I, T, F>(
-        &self,
-        logs: &Logs<'_>,
-        items: Vec<I>,
-        work: F,
-    ) -> Result<Vec<(I, Result<T, &'static str>)>, LogError>
-    where
-        I: AsObject + Send + 'static,
-        T: Send + 'static,
-        F: Fn(&I, Bytes) -> Result<T, &'static str> + Clone + Send + Sync + 'static,
-    {
-        let results: Vec<(I, Result<T, ObjectFailure>)> = stream::iter(items)
-            .map(|item| {
-                let work = work.clone();
-                async move {
-                    let r = self.one(logs, &item, work).await;
-                    (item, r)
-                }
-            })
-            .buffer_unordered(self.concurrency.max(1))
-            .collect()
-            .await;
-        let mut out = Vec::with_capacity(results.len());
-        for (item, r) in results {
-            match r {
-                Ok(t) => out.push((item, Ok(t))),
-                Err(ObjectFailure::Skip(why)) => out.push((item, Err(why))),
-                Err(ObjectFailure::Fatal(e)) => return Err(e),
-            }
-        }
-        Ok(out)
-    }
-
-    async fn one<I, T, F>(&self, logs: &Logs<'_>, item: &I, work: F) -> Result<T, ObjectFailure>
-    where
-        I: AsObject + Send + 'static,
-        T: Send + 'static,
-        F: Fn(&I, Bytes) -> Result<T, &'static str> + Send + 'static,
-    {
-        let o = item.object();
-        if o.size > self.max_bytes {
-            return Err(ObjectFailure::Skip("larger than MAX_LOG_BYTES"));
-        }
-        let bytes = match fetch::get(logs.client, logs.bucket, &o.key, self.max_bytes).await {
-            Ok(b) => b,
-            Err(LogError::TooLarge { .. }) => {
-                return Err(ObjectFailure::Skip("larger than MAX_LOG_BYTES"));
-            }
-            Err(LogError::NotFound) => {
-                return Err(ObjectFailure::Skip("deleted since it was listed"));
-            }
-            Err(e) => return Err(ObjectFailure::Fatal(e)),
-        };
-        let item = item.clone_for_work();
-        let done = tokio::task::spawn_blocking(move || work(&item, bytes)).await;
-        match done {
-            Ok(r) => r.map_err(ObjectFailure::Skip),
-            Err(_) => Err(ObjectFailure::Skip("could not be processed")),
-        }
-    }
+    /// `ACCESS_LOG_MAX_OBJECTS`: most objects read from the storage for one answer.
+    pub max_objects: usize,
+    /// `ACCESS_LOG_JOB_BYTES`: most bytes one job's reads and summaries may hold.
+    pub job_bytes: usize,
 }
 
 /// What a line-level pass over one object found.
@@ -227,74 +133,217 @@ pub struct Matches {
     pub malformed: u64,
 }
 
+impl Matches {
+    /// Approximate heap bytes, for the cache's budget.
+    pub fn heap_bytes(&self) -> usize {
+        64 + self
+            .records
+            .iter()
+            .map(LineRecord::heap_bytes)
+            .sum::<usize>()
+    }
+}
+
+/// Why a summary was not made: only summaries are that large, a search may still read it.
+const SUMMARY_TOO_LARGE: &str = "summary larger than ACCESS_LOG_JOB_BYTES allows";
+
+/// Why an object's bytes could not be digested, as coverage says it.
+fn skip_reason(s: Skipped) -> &'static str {
+    match s {
+        Skipped::TooLarge => "decoded text larger than MAX_LOG_BYTES x 16",
+        Skipped::CorruptGzip => "damaged gzip",
+        Skipped::SummaryTooLarge => SUMMARY_TOO_LARGE,
+        Skipped::Stopped => each::STOPPED,
+    }
+}
+
 impl Reader {
-    /// Runs `work` over the bytes of every object that may hold `q` — uncached: each
-    /// line-level pass asks a new question — and gathers what it kept and counted.
-    /// `work` gets the decoded-text cap to pass on to the parser.
-    pub async fn scan_lines<F>(
+    /// A heavy job of `logs`' tenant (waiting a moment for a slot), or why there is no room.
+    pub async fn start(&self, logs: &Logs<'_>) -> Result<Job, LogError> {
+        Ok(self.jobs.start(logs.fingerprint(), self.job_bytes).await?)
+    }
+
+    /// The objects of `logs` that may hold `q`, newest delivery first.
+    pub async fn objects(
         &self,
         logs: &Logs<'_>,
         q: &Query,
-        work: F,
-    ) -> Result<(Matches, Coverage), LogError>
-    where
-        F: Fn(&LogObject, &[u8], u64) -> Result<Matches, &'static str>
-            + Clone
-            + Send
-            + Sync
-            + 'static,
-    {
+    ) -> Result<(Vec<LogObject>, usize), LogError> {
+        let all = fetch::list(logs.client(), logs.bucket, logs.prefix).await?;
+        let listed = all.len();
+        let kept = all
+            .into_iter()
+            .filter(|o| o.may_be_of(q.source.as_deref()) && q.window.may_hold(o.delivered))
+            .collect();
+        Ok((kept, listed))
+    }
+
+    /// The objects that may hold `q` with what the cache holds for each under `key`, the
+    /// ones to read (at most [`Self::max_objects`]) and the coverage so far.
+    async fn plan(
+        &self,
+        logs: &Logs<'_>,
+        q: &Query,
+        key: impl Fn(&ObjectId) -> CacheKey,
+    ) -> Result<(Vec<Cached>, Vec<(CacheKey, LogObject)>, Coverage), LogError> {
         let (objects, listed) = self.objects(logs, q).await?;
         let mut cov = Coverage {
             objects_listed: listed,
             objects_considered: objects.len(),
             ..Coverage::default()
         };
-        let max = self.max_bytes.saturating_mul(GZIP_RATIO_CAP);
-        let read = self
-            .each(logs, objects, move |o: &LogObject, bytes| {
-                work(o, &bytes, max)
-            })
+        let (mut hits, mut to_read) = (Vec::new(), Vec::new());
+        for o in objects {
+            let id = ObjectId::new(logs.endpoint(), logs.bucket.as_str(), &o.key, &o.etag);
+            let k = key(&id);
+            match self.cached(logs, &id, &k) {
+                Some(Cached::Failed(reason)) => {
+                    cov.skipped.push(SkippedObject { key: o.key, reason });
+                }
+                Some(hit) => {
+                    cov.objects_cached += 1;
+                    hits.push(hit);
+                }
+                None if to_read.len() < self.max_objects => to_read.push((k, o)),
+                None => cov.objects_deferred += 1,
+            }
+        }
+        Ok((hits, to_read, cov))
+    }
+
+    /// What the cache holds under `k` for object `id` — or, when that is nothing, the
+    /// failure its summary met if the object's bytes were at fault for all questions.
+    fn cached(&self, logs: &Logs<'_>, id: &ObjectId, k: &CacheKey) -> Option<Cached> {
+        if let Some(hit) = self.cache.get(k) {
+            return Some(hit);
+        }
+        let summary = CacheKey::summary(logs.fingerprint(), id);
+        match self.cache.get(&summary).filter(|_| summary != *k)? {
+            Cached::Failed(reason) if reason != SUMMARY_TOO_LARGE => Some(Cached::Failed(reason)),
+            _ => None,
+        }
+    }
+
+    /// Summaries of every object that may hold `q`.
+    pub async fn summaries(
+        &self,
+        logs: &Logs<'_>,
+        q: &Query,
+    ) -> Result<(Vec<Arc<ObjectSummary>>, Coverage), LogError> {
+        let job = self.start(logs).await?;
+        let tenant = logs.fingerprint();
+        let (hits, to_read, mut cov) = self
+            .plan(logs, q, |id| CacheKey::summary(tenant, id))
             .await?;
-        let mut all = Matches::default();
-        for (o, r) in read {
-            match r {
+        let mut out: Vec<Arc<ObjectSummary>> = hits
+            .into_iter()
+            .filter_map(|c| match c {
+                Cached::Summary(s) => Some(s),
+                _ => None,
+            })
+            .collect();
+        let max = self.max_bytes.saturating_mul(GZIP_RATIO_CAP);
+        let id =
+            |o: &LogObject| ObjectId::new(logs.endpoint(), logs.bucket.as_str(), &o.key, &o.etag);
+        let to_read = to_read.into_iter().map(|(k, o)| (k, id(&o), o)).collect();
+        self.each(
+            logs,
+            &job,
+            to_read,
+            move |(_, _, o): &(CacheKey, ObjectId, LogObject), bytes, work| {
+                let s = summarize_metered(&o.key, &bytes, max, work).map_err(skip_reason)?;
+                Ok(Arc::new(s))
+            },
+            |(key, id, o), r| match r {
+                Ok(s) => {
+                    cov.objects_read += 1;
+                    self.cache.insert(key, Cached::Summary(s.clone()));
+                    self.metrics.count_once(id, &s, |b| logs.verified(b));
+                    out.push(s);
+                }
+                Err(reason) => self.skipped(&mut cov, logs, key, o, reason),
+            },
+        )
+        .await?;
+        for s in &out {
+            cov.lines += s.lines;
+            cov.malformed_lines += s.malformed;
+        }
+        Ok((out, cov))
+    }
+
+    /// Notes a skipped object in `cov`, and remembers why when the bytes were at fault:
+    /// under `key`, and — unless only a summary is that large — as the object's failure
+    /// for every question.
+    fn skipped(
+        &self,
+        cov: &mut Coverage,
+        logs: &Logs<'_>,
+        key: CacheKey,
+        o: LogObject,
+        reason: &'static str,
+    ) {
+        if each::remembered(reason) {
+            self.cache.insert(key, Cached::Failed(reason));
+            let id = ObjectId::new(logs.endpoint(), logs.bucket.as_str(), &o.key, &o.etag);
+            let all = CacheKey::summary(logs.fingerprint(), &id);
+            if all != key && reason != SUMMARY_TOO_LARGE {
+                self.cache.insert(all, Cached::Failed(reason));
+            }
+        }
+        cov.skipped.push(SkippedObject { key: o.key, reason });
+    }
+
+    /// Runs `work` over the bytes of every object that may hold `q` and hands each
+    /// object's matches to `keep` as they come. The matches are cached under the object
+    /// and `question` (which must describe everything `work` depends on).
+    pub async fn scan_lines<F>(
+        &self,
+        logs: &Logs<'_>,
+        q: &Query,
+        question: &[u8],
+        work: F,
+        mut keep: impl FnMut(&Matches),
+    ) -> Result<Coverage, LogError>
+    where
+        F: Fn(&LogObject, &[u8], u64, &dyn Fn() -> bool) -> Result<Matches, Skipped>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+    {
+        let job = self.start(logs).await?;
+        let tenant = logs.fingerprint();
+        let (hits, to_read, mut cov) = self
+            .plan(logs, q, |id| CacheKey::question(tenant, id, question))
+            .await?;
+        for hit in hits {
+            if let Cached::Matches(m) = hit {
+                cov.lines += m.lines;
+                cov.malformed_lines += m.malformed;
+                keep(&m);
+            }
+        }
+        let max = self.max_bytes.saturating_mul(GZIP_RATIO_CAP);
+        self.each(
+            logs,
+            &job,
+            to_read,
+            move |(_, o): &(CacheKey, LogObject), bytes, w| {
+                work(o, &bytes, max, &|| w.stopped()).map_err(skip_reason)
+            },
+            |(key, o), r| match r {
                 Ok(m) => {
                     cov.objects_read += 1;
                     cov.lines += m.lines;
                     cov.malformed_lines += m.malformed;
-                    all.count += m.count;
-                    all.records.extend(m.records);
+                    keep(&m);
+                    self.cache.insert(key, Cached::Matches(Arc::new(m)));
                 }
-                Err(reason) => cov.skipped.push(SkippedObject { key: o.key, reason }),
-            }
-        }
-        all.lines = cov.lines;
-        all.malformed = cov.malformed_lines;
-        Ok((all, cov))
-    }
-}
-
-/// An item of work that names a log object.
-pub trait AsObject {
-    fn object(&self) -> &LogObject;
-    fn clone_for_work(&self) -> Self;
-}
-
-impl AsObject for LogObject {
-    fn object(&self) -> &LogObject {
-        self
-    }
-    fn clone_for_work(&self) -> Self {
-        self.clone()
-    }
-}
-
-impl AsObject for (ObjectId, LogObject) {
-    fn object(&self) -> &LogObject {
-        &self.1
-    }
-    fn clone_for_work(&self) -> Self {
-        self.clone()
+                Err(reason) => self.skipped(&mut cov, logs, key, o, reason),
+            },
+        )
+        .await?;
+        Ok(cov)
     }
 }

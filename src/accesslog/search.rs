@@ -1,21 +1,26 @@
 //! Line-level queries: search every line for a filter, and read one object's lines.
 //!
-//! Search reads the objects that may hold its window (nothing is cached: a search is a
-//! different question each time), keeps the newest `limit` matches of each object, and
-//! merges: the answer is the newest `limit` matches overall, with the exact `count` of all
-//! matches and `truncated` when there were more.
-
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+//! Search reads the objects that may hold its window, keeps the newest `limit` matches of
+//! each object and merges them, as each object is done, into one heap of the newest `limit`
+//! overall: the answer is those, with the exact `count` of all matches and `truncated`
+//! when there were more. Each object's matches are cached under the question (filter,
+//! window, limit), so asking again reads only what was not read before. Long fields are
+//! cut ([`super::record::MAX_FIELD`]) and the answer stops at [`MAX_ANSWER_BYTES`].
 
 use super::LogError;
+use super::jobs::JobHandle;
 use super::keys::{LogObject, Window};
-use super::parse::{Compression, LogLine, parse_object};
-use super::record::LineRecord;
-use super::scan::{Coverage, Logs, Matches, Query, Reader};
+use super::parse::{Compression, End, LogLine, parse_object_until};
+use super::record::{Kept, LineRecord, cap_answer};
+use super::scan::{Coverage, GZIP_RATIO_CAP, Logs, Matches, Query, Reader};
+use super::summary::Skipped;
+use crate::storage::ObjectKey;
 
 /// Most results of one search.
 pub const MAX_LIMIT: usize = 1000;
+/// Most bytes of lines in one answer (search, audit, read): the rest are left out, and the
+/// answer says it is truncated.
+pub const MAX_ANSWER_BYTES: usize = 4 * 1024 * 1024;
 
 /// What a line must match (every given part).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -56,6 +61,11 @@ impl Filter {
         Ok(())
     }
 
+    /// Everything an object's matches depend on, as the cache's question.
+    fn question(&self, window: Window, limit: usize) -> Vec<u8> {
+        format!("search {self:?} {window:?} {limit}").into_bytes()
+    }
+
     fn matches(&self, raw: &str, l: &LogLine<'_>, window: Window) -> bool {
         let verb = || l.operation_parts().map(|p| p.verb);
         window.contains(l.time)
@@ -81,9 +91,22 @@ impl Filter {
 /// The answer of a search.
 #[derive(Debug, Clone, Default)]
 pub struct Found {
+    /// Newest first.
     pub results: Vec<LineRecord>,
     pub count: u64,
+    /// True when results were left out to keep the answer under [`MAX_ANSWER_BYTES`].
+    pub answer_capped: bool,
     pub coverage: Coverage,
+}
+
+/// Why reading an object's lines stopped early, as a skip.
+pub(crate) fn ended(end: End) -> Result<(), Skipped> {
+    match end {
+        End::Complete => Ok(()),
+        End::TooLarge => Err(Skipped::TooLarge),
+        End::CorruptGzip => Err(Skipped::CorruptGzip),
+        End::Stopped => Err(Skipped::Stopped),
+    }
 }
 
 /// The newest `limit` lines of one object that match.
@@ -94,60 +117,26 @@ fn search_object(
     window: Window,
     limit: usize,
     max_decoded: u64,
-) -> Result<Matches, &'static str> {
-    let mut heap: BinaryHeap<Reverse<Keyed>> = BinaryHeap::new();
+    stop: &dyn Fn() -> bool,
+) -> Result<Matches, Skipped> {
+    let mut kept = Kept::newest(limit);
     let (mut count, mut n) = (0u64, 0u64);
-    let report = parse_object(
-        bytes,
-        Compression::detect(&o.key, bytes),
-        max_decoded,
-        |raw, r| {
-            n += 1;
-            let Ok(l) = r else { return };
-            if !filter.matches(raw, &l, window) {
-                return;
-            }
+    let compression = Compression::detect(&o.key, bytes);
+    let report = parse_object_until(bytes, compression, max_decoded, stop, |raw, r| {
+        n += 1;
+        let Ok(l) = r else { return };
+        if filter.matches(raw, &l, window) {
             count += 1;
-            let key = (l.time, n);
-            if heap.len() < limit {
-                heap.push(Reverse(Keyed(key, LineRecord::new(&l, &o.key, n))));
-            } else if heap.peek().is_some_and(|Reverse(k)| k.0 < key) {
-                heap.pop();
-                heap.push(Reverse(Keyed(key, LineRecord::new(&l, &o.key, n))));
-            }
-        },
-    );
-    match report.end {
-        super::parse::End::Complete => {}
-        super::parse::End::TooLarge => return Err("decoded text larger than MAX_LOG_BYTES x 16"),
-        super::parse::End::CorruptGzip => return Err("damaged gzip"),
-    }
+            kept.offer((l.time, &o.key, n), || LineRecord::new(&l, &o.key, n));
+        }
+    });
+    ended(report.end)?;
     Ok(Matches {
-        records: heap.into_iter().map(|Reverse(k)| k.1).collect(),
+        records: kept.into_sorted(),
         count,
         lines: report.stats.lines,
         malformed: report.stats.malformed,
     })
-}
-
-/// A record ordered by (time, line number) only.
-struct Keyed((i64, u64), LineRecord);
-
-impl PartialEq for Keyed {
-    fn eq(&self, o: &Self) -> bool {
-        self.0 == o.0
-    }
-}
-impl Eq for Keyed {}
-impl PartialOrd for Keyed {
-    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Keyed {
-    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
-        self.0.cmp(&o.0)
-    }
 }
 
 impl Reader {
@@ -165,19 +154,28 @@ impl Reader {
             window,
         };
         let f = filter.clone();
-        let (m, coverage) = self
-            .scan_lines(logs, &q, move |o, bytes, max| {
-                search_object(o, bytes, &f, window, limit, max)
-            })
+        let mut kept = Kept::newest(limit);
+        let mut count = 0;
+        let coverage = self
+            .scan_lines(
+                logs,
+                &q,
+                &filter.question(window, limit),
+                move |o, bytes, max, stop| search_object(o, bytes, &f, window, limit, max, stop),
+                |m| {
+                    count += m.count;
+                    m.records.iter().for_each(|r| kept.offer_record(r));
+                },
+            )
             .await?;
-        let mut found = Found {
-            results: m.records,
-            count: m.count,
+        let mut results = kept.into_sorted();
+        let answer_capped = cap_answer(&mut results);
+        Ok(Found {
+            results,
+            count,
+            answer_capped,
             coverage,
-        };
-        found.results.sort_by(|a, b| b.newer(a));
-        found.results.truncate(limit);
-        Ok(found)
+        })
     }
 
     /// The lines of one object, `offset`/`limit` paged; malformed lines come back as
@@ -185,18 +183,22 @@ impl Reader {
     pub async fn read(
         &self,
         logs: &Logs<'_>,
-        key: &str,
+        key: &ObjectKey,
         offset: u64,
         limit: usize,
     ) -> Result<ReadPage, LogError> {
-        let bytes = super::fetch::get(logs.client, logs.bucket, key, self.max_bytes).await?;
-        let max = self.max_bytes.saturating_mul(super::scan::GZIP_RATIO_CAP);
+        let job = self.start(logs).await?;
+        let bytes = super::fetch::get(logs.client(), logs.bucket, key, self.max_bytes).await?;
+        let max = self.max_bytes.saturating_mul(GZIP_RATIO_CAP);
         let key = key.to_string();
-        let page = tokio::task::spawn_blocking(move || read_page(&key, &bytes, offset, limit, max))
-            .await
-            .map_err(|_| LogError::BadInput("the object could not be processed".into()))?;
+        let work: JobHandle = job.handle();
+        let page = tokio::task::spawn_blocking(move || {
+            read_page(&key, &bytes, offset, limit, max, &|| work.stopped())
+        })
+        .await
+        .map_err(|_| LogError::BadInput("the object could not be processed".into()))?;
         match page.end {
-            super::parse::End::TooLarge => Err(LogError::TooLarge { max }),
+            End::TooLarge => Err(LogError::TooLarge { max }),
             _ => Ok(page),
         }
     }
@@ -208,7 +210,9 @@ pub struct ReadPage {
     pub lines: Vec<PageLine>,
     pub total_lines: u64,
     pub malformed: u64,
-    pub end: super::parse::End,
+    /// True when the page stopped short of `limit` at [`MAX_ANSWER_BYTES`].
+    pub answer_capped: bool,
+    pub end: End,
 }
 
 /// A parsed line, or why a line could not be parsed.
@@ -223,27 +227,44 @@ pub enum PageLine {
     },
 }
 
-fn read_page(key: &str, bytes: &[u8], offset: u64, limit: usize, max: u64) -> ReadPage {
+fn read_page(
+    key: &str,
+    bytes: &[u8],
+    offset: u64,
+    limit: usize,
+    max: u64,
+    stop: &dyn Fn() -> bool,
+) -> ReadPage {
     let mut lines = Vec::new();
-    let mut n = 0u64;
-    let report = parse_object(bytes, Compression::detect(key, bytes), max, |raw, r| {
+    let (mut n, mut held, mut capped) = (0u64, 0usize, false);
+    let compression = Compression::detect(key, bytes);
+    let report = parse_object_until(bytes, compression, max, stop, |raw, r| {
         n += 1;
-        if n <= offset || lines.len() >= limit {
+        if n <= offset || lines.len() >= limit || capped {
             return;
         }
-        lines.push(match r {
+        let line = match r {
             Ok(l) => PageLine::Parsed(Box::new(LineRecord::new(&l, key, n))),
             Err(e) => PageLine::Malformed {
                 line: n,
                 error: e.to_string(),
                 raw: crate::telemetry::operation::bounded_text(raw, 512),
             },
-        });
+        };
+        held += match &line {
+            PageLine::Parsed(r) => r.heap_bytes(),
+            PageLine::Malformed { raw, .. } => raw.len() + 128,
+        };
+        capped = held > MAX_ANSWER_BYTES;
+        if !capped {
+            lines.push(line);
+        }
     });
     ReadPage {
         lines,
         total_lines: report.stats.lines,
         malformed: report.stats.malformed,
+        answer_capped: capped,
         end: report.end,
     }
 }

@@ -6,25 +6,33 @@
 //! distributions of total and turn-around time (kept as value → count, so percentiles are
 //! the true nearest-rank values, not estimates). What bounds memory is the cap on distinct
 //! prefixes ([`MAX_PREFIXES`] per hour and depth; the rest are counted together and the
-//! answer says so) and the cache's byte cap.
+//! answer says so), the byte budget of whoever asks ([`Meter::charge`]; an object over it
+//! is skipped, not cut) and the cache's byte cap.
+//!
+//! Time is linear in the object: each line finds its (bucket, hour) group, client, prefix
+//! and operation by hash. An hour's clients, prefixes, operations and latency values live
+//! in tables shared by the whole object (each hour holds ranges of them, see [`Hour`]), so
+//! an hour with one request costs a few hundred bytes, not a few hash maps.
 
+mod build;
+
+use std::ops::{Deref, Range};
 use std::sync::Arc;
 
-use hashbrown::HashMap;
-
-use super::parse::{Compression, End, LogLine, ObjectReport, StatusClass, parse_object};
-
-type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+use super::parse::{Compression, End, parse_object_until};
 
 /// Prefix depths kept (`depth=` 1 to this).
 pub const MAX_DEPTH: usize = 4;
 /// Distinct prefixes kept per hour and depth; beyond, they count under [`OTHER_PREFIX`].
 pub const MAX_PREFIXES: usize = 50_000;
 /// Distinct operation names kept per hour; beyond, they count under `OTHER`.
-const MAX_OPERATIONS: usize = 64;
+pub const MAX_OPERATIONS: usize = 64;
 /// The prefix under which prefixes beyond the cap are counted.
 pub const OTHER_PREFIX: &str = "(other prefixes)";
-/// Status classes, in [`StatusClass`] order.
+/// Longest client text (a remote-IP field that is not an address) kept; a longer one is
+/// cut and marked with `…`.
+pub const MAX_CLIENT_TEXT: usize = 64;
+/// Status classes, in [`StatusClass`](super::parse::StatusClass) order.
 pub const CLASSES: usize = 6;
 /// Request methods counted by name; the rest are `OTHER`.
 pub const METHODS: [&str; 7] = ["GET", "PUT", "POST", "HEAD", "DELETE", "OPTIONS", "OTHER"];
@@ -37,11 +45,15 @@ pub enum Client {
 }
 
 impl Client {
-    fn of(field: Option<&str>) -> Self {
+    /// The client of a remote-IP field; text longer than [`MAX_CLIENT_TEXT`] is cut.
+    pub fn of(field: Option<&str>) -> Self {
         let text = field.unwrap_or("-");
         match text.parse::<std::net::IpAddr>() {
             Ok(std::net::IpAddr::V4(v4)) => Self::Ip(u128::from(v4.to_ipv6_mapped())),
             Ok(std::net::IpAddr::V6(v6)) => Self::Ip(u128::from(v6)),
+            Err(_) if text.len() > MAX_CLIENT_TEXT => {
+                Self::Text(crate::telemetry::operation::bounded_text(text, MAX_CLIENT_TEXT).into())
+            }
             Err(_) => Self::Text(text.into()),
         }
     }
@@ -79,7 +91,8 @@ pub struct PrefixStats {
     pub slowdowns: u64,
 }
 
-/// Counts of one source bucket in one UTC hour.
+/// Counts of one source bucket in one UTC hour. Its clients, prefixes, operations and
+/// latency values are read through [`Hour`].
 #[derive(Debug, Clone, Default)]
 pub struct HourAgg {
     pub bucket: Arc<str>,
@@ -89,27 +102,95 @@ pub struct HourAgg {
     pub bytes_sent: u64,
     pub by_class: [u64; CLASSES],
     pub by_method: [u64; METHODS.len()],
-    /// Operation name (`REST.GET.OBJECT`) → requests by status class.
-    pub by_operation: Vec<(Box<str>, [u64; CLASSES])>,
-    pub clients: Map<Client, ClientStats>,
-    /// Per depth (1-based index `depth - 1`): prefix → stats.
-    pub prefixes: [Map<String, PrefixStats>; MAX_DEPTH],
     /// Whether some prefix at a depth fell under [`OTHER_PREFIX`].
     pub prefixes_capped: [bool; MAX_DEPTH],
-    /// Total time (ms) → requests, sorted by value.
-    pub total_ms: Vec<(u64, u64)>,
-    /// Turn-around time (ms) → requests, sorted by value.
-    pub turn_around_ms: Vec<(u64, u64)>,
+    operations: Range<u32>,
+    clients: Range<u32>,
+    prefixes: [Range<u32>; MAX_DEPTH],
+    total_ms: Range<u32>,
+    turn_around_ms: Range<u32>,
+}
+
+/// The rows of every hour of one object; each hour holds a range of each.
+#[derive(Debug, Clone, Default)]
+struct Tables {
+    bucket_names: Vec<Arc<str>>,
+    operation_names: Vec<Arc<str>>,
+    client_names: Vec<Client>,
+    prefix_names: Vec<Arc<str>>,
+    /// (index in `operation_names`, requests by status class)
+    operations: Vec<(u32, [u64; CLASSES])>,
+    /// (index in `client_names`, stats)
+    clients: Vec<(u32, ClientStats)>,
+    /// (index in `prefix_names`, stats), every depth of every hour
+    prefixes: Vec<(u32, PrefixStats)>,
+    /// (milliseconds, requests), each hour's sorted by value
+    total_ms: Vec<(u64, u64)>,
+    turn_around_ms: Vec<(u64, u64)>,
 }
 
 /// One object, digested.
 #[derive(Debug, Clone, Default)]
 pub struct ObjectSummary {
-    pub hours: Vec<HourAgg>,
+    groups: Vec<HourAgg>,
+    tables: Tables,
     pub lines: u64,
     pub malformed: u64,
     pub non_utf8: u64,
     pub bytes_read: u64,
+}
+
+/// One hour of an object, with what its tables hold for it.
+#[derive(Debug, Clone, Copy)]
+pub struct Hour<'a> {
+    agg: &'a HourAgg,
+    t: &'a Tables,
+}
+
+impl Deref for Hour<'_> {
+    type Target = HourAgg;
+    fn deref(&self) -> &HourAgg {
+        self.agg
+    }
+}
+
+fn rows<'a, T>(v: &'a [T], r: &Range<u32>) -> &'a [T] {
+    &v[r.start as usize..r.end as usize]
+}
+
+impl<'a> Hour<'a> {
+    /// Operation name (`REST.GET.OBJECT`) → requests by status class.
+    pub fn operations(&self) -> impl Iterator<Item = (&'a str, &'a [u64; CLASSES])> + 'a {
+        let t = self.t;
+        rows(&t.operations, &self.agg.operations)
+            .iter()
+            .map(move |(i, row)| (&*t.operation_names[*i as usize], row))
+    }
+
+    pub fn clients(&self) -> impl Iterator<Item = (&'a Client, &'a ClientStats)> + 'a {
+        let t = self.t;
+        rows(&t.clients, &self.agg.clients)
+            .iter()
+            .map(move |(i, s)| (&t.client_names[*i as usize], s))
+    }
+
+    /// Prefix → stats at depth `d + 1` (`d` below [`MAX_DEPTH`]).
+    pub fn prefixes(&self, d: usize) -> impl Iterator<Item = (&'a str, &'a PrefixStats)> + 'a {
+        let t = self.t;
+        rows(&t.prefixes, &self.agg.prefixes[d])
+            .iter()
+            .map(move |(i, s)| (&*t.prefix_names[*i as usize], s))
+    }
+
+    /// Total time (ms) → requests, sorted by value.
+    pub fn total_ms(&self) -> &'a [(u64, u64)] {
+        rows(&self.t.total_ms, &self.agg.total_ms)
+    }
+
+    /// Turn-around time (ms) → requests, sorted by value.
+    pub fn turn_around_ms(&self) -> &'a [(u64, u64)] {
+        rows(&self.t.turn_around_ms, &self.agg.turn_around_ms)
+    }
 }
 
 /// Why an object was skipped as a whole.
@@ -119,107 +200,77 @@ pub enum Skipped {
     TooLarge,
     /// Its gzip stream is damaged.
     CorruptGzip,
+    /// Its summary would be larger than the [`Meter`] allows.
+    SummaryTooLarge,
+    /// The caller stopped it (its client left).
+    Stopped,
+}
+
+/// Whoever runs a digest: asked every few hundred lines whether to stop, and charged
+/// the summary's bytes as it grows.
+pub trait Meter {
+    fn stopped(&self) -> bool;
+    /// Takes `bytes` more; false when they do not fit (the digest then stops).
+    fn charge(&self, bytes: usize) -> bool;
+}
+
+/// A meter that never stops and takes everything.
+pub struct Unmetered;
+
+impl Meter for Unmetered {
+    fn stopped(&self) -> bool {
+        false
+    }
+    fn charge(&self, _: usize) -> bool {
+        true
+    }
 }
 
 /// Digests the bytes of object `key`; `max_decoded` caps the text produced.
 pub fn summarize(key: &str, data: &[u8], max_decoded: u64) -> Result<ObjectSummary, Skipped> {
-    let mut b = Builder::default();
-    let report = parse_object(data, Compression::detect(key, data), max_decoded, |_, r| {
-        if let Ok(line) = r {
-            b.add(&line);
-        }
-    });
-    b.finish(report)
+    summarize_metered(key, data, max_decoded, &Unmetered)
 }
 
-/// An hour being built.
-#[derive(Default)]
-struct HourBuilder {
-    agg: HourAgg,
-    total: Map<u64, u64>,
-    turn: Map<u64, u64>,
-}
-
-#[derive(Default)]
-struct Builder {
-    hours: Vec<HourBuilder>,
-}
-
-impl Builder {
-    fn hour(&mut self, bucket: &str, hour: i64) -> &mut HourBuilder {
-        let found = self
-            .hours
-            .iter()
-            .position(|h| h.agg.hour == hour && &*h.agg.bucket == bucket);
-        let i = found.unwrap_or_else(|| {
-            self.hours.push(HourBuilder {
-                agg: HourAgg {
-                    bucket: Arc::from(bucket),
-                    hour,
-                    ..HourAgg::default()
-                },
-                ..HourBuilder::default()
-            });
-            self.hours.len() - 1
-        });
-        &mut self.hours[i]
+/// [`summarize`] run by `meter`: stopped when it says so, its bytes charged to it as
+/// they grow (what was charged stays charged: the summary holds it).
+pub fn summarize_metered(
+    key: &str,
+    data: &[u8],
+    max_decoded: u64,
+    meter: &dyn Meter,
+) -> Result<ObjectSummary, Skipped> {
+    let mut b = build::Builder::new(meter);
+    let over = std::cell::Cell::new(false);
+    let stop_or_over = || over.get() || meter.stopped();
+    let report = parse_object_until(
+        data,
+        Compression::detect(key, data),
+        max_decoded,
+        &stop_or_over,
+        |_, r| {
+            if let Ok(line) = r
+                && !b.add(&line)
+            {
+                over.set(true);
+            }
+        },
+    );
+    match report.end {
+        End::Complete => {}
+        End::TooLarge => return Err(Skipped::TooLarge),
+        End::CorruptGzip => return Err(Skipped::CorruptGzip),
+        End::Stopped if over.get() => return Err(Skipped::SummaryTooLarge),
+        End::Stopped => return Err(Skipped::Stopped),
     }
-
-    fn add(&mut self, line: &LogLine<'_>) {
-        let hour = line.time.div_euclid(3600) * 3600;
-        let h = self.hour(line.bucket.unwrap_or("-"), hour);
-        let class = line.status_class();
-        let is_error = matches!(class, StatusClass::ClientError | StatusClass::ServerError);
-        let a = &mut h.agg;
-        a.requests += 1;
-        a.bytes_sent += line.bytes_sent;
-        a.by_class[class as usize] += 1;
-        a.by_method[method_index(line.request_method())] += 1;
-        count_operation(&mut a.by_operation, line.operation.unwrap_or("-"), class);
-        let c = a.clients.entry(Client::of(line.remote_ip)).or_default();
-        c.requests += 1;
-        c.bytes += line.bytes_sent;
-        c.errors += u64::from(is_error);
-        if let Some(key) = line.key_decoded() {
-            count_prefixes(a, &key, line);
-        }
-        if let Some(ms) = line.total_time_ms {
-            *h.total.entry(ms).or_default() += 1;
-        }
-        if let Some(ms) = line.turn_around_ms {
-            *h.turn.entry(ms).or_default() += 1;
-        }
-    }
-
-    fn finish(self, report: ObjectReport) -> Result<ObjectSummary, Skipped> {
-        match report.end {
-            End::Complete => {}
-            End::TooLarge => return Err(Skipped::TooLarge),
-            End::CorruptGzip => return Err(Skipped::CorruptGzip),
-        }
-        let hours = self
-            .hours
-            .into_iter()
-            .map(|mut h| {
-                h.agg.total_ms = sorted(h.total);
-                h.agg.turn_around_ms = sorted(h.turn);
-                h.agg
-            })
-            .collect();
-        Ok(ObjectSummary {
-            hours,
-            lines: report.stats.lines,
-            malformed: report.stats.malformed,
-            non_utf8: report.stats.non_utf8,
-            bytes_read: report.stats.bytes_read,
-        })
-    }
-}
-
-fn sorted(m: Map<u64, u64>) -> Vec<(u64, u64)> {
-    let mut v: Vec<(u64, u64)> = m.into_iter().collect();
-    v.sort_unstable();
-    v
+    let (groups, tables) = b.finish();
+    Ok(ObjectSummary {
+        groups,
+        tables,
+        lines: report.stats.lines,
+        malformed: report.stats.malformed,
+        non_utf8: report.stats.non_utf8,
+        bytes_read: report.stats.bytes_read,
+    })
 }
 
 /// The index in [`METHODS`] of a request method.
@@ -228,24 +279,6 @@ pub fn method_index(method: Option<&str>) -> usize {
     method
         .and_then(|m| METHODS[..last].iter().position(|k| *k == m))
         .unwrap_or(last)
-}
-
-fn count_operation(ops: &mut Vec<(Box<str>, [u64; CLASSES])>, op: &str, class: StatusClass) {
-    let i = match ops.iter().position(|(name, _)| &**name == op) {
-        Some(i) => i,
-        None if ops.len() < MAX_OPERATIONS => {
-            ops.push((op.into(), [0; CLASSES]));
-            ops.len() - 1
-        }
-        None => match ops.iter().position(|(name, _)| &**name == "OTHER") {
-            Some(i) => i,
-            None => {
-                ops.push(("OTHER".into(), [0; CLASSES]));
-                ops.len() - 1
-            }
-        },
-    };
-    ops[i].1[class as usize] += 1;
 }
 
 /// The prefix of `key` at `depth`: its first `depth` folders with a trailing `/` (fewer
@@ -261,51 +294,53 @@ pub fn prefix_at(key: &str, depth: usize) -> &str {
     &key[..end]
 }
 
-fn count_prefixes(a: &mut HourAgg, key: &str, line: &LogLine<'_>) {
-    let status = line.status.unwrap_or(0);
-    let slow = status == 503 || line.error_code == Some("SlowDown");
-    for d in 0..MAX_DEPTH {
-        let prefix = prefix_at(key, d + 1);
-        let map = &mut a.prefixes[d];
-        let stats = if map.len() < MAX_PREFIXES || map.contains_key(prefix) {
-            map.entry_ref(prefix).or_default()
-        } else {
-            a.prefixes_capped[d] = true;
-            map.entry_ref(OTHER_PREFIX).or_default()
-        };
-        stats.requests += 1;
-        stats.errors_4xx += u64::from((400..500).contains(&status));
-        stats.errors_5xx += u64::from((500..600).contains(&status));
-        stats.slowdowns += u64::from(slow);
-    }
-}
-
 impl ObjectSummary {
+    /// Every (source bucket, hour) of the object.
+    pub fn hours(&self) -> impl Iterator<Item = Hour<'_>> {
+        self.groups.iter().map(|agg| Hour {
+            agg,
+            t: &self.tables,
+        })
+    }
+
     /// Approximate heap bytes, for the cache's budget.
     pub fn heap_bytes(&self) -> usize {
-        self.hours.iter().map(HourAgg::heap_bytes).sum::<usize>() + 64
+        use std::mem::size_of;
+        let t = &self.tables;
+        let names = |v: &[Arc<str>]| v.iter().map(|n| n.len() + 16).sum::<usize>();
+        let clients: usize = t
+            .client_names
+            .iter()
+            .map(|c| match c {
+                Client::Text(s) => s.len(),
+                Client::Ip(_) => 0,
+            })
+            .sum();
+        self.groups.capacity() * size_of::<HourAgg>()
+            + t.bucket_names.capacity() * 16
+            + names(&t.bucket_names)
+            + t.operation_names.capacity() * 16
+            + names(&t.operation_names)
+            + t.client_names.capacity() * size_of::<Client>()
+            + clients
+            + t.prefix_names.capacity() * 16
+            + names(&t.prefix_names)
+            + t.operations.capacity() * size_of::<(u32, [u64; CLASSES])>()
+            + t.clients.capacity() * size_of::<(u32, ClientStats)>()
+            + t.prefixes.capacity() * size_of::<(u32, PrefixStats)>()
+            + (t.total_ms.capacity() + t.turn_around_ms.capacity()) * 16
+            + size_of::<Self>()
     }
 }
 
-impl HourAgg {
-    fn heap_bytes(&self) -> usize {
-        let clients = self.clients.capacity() * 48
-            + self
-                .clients
-                .keys()
-                .map(|c| match c {
-                    Client::Text(t) => t.len(),
-                    Client::Ip(_) => 0,
-                })
-                .sum::<usize>();
-        let prefixes: usize = self
-            .prefixes
-            .iter()
-            .map(|m| m.capacity() * 56 + m.keys().map(|k| k.len()).sum::<usize>())
-            .sum();
-        let dists = (self.total_ms.capacity() + self.turn_around_ms.capacity()) * 16;
-        let ops = self.by_operation.capacity() * 72;
-        std::mem::size_of::<Self>() + clients + prefixes + dists + ops
+#[cfg(test)]
+impl ObjectSummary {
+    /// A summary of `n` empty hours, for the tests of what keeps summaries.
+    pub(crate) fn of_empty_hours(n: usize) -> Self {
+        Self {
+            groups: vec![HourAgg::default(); n],
+            ..Self::default()
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use hashbrown::HashMap;
 
 use super::keys::Window;
 use super::summary::{
-    CLASSES, Client, ClientStats, HourAgg, MAX_DEPTH, METHODS, ObjectSummary, PrefixStats,
+    CLASSES, Client, ClientStats, Hour, MAX_DEPTH, METHODS, ObjectSummary, PrefixStats,
 };
 
 type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
@@ -33,10 +33,10 @@ pub fn hours<'a>(
     summaries: &'a [Arc<ObjectSummary>],
     source: Option<&'a str>,
     window: Window,
-) -> impl Iterator<Item = &'a HourAgg> + 'a {
+) -> impl Iterator<Item = Hour<'a>> + 'a {
     summaries
         .iter()
-        .flat_map(|s| s.hours.iter())
+        .flat_map(|s| s.hours())
         .filter(move |h| source.is_none_or(|b| &*h.bucket == b) && window.holds_hour(h.hour))
 }
 
@@ -53,23 +53,23 @@ impl<'a> Totals<'a> {
         let (mut total_ms, mut turn_around_ms) = (Map::default(), Map::default());
         for h in hours(summaries, source, window) {
             t.add(h);
-            add_dist(&mut total_ms, &h.total_ms);
-            add_dist(&mut turn_around_ms, &h.turn_around_ms);
+            add_dist(&mut total_ms, h.total_ms());
+            add_dist(&mut turn_around_ms, h.turn_around_ms());
         }
         t.total_ms = total_ms.into_iter().collect();
         t.turn_around_ms = turn_around_ms.into_iter().collect();
         t
     }
 
-    fn add(&mut self, h: &'a HourAgg) {
+    fn add(&mut self, h: Hour<'a>) {
         self.requests += h.requests;
         self.bytes_sent += h.bytes_sent;
         add_into(&mut self.by_class, &h.by_class);
         add_into(&mut self.by_method, &h.by_method);
-        for (op, row) in &h.by_operation {
-            add_into(self.by_operation.entry(&**op).or_default(), row);
+        for (op, row) in h.operations() {
+            add_into(self.by_operation.entry(op).or_default(), row);
         }
-        for (c, s) in &h.clients {
+        for (c, s) in h.clients() {
             let e = self.clients.entry(c).or_default();
             e.requests += s.requests;
             e.bytes += s.bytes;
@@ -144,8 +144,8 @@ pub fn prefixes<'a>(
     let mut capped = false;
     for h in hours(summaries, source, window) {
         capped |= h.prefixes_capped[d];
-        for (p, s) in &h.prefixes[d] {
-            let e = out.entry(p.as_str()).or_default();
+        for (p, s) in h.prefixes(d) {
+            let e = out.entry(p).or_default();
             e.requests += s.requests;
             e.errors_4xx += s.errors_4xx;
             e.errors_5xx += s.errors_5xx;

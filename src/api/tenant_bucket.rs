@@ -5,7 +5,7 @@
 
 use axum::extract::FromRequestParts;
 use http::request::Parts;
-use serde_json::Value;
+use serde::Serialize;
 
 use crate::accesslog::LogError;
 use crate::server::AppState;
@@ -70,10 +70,11 @@ pub fn now_secs(state: &AppState) -> i64 {
     (state.recorder.now().as_micros() / 1_000_000) as i64
 }
 
-/// `head`'s fields followed by `body`'s.
-pub fn merged(mut head: Value, body: Value) -> Value {
-    if let (Value::Object(h), Value::Object(b)) = (&mut head, body) {
-        h.extend(b);
-    }
-    head
+/// An answer: `head`'s fields followed by `body`'s, in one JSON object.
+#[derive(Debug, Serialize)]
+pub struct Headed<H, B> {
+    #[serde(flatten)]
+    pub head: H,
+    #[serde(flatten)]
+    pub body: B,
 }

@@ -14,7 +14,7 @@ use crate::server::credentials::{Claimed, Verified, bucket_access, settle};
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::operation::OpFields;
 use crate::server::query::Params;
-use crate::storage::{BucketName, listing};
+use crate::storage::{BucketName, KeyPrefix, listing};
 use crate::telemetry::prom::AppEvent;
 use crate::tenant::Tenant;
 
@@ -46,6 +46,15 @@ impl FromRequestParts<AppState> for ToolRequest {
             bucket,
         })
     }
+}
+
+/// `prefix`, checked as a key prefix.
+fn prefix(params: &Params) -> ApiResult<Option<KeyPrefix>> {
+    params
+        .get("prefix")
+        .map(KeyPrefix::parse)
+        .transpose()
+        .map_err(|e| ApiError::bad_request(format!("'prefix': {e}")))
 }
 
 /// Lists the tenant's buckets; the listing itself verifies the credentials.
@@ -123,11 +132,12 @@ pub async fn list_all(
         bucket,
     }: ToolRequest,
 ) -> ApiResult<Json<ListAll>> {
-    let prefix = params.get("prefix");
+    let prefix = prefix(&params)?;
+    let prefix = prefix.as_ref();
     let listing = listing::list_all(&tenant.client, &bucket, prefix, LIST_ALL_KEEP).await?;
     Ok(Json(ListAll {
         bucket: bucket.as_str().to_string(),
-        prefix: prefix.unwrap_or("").to_string(),
+        prefix: prefix.map_or("", KeyPrefix::as_str).to_string(),
         count: listing.count,
         total_bytes: listing.total_bytes,
         returned: listing.objects.len(),
@@ -154,12 +164,13 @@ pub async fn storage_summary(
         bucket,
     }: ToolRequest,
 ) -> ApiResult<Json<StorageSummary>> {
-    let prefix = params.get("prefix");
+    let prefix = prefix(&params)?;
+    let prefix = prefix.as_ref();
     let listing = listing::list_all(&tenant.client, &bucket, prefix, 0).await?;
     let average = listing.total_bytes.checked_div(listing.count).unwrap_or(0);
     Ok(Json(StorageSummary {
         bucket: bucket.as_str().to_string(),
-        prefix: prefix.unwrap_or("").to_string(),
+        prefix: prefix.map_or("", KeyPrefix::as_str).to_string(),
         object_count: listing.count,
         total_bytes: listing.total_bytes,
         total_size_human: listing::human_bytes(listing.total_bytes),
@@ -181,14 +192,14 @@ pub struct Ranked<O> {
 impl<O> Ranked<O> {
     fn new(
         bucket: &BucketName,
-        prefix: Option<&str>,
+        prefix: Option<&KeyPrefix>,
         limit: usize,
         scanned: u64,
         objects: impl IntoIterator<Item = O>,
     ) -> Self {
         Self {
             bucket: bucket.as_str().to_string(),
-            prefix: prefix.unwrap_or("").to_string(),
+            prefix: prefix.map_or("", KeyPrefix::as_str).to_string(),
             limit,
             scanned,
             objects: objects.into_iter().collect(),
@@ -212,7 +223,8 @@ pub async fn top_largest(
     }: ToolRequest,
 ) -> ApiResult<Json<Ranked<SizedObject>>> {
     let limit = params.int("limit", 1..=50, 10)? as usize;
-    let prefix = params.get("prefix");
+    let prefix = prefix(&params)?;
+    let prefix = prefix.as_ref();
     let (objects, seen) = listing::top_largest(&tenant.client, &bucket, prefix, limit).await?;
     let objects = objects.into_iter().map(|object| SizedObject {
         size_human: listing::human_bytes(object.size),
@@ -229,7 +241,8 @@ pub async fn recent_objects(
     }: ToolRequest,
 ) -> ApiResult<Json<Ranked<listing::ObjectInfo>>> {
     let limit = params.int("limit", 1..=200, 20)? as usize;
-    let prefix = params.get("prefix");
+    let prefix = prefix(&params)?;
+    let prefix = prefix.as_ref();
     let (objects, seen) = listing::recent_objects(&tenant.client, &bucket, prefix, limit).await?;
     Ok(Json(Ranked::new(&bucket, prefix, limit, seen, objects)))
 }

@@ -52,6 +52,18 @@ pub struct Knobs {
     /// Access-log objects fetched at once by one query.
     #[arg(long, env = "ACCESS_LOG_CONCURRENCY", default_value_t = 8)]
     pub access_log_concurrency: usize,
+    /// Most log (or snapshot) objects read from the storage for one answer, newest first.
+    #[arg(long, env = "ACCESS_LOG_MAX_OBJECTS", default_value_t = 500)]
+    pub access_log_max_objects: usize,
+    /// Heavy jobs (log parses, searches, snapshot reads, charts) running at once.
+    #[arg(long, env = "ACCESS_LOG_JOBS", default_value_t = 4)]
+    pub access_log_jobs: usize,
+    /// Heavy jobs one tenant may run at once.
+    #[arg(long, env = "ACCESS_LOG_JOBS_PER_TENANT", default_value_t = 2)]
+    pub access_log_jobs_per_tenant: usize,
+    /// Bytes one heavy job may hold (objects read and their summaries).
+    #[arg(long, env = "ACCESS_LOG_JOB_BYTES", default_value_t = 192 * 1024 * 1024)]
+    pub access_log_job_bytes: usize,
     /// How long a tenant's bucket list is cached, seconds.
     #[arg(long, env = "BUCKET_CACHE_TTL_SEC", default_value_t = 300)]
     pub bucket_cache_ttl_sec: u64,
@@ -126,6 +138,17 @@ impl Knobs {
         positive("HEADER_READ_TIMEOUT_SEC", self.header_read_timeout_sec)?;
         positive("KEEPALIVE_TIMEOUT_SEC", self.keepalive_timeout_sec)?;
         non_negative("SHUTDOWN_DRAIN_SEC", self.shutdown_drain_sec)?;
+        for (name, n) in [
+            ("ACCESS_LOG_MAX_OBJECTS", self.access_log_max_objects),
+            ("ACCESS_LOG_JOBS", self.access_log_jobs),
+            (
+                "ACCESS_LOG_JOBS_PER_TENANT",
+                self.access_log_jobs_per_tenant,
+            ),
+            ("ACCESS_LOG_JOB_BYTES", self.access_log_job_bytes),
+        ] {
+            check(n > 0, name, "at least 1")?;
+        }
         check(self.max_connections > 0, "MAX_CONNECTIONS", "at least 1")?;
         check(
             self.agent_max_steps > 0 && self.agent_max_tool_bytes >= 1024,

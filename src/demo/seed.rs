@@ -53,6 +53,10 @@ pub enum SeedError {
         key: String,
         source: crate::accesslog::LogError,
     },
+    #[error("seed snapshot: {0}")]
+    SnapshotLine(#[from] serde_json::Error),
+    #[error("seed snapshot: {0}")]
+    SnapshotKey(#[from] crate::storage::KeyError),
 }
 
 /// Creates the buckets, objects and access logs. `now` dates the log lines.
@@ -164,11 +168,15 @@ async fn seed_snapshots(
             ..Coverage::default()
         };
         let requests = Some((RequestMetrics::of(&totals, 10), CoverageJson::from(&cov)));
-        let text = line(&stored, window, 24, requests, at).to_string();
-        let key = store::object_key(crate::tenant::DEFAULT_METRICS_PREFIX, at);
+        let text = serde_json::to_string(&line(&stored, window, 24, requests, at))?;
+        let prefix = crate::storage::KeyPrefix::parse(crate::tenant::DEFAULT_METRICS_PREFIX)?;
+        let key = store::object_key(&prefix, at)?;
         store::append(client, endpoint, &metrics_bucket, &key, &text, &locks)
             .await
-            .map_err(|source| SeedError::Snapshot { key, source })?;
+            .map_err(|source| SeedError::Snapshot {
+                key: key.to_string(),
+                source,
+            })?;
     }
     Ok(())
 }

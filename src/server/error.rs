@@ -23,6 +23,8 @@ const MAX_DETAIL: usize = 512;
 pub struct ApiError {
     pub status: StatusCode,
     pub detail: String,
+    /// Seconds for a `Retry-After` header (a 429 or 503 that will pass).
+    pub retry_after: Option<u32>,
 }
 
 impl ApiError {
@@ -33,7 +35,17 @@ impl ApiError {
         } else {
             detail
         };
-        Self { status, detail }
+        Self {
+            status,
+            detail,
+            retry_after: None,
+        }
+    }
+
+    /// The same error, saying when to try again.
+    pub fn retry_after(mut self, seconds: u32) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 
     pub fn bad_request(detail: impl Into<String>) -> Self {
@@ -85,6 +97,10 @@ impl IntoResponse for ApiError {
             detail: &self.detail,
         });
         let mut resp = (self.status, body).into_response();
+        if let Some(s) = self.retry_after {
+            resp.headers_mut()
+                .insert(http::header::RETRY_AFTER, http::HeaderValue::from(s));
+        }
         resp.extensions_mut().insert(ErrorText(self.detail));
         resp
     }
@@ -115,9 +131,17 @@ impl From<CredentialError> for ApiError {
 impl From<crate::accesslog::LogError> for ApiError {
     fn from(e: crate::accesslog::LogError) -> Self {
         use crate::accesslog::LogError as L;
+        use crate::accesslog::jobs::Busy;
         match e {
             L::NotConfigured(m) => ApiError::bad_request(m),
             L::BadInput(m) => ApiError::bad_request(m),
+            L::Key(k) => ApiError::bad_request(k.to_string()),
+            L::Busy(b @ Busy::Tenant) => {
+                ApiError::new(StatusCode::TOO_MANY_REQUESTS, b.to_string()).retry_after(1)
+            }
+            L::Busy(b @ Busy::Server) => {
+                ApiError::service_unavailable(b.to_string()).retry_after(1)
+            }
             L::TooLarge { .. } => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, e.to_string()),
             L::NotFound => ApiError::not_found(e.to_string()),
             L::Storage(s) => s.into(),

@@ -27,6 +27,7 @@ use std::time::Instant;
 pub use state::{AppState, StateParts};
 
 use crate::accesslog::cache::SummaryCache;
+use crate::accesslog::jobs::{Jobs, WAIT};
 use crate::accesslog::metrics::LogMetrics;
 use crate::accesslog::scan::Reader;
 use crate::config::{Settings, redact_url};
@@ -178,8 +179,11 @@ pub fn build_state(settings: Settings, rt: Runtime) -> Result<AppState, StartErr
         logs: Arc::new(Reader {
             cache: SummaryCache::new(k.access_log_cache_bytes),
             metrics: LogMetrics::register(&registry, k.max_bucket_labels),
+            jobs: Jobs::new(k.access_log_jobs, k.access_log_jobs_per_tenant, WAIT),
             max_bytes: k.max_log_bytes,
             concurrency: k.access_log_concurrency.max(1),
+            max_objects: k.access_log_max_objects,
+            job_bytes: k.access_log_job_bytes,
         }),
         snapshot_locks: Arc::default(),
         assistant,

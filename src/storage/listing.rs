@@ -8,7 +8,7 @@ use aws_smithy_types::date_time::Format;
 use serde::Serialize;
 
 use super::error::StorageError;
-use super::names::BucketName;
+use super::names::{BucketName, KeyPrefix};
 
 /// A bucket as `/tools/buckets` shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -68,9 +68,10 @@ pub async fn list_buckets(client: &Client) -> Result<Vec<BucketInfo>, StorageErr
 pub async fn walk(
     client: &Client,
     bucket: &BucketName,
-    prefix: Option<&str>,
+    prefix: Option<&KeyPrefix>,
     mut visit: impl FnMut(ObjectInfo),
 ) -> Result<(), StorageError> {
+    let prefix = prefix.and_then(KeyPrefix::as_option);
     let mut pages = client
         .list_objects_v2()
         .bucket(bucket.as_str())
@@ -97,7 +98,7 @@ pub async fn walk(
 pub async fn list_all(
     client: &Client,
     bucket: &BucketName,
-    prefix: Option<&str>,
+    prefix: Option<&KeyPrefix>,
     keep: usize,
 ) -> Result<Listing, StorageError> {
     let mut listing = Listing::default();
@@ -116,7 +117,7 @@ pub async fn list_all(
 pub async fn top_largest(
     client: &Client,
     bucket: &BucketName,
-    prefix: Option<&str>,
+    prefix: Option<&KeyPrefix>,
     n: usize,
 ) -> Result<(Vec<ObjectInfo>, u64), StorageError> {
     top_by(client, bucket, prefix, n, |o| {
@@ -129,7 +130,7 @@ pub async fn top_largest(
 pub async fn recent_objects(
     client: &Client,
     bucket: &BucketName,
-    prefix: Option<&str>,
+    prefix: Option<&KeyPrefix>,
     n: usize,
 ) -> Result<(Vec<ObjectInfo>, u64), StorageError> {
     top_by(client, bucket, prefix, n, |o| {
@@ -143,7 +144,7 @@ pub async fn recent_objects(
 async fn top_by<R: Ord>(
     client: &Client,
     bucket: &BucketName,
-    prefix: Option<&str>,
+    prefix: Option<&KeyPrefix>,
     n: usize,
     rank: impl Fn(&ObjectInfo) -> R,
 ) -> Result<(Vec<ObjectInfo>, u64), StorageError> {

@@ -12,4 +12,4 @@ pub mod sigv4;
 
 pub use account::Account;
 pub use error::StorageError;
-pub use names::{BucketName, KeyError, ObjectKey};
+pub use names::{BucketName, KeyError, KeyPrefix, ObjectKey};

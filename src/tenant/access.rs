@@ -100,6 +100,16 @@ impl BucketAccess {
         (e.fetched.elapsed() < self.ttl).then(|| e.clone())
     }
 
+    /// Whether `t`'s latest bucket list (within the TTL) holds `bucket` — for a key whose
+    /// ListBuckets is denied, whether it is the tenant's log or metrics bucket. Asks
+    /// nothing: false when there is no fresh list.
+    pub fn owns(&self, t: &Tenant, bucket: &str) -> bool {
+        let Some(bucket) = BucketName::parse(bucket) else {
+            return false;
+        };
+        self.fresh(t).is_some_and(|e| allows(&e, t, &bucket))
+    }
+
     /// Ok when `tenant` may use `bucket`; else why not.
     pub async fn check(
         &self,

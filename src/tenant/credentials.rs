@@ -5,11 +5,16 @@ use sha2::{Digest, Sha256};
 
 use super::endpoint::{Allowlist, EndpointError};
 use crate::config::{Secret, valid_region};
-use crate::storage::{Account, BucketName};
+use crate::storage::{Account, BucketName, KeyError, KeyPrefix};
 use crate::telemetry::Fingerprint;
 
 /// Default of `X-Metrics-Prefix`.
 pub const DEFAULT_METRICS_PREFIX: &str = "spacewatch-metrics/";
+
+/// [`DEFAULT_METRICS_PREFIX`] as the prefix type.
+pub fn default_metrics_prefix() -> KeyPrefix {
+    KeyPrefix::parse(DEFAULT_METRICS_PREFIX).unwrap_or_default()
+}
 
 /// Where a tenant's requests go when the request does not say.
 #[derive(Debug, Clone)]
@@ -30,8 +35,8 @@ pub struct Credentials {
     pub endpoint: String,
     pub log_bucket: Option<BucketName>,
     pub metrics_bucket: Option<BucketName>,
-    pub log_prefix: String,
-    pub metrics_prefix: String,
+    pub log_prefix: KeyPrefix,
+    pub metrics_prefix: KeyPrefix,
 }
 
 impl Credentials {
@@ -62,6 +67,9 @@ pub enum CredentialError {
     Missing(&'static str),
     #[error("header {0} is malformed")]
     Malformed(&'static str),
+    /// A prefix the storage would normalise (a `..` segment, …).
+    #[error("header {0}: {1}")]
+    Prefix(&'static str, KeyError),
     #[error(transparent)]
     Endpoint(#[from] EndpointError),
 }
@@ -91,12 +99,12 @@ fn bucket(h: &HeaderMap, name: &'static str) -> Result<Option<BucketName>, Crede
         .transpose()
 }
 
-fn prefix(h: &HeaderMap, name: &'static str, default: &str) -> Result<String, CredentialError> {
+fn prefix(h: &HeaderMap, name: &'static str, default: &str) -> Result<KeyPrefix, CredentialError> {
     let v = header(h, name)?.unwrap_or(default);
-    if v.len() > 512 || v.chars().any(char::is_control) {
+    if v.len() > 512 {
         return Err(CredentialError::Malformed(name));
     }
-    Ok(v.to_string())
+    KeyPrefix::parse(v).map_err(|e| CredentialError::Prefix(name, e))
 }
 
 impl Credentials {

@@ -18,7 +18,9 @@ use std::sync::Arc;
 
 pub use access::{AccessError, BucketAccess};
 pub use clients::ClientCache;
-pub use credentials::{CredentialError, Credentials, DEFAULT_METRICS_PREFIX, TenantDefaults};
+pub use credentials::{
+    CredentialError, Credentials, DEFAULT_METRICS_PREFIX, TenantDefaults, default_metrics_prefix,
+};
 pub use endpoint::Allowlist;
 pub use verify_keys::VerifyKeys;
 

@@ -2,6 +2,8 @@
 //! network. One test binary: the modules share the harness in `support`.
 
 mod fault_proxy;
+#[path = "../common/hostile_logs.rs"]
+mod hostile_logs;
 #[path = "../common/otlp.rs"]
 mod otlp;
 mod raw_http;
@@ -28,6 +30,7 @@ mod mission;
 mod moto;
 mod otel;
 mod pages;
+mod read_paths;
 mod s3_calls;
 mod secrets;
 mod seed_examples;

@@ -1,20 +1,21 @@
 use super::*;
-use crate::accesslog::summary::{HourAgg, ObjectSummary};
+use crate::accesslog::summary::ObjectSummary;
 
-fn summary(hours: usize) -> Arc<ObjectSummary> {
-    Arc::new(ObjectSummary {
-        hours: (0..hours).map(|_| HourAgg::default()).collect(),
-        ..ObjectSummary::default()
-    })
+fn summary(hours: usize) -> Cached {
+    Cached::Summary(Arc::new(ObjectSummary::of_empty_hours(hours)))
+}
+
+const TENANT: Fingerprint = Fingerprint([7; 8]);
+
+fn key(k: &str) -> CacheKey {
+    CacheKey::summary(TENANT, &ObjectId::new("e", "b", k, "etag"))
 }
 
 #[test]
 fn the_budget_holds_and_the_least_recent_go_first() {
     let one = summary(1).heap_bytes();
     let cache = SummaryCache::new(one * 3);
-    let ids: Vec<ObjectId> = (0..4)
-        .map(|i| ObjectId::new("e", "b", &format!("k{i}"), "etag"))
-        .collect();
+    let ids: Vec<CacheKey> = (0..4).map(|i| key(&format!("k{i}"))).collect();
     for id in &ids[..3] {
         cache.insert(*id, summary(1));
     }
@@ -25,8 +26,22 @@ fn the_budget_holds_and_the_least_recent_go_first() {
     let s = cache.stats();
     assert_eq!(s.entries, 3);
     assert!(s.bytes <= one * 3);
-    cache.insert(ObjectId::new("e", "b", "huge", "x"), summary(100));
+    cache.insert(key("huge"), summary(100));
     assert_eq!(cache.stats().entries, 3, "larger than the budget: not kept");
+}
+
+#[test]
+fn a_tenant_meets_only_its_own_reads() {
+    let id = ObjectId::new("e", "b", "k", "v1");
+    let cache = SummaryCache::new(1 << 20);
+    cache.insert(CacheKey::summary(TENANT, &id), summary(1));
+    assert!(cache.get(&CacheKey::summary(TENANT, &id)).is_some());
+    let other = Fingerprint([8; 8]);
+    assert!(cache.get(&CacheKey::summary(other, &id)).is_none());
+    assert_ne!(
+        CacheKey::question(TENANT, &id, b"search a"),
+        CacheKey::question(TENANT, &id, b"search b")
+    );
 }
 
 #[test]

@@ -1,4 +1,15 @@
-use super::LogOp;
+use super::{Counted, LogOp, ObjectId};
+
+#[test]
+fn the_counted_set_forgets_the_oldest_beyond_its_cap() {
+    let id = |k: &str| ObjectId::new("e", "b", k, "etag");
+    let mut c = Counted::new(2);
+    assert!(c.insert(id("a")) && c.insert(id("b")) && !c.insert(id("a")));
+    assert!(c.insert(id("c")));
+    assert_eq!((c.set.len(), c.order.len()), (2, 2));
+    assert!(!c.insert(id("c")) && !c.insert(id("b")));
+    assert!(c.insert(id("a")), "the oldest was forgotten");
+}
 
 #[test]
 fn operation_names_fold_into_a_closed_set() {

@@ -13,8 +13,12 @@
 //! - A line longer than [`MAX_LINE`] is malformed (counted, not delivered): no real S3
 //!   line comes near it, and it bounds the buffer.
 //!
-//! On `TooLarge` or `CorruptGzip` the lines before the stop have already been delivered;
-//! a caller that wants all-or-nothing per object discards what it gathered.
+//! - A caller can stop a read from outside ([`for_each_line_until`]): the condition is
+//!   asked every [`STOP_EVERY`] lines and before each gzip buffer, and a read that stops
+//!   ends with [`End::Stopped`] — a client that left, or a budget that ran out.
+//!
+//! On `TooLarge`, `CorruptGzip` or `Stopped` the lines before the stop have already been
+//! delivered; a caller that wants all-or-nothing per object discards what it gathered.
 
 use super::line::{LogLine, Malformed, parse_line};
 use flate2::bufread::MultiGzDecoder;
@@ -25,6 +29,8 @@ use std::io::{ErrorKind, Read};
 pub const MAX_LINE: usize = 64 * 1024;
 /// The decompression buffer (holds the current run of whole lines plus one partial line).
 pub const GZIP_BUFFER: usize = 256 * 1024;
+/// Lines between two questions to a read's stop condition.
+pub const STOP_EVERY: u64 = 256;
 
 /// How an object's bytes are encoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,6 +74,8 @@ pub enum End {
     TooLarge,
     /// The gzip stream is damaged or truncated; the lines before the damage were read.
     CorruptGzip,
+    /// The caller's stop condition held; the lines before it were read.
+    Stopped,
 }
 
 /// What reading one object gave.
@@ -82,11 +90,24 @@ pub fn for_each_line(
     data: &[u8],
     compression: Compression,
     max_bytes: u64,
+    f: impl FnMut(&str),
+) -> ObjectReport {
+    for_each_line_until(data, compression, max_bytes, &|| false, f)
+}
+
+/// [`for_each_line`] that ends with [`End::Stopped`] once `stop` says so.
+pub fn for_each_line_until(
+    data: &[u8],
+    compression: Compression,
+    max_bytes: u64,
+    stop: &dyn Fn() -> bool,
     mut f: impl FnMut(&str),
 ) -> ObjectReport {
     let mut sink = Sink {
         stats: ObjectStats::default(),
         f: &mut f,
+        stop,
+        stopped: false,
     };
     let end = match compression {
         Compression::Plain => plain(data, max_bytes, &mut sink),
@@ -94,7 +115,7 @@ pub fn for_each_line(
     };
     ObjectReport {
         stats: sink.stats,
-        end,
+        end: if sink.stopped { End::Stopped } else { end },
     }
 }
 
@@ -104,10 +125,21 @@ pub fn parse_object(
     data: &[u8],
     compression: Compression,
     max_bytes: u64,
+    f: impl FnMut(&str, Result<LogLine<'_>, Malformed>),
+) -> ObjectReport {
+    parse_object_until(data, compression, max_bytes, &|| false, f)
+}
+
+/// [`parse_object`] that ends with [`End::Stopped`] once `stop` says so.
+pub fn parse_object_until(
+    data: &[u8],
+    compression: Compression,
+    max_bytes: u64,
+    stop: &dyn Fn() -> bool,
     mut f: impl FnMut(&str, Result<LogLine<'_>, Malformed>),
 ) -> ObjectReport {
     let mut bad = 0;
-    let mut report = for_each_line(data, compression, max_bytes, |line| {
+    let mut report = for_each_line_until(data, compression, max_bytes, stop, |line| {
         let parsed = parse_line(line);
         bad += u64::from(parsed.is_err());
         f(line, parsed);
@@ -120,13 +152,16 @@ pub fn parse_object(
 struct Sink<'f, F: FnMut(&str)> {
     stats: ObjectStats,
     f: &'f mut F,
+    stop: &'f dyn Fn() -> bool,
+    /// `stop` said so: no more lines are delivered.
+    stopped: bool,
 }
 
 impl<F: FnMut(&str)> Sink<'_, F> {
     /// Delivers every line of `text`, which holds whole lines (the last may lack `\n`).
     fn lines(&mut self, text: &[u8]) {
         let mut rest = text;
-        while !rest.is_empty() {
+        while !rest.is_empty() && !self.stopped {
             match std::str::from_utf8(rest) {
                 Ok(s) => return self.valid_lines(s),
                 Err(e) => {
@@ -149,6 +184,9 @@ impl<F: FnMut(&str)> Sink<'_, F> {
         let mut start = 0;
         for nl in memchr_iter(b'\n', s.as_bytes()) {
             self.one(&s[start..nl]);
+            if self.stopped {
+                return;
+            }
             start = nl + 1;
         }
         self.one(&s[start..]);
@@ -156,7 +194,11 @@ impl<F: FnMut(&str)> Sink<'_, F> {
 
     fn one(&mut self, line: &str) {
         let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.is_empty() {
+        if line.is_empty() || self.stopped {
+            return;
+        }
+        if self.stats.lines.is_multiple_of(STOP_EVERY) && (self.stop)() {
+            self.stopped = true;
             return;
         }
         self.stats.lines += 1;
@@ -191,6 +233,10 @@ fn gzip<F: FnMut(&str)>(data: &[u8], max_bytes: u64, sink: &mut Sink<'_, F>) -> 
     // Inside a line longer than the buffer: drop bytes until its newline.
     let mut skipping = false;
     let end = loop {
+        if sink.stopped || (sink.stop)() {
+            sink.stopped = true;
+            break End::Stopped;
+        }
         let n = match decoder.read(&mut buf[filled..]) {
             Ok(n) => n,
             Err(e) if e.kind() == ErrorKind::Interrupted => continue,

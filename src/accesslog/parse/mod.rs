@@ -22,7 +22,8 @@ pub use fields::{
 };
 pub use line::{KNOWN_FIELDS, LogLine, MIN_FIELDS, Malformed, parse_line};
 pub use lines::{
-    Compression, End, GZIP_BUFFER, MAX_LINE, ObjectReport, ObjectStats, for_each_line, parse_object,
+    Compression, End, GZIP_BUFFER, MAX_LINE, ObjectReport, ObjectStats, STOP_EVERY, for_each_line,
+    for_each_line_until, parse_object, parse_object_until,
 };
 pub use time::{format_time, parse_time};
 

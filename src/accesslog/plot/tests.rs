@@ -25,3 +25,18 @@ fn the_chart_is_a_png_of_the_expected_size_with_ink_in_it() {
     assert!(inked > 500, "text was drawn: {inked} dark pixels");
     assert!(bar_chart("empty", &[]).is_ok());
 }
+
+#[test]
+fn long_labels_are_clipped_to_their_column() {
+    assert_eq!(clip("203.0.113.7", MAX_LABEL_CHARS), "203.0.113.7");
+    let long = "é".repeat(60_000);
+    let cut = clip(&long, MAX_LABEL_CHARS);
+    assert_eq!(cut.chars().count(), MAX_LABEL_CHARS);
+    assert!(cut.ends_with('…'));
+    let v6 = "1111:2222:3333:4444:5555:6666:7777:8888";
+    assert_eq!(
+        clip(v6, MAX_LABEL_CHARS),
+        v6,
+        "every address is drawn whole"
+    );
+}

@@ -12,7 +12,7 @@ pub mod scheduler;
 pub mod series;
 pub mod store;
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::LogError;
 use super::keys::Window;
@@ -20,8 +20,9 @@ use super::record::iso;
 use super::report::{CoverageJson, RequestMetrics};
 use super::scan::{Logs, Query, Reader};
 use super::totals::Totals;
-use crate::storage::BucketName;
 use crate::storage::listing::list_all;
+use crate::storage::{BucketName, KeyPrefix, ObjectKey};
+use crate::tenant::Tenant;
 
 /// Default trailing window of a snapshot's request metrics, hours.
 pub const DEFAULT_WINDOW_HOURS: u64 = 24;
@@ -29,29 +30,55 @@ pub const DEFAULT_WINDOW_HOURS: u64 = 24;
 /// What to snapshot and where to write it.
 #[derive(Debug, Clone, Copy)]
 pub struct Target<'a> {
-    pub client: &'a aws_sdk_s3::Client,
-    pub endpoint: &'a str,
+    pub tenant: &'a Tenant,
     pub source: &'a BucketName,
-    pub source_prefix: Option<&'a str>,
+    pub source_prefix: Option<&'a KeyPrefix>,
     pub metrics_bucket: &'a BucketName,
-    pub metrics_prefix: &'a str,
+    pub metrics_prefix: &'a KeyPrefix,
     /// The tenant's access logs, when it has a log bucket.
     pub logs: Option<Logs<'a>>,
     pub window_hours: u64,
 }
 
-/// Takes one snapshot at `now` (unix seconds) and appends it; returns the line written.
+/// One snapshot line, as written (one JSON object a line).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Snapshot {
+    pub timestamp: String,
+    pub source_bucket: String,
+    pub source_prefix: String,
+    pub source_objects: u64,
+    pub source_bytes: u64,
+    pub window_hours: u64,
+    pub window_from: Option<String>,
+    /// Whether the request metrics below were taken from access logs.
+    pub access_logs: bool,
+    #[serde(flatten)]
+    pub requests: Option<Requests>,
+}
+
+/// The request metrics of a snapshot, and what they rest on.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Requests {
+    #[serde(flatten)]
+    pub metrics: RequestMetrics,
+    pub log_coverage: CoverageJson,
+}
+
+/// Takes one snapshot at `now` (unix seconds) and appends it to `key`; returns the line
+/// written.
 pub async fn take(
     reader: &Reader,
     locks: &store::KeyLocks,
     t: &Target<'_>,
     now: i64,
-) -> Result<Value, LogError> {
-    let listing = list_all(t.client, t.source, t.source_prefix, 0).await?;
+) -> Result<(ObjectKey, Snapshot), LogError> {
+    let key = store::object_key(t.metrics_prefix, now)?;
+    let client = &t.tenant.client;
+    let listing = list_all(client, t.source, t.source_prefix, 0).await?;
     let window = Window::hours(t.window_hours, now);
     let stored = Stored {
         source: t.source.as_str(),
-        prefix: t.source_prefix.unwrap_or(""),
+        prefix: t.source_prefix.map_or("", KeyPrefix::as_str),
         objects: listing.count,
         bytes: listing.total_bytes,
     };
@@ -68,13 +95,14 @@ pub async fn take(
         None => None,
     };
     let line = line(&stored, window, t.window_hours, requests, now);
-    let key = store::object_key(t.metrics_prefix, now);
-    let text = line.to_string();
-    store::append(t.client, t.endpoint, t.metrics_bucket, &key, &text, locks).await?;
+    let text = serde_json::to_string(&line)
+        .map_err(|e| LogError::BadInput(format!("cannot write the snapshot: {e}")))?;
+    let endpoint = &t.tenant.creds.endpoint;
+    store::append(client, endpoint, t.metrics_bucket, &key, &text, locks).await?;
     reader
         .metrics
         .stored(t.source.as_str(), listing.count, listing.total_bytes, now);
-    Ok(line)
+    Ok((key, line))
 }
 
 /// What a snapshot found in the source bucket.
@@ -93,24 +121,19 @@ pub fn line(
     window_hours: u64,
     requests: Option<(RequestMetrics, CoverageJson)>,
     now: i64,
-) -> Value {
-    let mut line = json!({
-        "timestamp": iso(now),
-        "source_bucket": s.source,
-        "source_prefix": s.prefix,
-        "source_objects": s.objects,
-        "source_bytes": s.bytes,
-        "window_hours": window_hours,
-        "window_from": window.bounds().0,
-        "access_logs": requests.is_some(),
-    });
-    if let Some((metrics, cov)) = requests {
-        let metrics = serde_json::to_value(metrics).unwrap_or_default();
-        let cov = serde_json::to_value(cov).unwrap_or_default();
-        if let (Value::Object(l), Value::Object(m)) = (&mut line, metrics) {
-            l.extend(m);
-            l.insert("log_coverage".into(), cov);
-        }
+) -> Snapshot {
+    Snapshot {
+        timestamp: iso(now),
+        source_bucket: s.source.to_string(),
+        source_prefix: s.prefix.to_string(),
+        source_objects: s.objects,
+        source_bytes: s.bytes,
+        window_hours,
+        window_from: window.bounds().0,
+        access_logs: requests.is_some(),
+        requests: requests.map(|(metrics, log_coverage)| Requests {
+            metrics,
+            log_coverage,
+        }),
     }
-    line
 }

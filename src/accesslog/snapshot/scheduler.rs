@@ -59,16 +59,15 @@ pub async fn round(s: &Schedule, d: &Deps) -> (usize, usize) {
     };
     let creds = &s.tenant.creds;
     let logs = creds.log_bucket.as_ref().map(|b| Logs {
-        client: &s.tenant.client,
-        endpoint: &creds.endpoint,
+        tenant: &s.tenant,
         bucket: b,
         prefix: &creds.log_prefix,
+        access: None,
     });
     let (mut ok, mut failed) = (0, 0);
     for b in &buckets {
         let t = Target {
-            client: &s.tenant.client,
-            endpoint: &creds.endpoint,
+            tenant: &s.tenant,
             source: b,
             source_prefix: None,
             metrics_bucket: &s.metrics_bucket,

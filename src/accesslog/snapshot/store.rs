@@ -4,6 +4,10 @@
 //! whole (gzip). Appends to one object are serialised in this process by a striped lock;
 //! two SpaceWatch replicas appending to the same hour at the same moment could lose a
 //! line — run the scheduler on one replica (docs/fleet.md, "Periodic jobs").
+//!
+//! Lines are read back typed ([`SnapshotLine`]: the fields the series use, parsed without
+//! building a JSON tree) and streamed through the access-log line reader, so a line longer
+//! than [`MAX_LINE`](parse::MAX_LINE) is counted as bad and never held, whatever an object holds.
 
 use std::io::{Read, Write};
 
@@ -13,12 +17,14 @@ use chrono::{DateTime, NaiveDateTime};
 use flate2::Compression;
 use flate2::read::MultiGzDecoder;
 use flate2::write::GzEncoder;
-use serde_json::Value;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
 use crate::accesslog::LogError;
 use crate::accesslog::fetch;
-use crate::storage::{BucketName, StorageError};
+use crate::accesslog::parse::{self, End, ObjectReport, for_each_line_until};
+use crate::storage::{BucketName, KeyError, KeyPrefix, ObjectKey, StorageError};
 
 /// Largest snapshot object read (compressed) and written (text).
 pub const MAX_OBJECT_BYTES: u64 = 16 * 1024 * 1024;
@@ -48,12 +54,12 @@ impl KeyLocks {
 }
 
 /// `{prefix}dt=YYYY-MM-DD/hour=HH/metrics.jsonl.gz` of the hour holding `now`.
-pub fn object_key(prefix: &str, now: i64) -> String {
+pub fn object_key(prefix: &KeyPrefix, now: i64) -> Result<ObjectKey, KeyError> {
     let t = DateTime::from_timestamp(now, 0).unwrap_or_default();
-    format!(
-        "{prefix}{}/metrics.jsonl.gz",
+    prefix.join(&format!(
+        "{}/metrics.jsonl.gz",
         t.format("dt=%Y-%m-%d/hour=%H")
-    )
+    ))
 }
 
 /// The hour (unix seconds) a snapshot object's name says, if it is one.
@@ -71,11 +77,14 @@ pub async fn append(
     client: &Client,
     endpoint: &str,
     bucket: &BucketName,
-    key: &str,
+    key: &ObjectKey,
     line: &str,
     locks: &KeyLocks,
 ) -> Result<(), LogError> {
-    let _held = locks.stripe(endpoint, bucket.as_str(), key).lock().await;
+    let _held = locks
+        .stripe(endpoint, bucket.as_str(), key.as_str())
+        .lock()
+        .await;
     let mut text = match fetch::get(client, bucket, key, MAX_OBJECT_BYTES).await {
         Ok(gz) => gunzip(&gz)?,
         Err(LogError::NotFound) => String::new(),
@@ -96,7 +105,7 @@ pub async fn append(
     client
         .put_object()
         .bucket(bucket.as_str())
-        .key(key)
+        .key(key.as_str())
         .content_type("application/gzip")
         .body(ByteStream::from(gz))
         .send()
@@ -115,26 +124,69 @@ pub fn gunzip(gz: &[u8]) -> Result<String, LogError> {
     Ok(out)
 }
 
-/// The JSON lines of a snapshot object's text; lines that are not JSON objects with a
-/// timestamp and a source bucket are counted, not returned.
-pub fn lines(text: &str) -> (Vec<Value>, u64) {
+/// A snapshot line as read back: the fields the series use (absent ones are `None`), its
+/// time, and — when asked for — the line as written.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+pub struct SnapshotLine {
+    pub timestamp: String,
+    pub source_bucket: String,
+    pub source_objects: Option<u64>,
+    pub source_bytes: Option<u64>,
+    pub requests_total: Option<u64>,
+    pub bytes_sent: Option<u64>,
+    pub errors_4xx: Option<u64>,
+    pub errors_5xx: Option<u64>,
+    pub unique_ips: Option<u64>,
+    /// Unix seconds of `timestamp`.
+    #[serde(skip)]
+    pub time: i64,
+    /// The whole line, verbatim.
+    #[serde(skip)]
+    pub raw: Option<Box<RawValue>>,
+}
+
+impl SnapshotLine {
+    /// The line `text`, if it is a JSON object with a timestamp and a source bucket;
+    /// `keep_raw` keeps the text too.
+    pub fn parse(text: &str, keep_raw: bool) -> Option<Self> {
+        let mut l: SnapshotLine = serde_json::from_str(text).ok()?;
+        l.time = parse_iso(&l.timestamp)?;
+        if keep_raw {
+            l.raw = Some(RawValue::from_string(text.to_string()).ok()?);
+        }
+        Some(l)
+    }
+
+    /// Approximate heap bytes.
+    pub fn heap_bytes(&self) -> usize {
+        std::mem::size_of::<Self>()
+            + self.timestamp.len()
+            + self.source_bucket.len()
+            + self.raw.as_ref().map_or(0, |r| r.get().len())
+    }
+}
+
+/// Calls `f` with every snapshot line of a gzip object (lines that are not snapshot lines
+/// are counted as bad, lines over [`MAX_LINE`](parse::MAX_LINE) never parsed); stops when `stop` says so.
+/// Returns the bad lines and how the read ended.
+pub fn read_lines(
+    gz: &[u8],
+    keep_raw: bool,
+    stop: &dyn Fn() -> bool,
+    mut f: impl FnMut(SnapshotLine),
+) -> (u64, End) {
     let mut bad = 0;
-    let good = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .filter_map(|l| {
-            let v: Option<Value> = serde_json::from_str(l).ok();
-            let ok = v.as_ref().is_some_and(|v| {
-                v["timestamp"].as_str().and_then(parse_iso).is_some()
-                    && v["source_bucket"].as_str().is_some()
-            });
-            if !ok {
-                bad += 1;
-            }
-            v.filter(|_| ok)
-        })
-        .collect();
-    (good, bad)
+    let ObjectReport { stats, end } = for_each_line_until(
+        gz,
+        parse::Compression::Gzip,
+        MAX_OBJECT_BYTES,
+        stop,
+        |text| match SnapshotLine::parse(text, keep_raw) {
+            Some(l) => f(l),
+            None => bad += 1,
+        },
+    );
+    (bad + stats.malformed, end)
 }
 
 /// Unix seconds of an RFC 3339 time.

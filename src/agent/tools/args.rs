@@ -48,6 +48,14 @@ impl Args {
         }
     }
 
+    /// A key prefix (`prefix`, `source_prefix`), checked as every S3 call's prefixes are.
+    pub fn prefix(&self, name: &str) -> Result<Option<crate::storage::KeyPrefix>, ToolError> {
+        self.str(name)?
+            .map(crate::storage::KeyPrefix::parse)
+            .transpose()
+            .map_err(|e| ToolError::bad_args(format!("'{name}': {e}")))
+    }
+
     pub fn require(&self, name: &str) -> Result<&str, ToolError> {
         self.str(name)?
             .ok_or_else(|| ToolError::bad_args(format!("'{name}' is required")))

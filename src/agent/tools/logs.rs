@@ -13,8 +13,8 @@ use crate::accesslog::report::CoverageJson;
 use crate::accesslog::scan::{Logs, Query};
 use crate::accesslog::search::{Filter, PageLine};
 use crate::accesslog::summary::MAX_DEPTH;
-use crate::storage::BucketName;
 use crate::storage::listing::human_bytes;
+use crate::storage::{BucketName, ObjectKey};
 
 /// The tenant's log bucket, checked.
 async fn log_bucket(env: &ToolEnv<'_>) -> Result<BucketName, ToolError> {
@@ -27,10 +27,10 @@ async fn log_bucket(env: &ToolEnv<'_>) -> Result<BucketName, ToolError> {
 
 fn logs<'a>(env: &'a ToolEnv<'_>, bucket: &'a BucketName) -> Logs<'a> {
     Logs {
-        client: &env.tenant.client,
-        endpoint: &env.tenant.creds.endpoint,
+        tenant: env.tenant,
         bucket,
         prefix: &env.tenant.creds.log_prefix,
+        access: Some(env.access),
     }
 }
 
@@ -107,10 +107,8 @@ pub async fn files(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, ToolError>
 }
 
 pub async fn read(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, ToolError> {
-    let key = a.require("key")?.to_string();
-    if key.len() > 1024 {
-        return Err(ToolError::bad_args("'key' is longer than 1024 bytes"));
-    }
+    let key = ObjectKey::parse(a.require("key")?)
+        .map_err(|e| ToolError::bad_args(format!("'key': {e}")))?;
     let offset = a.int("offset", 0..=u64::MAX / 2, 0)?;
     let limit = a.int("limit", 1..=200, 50)? as usize;
     let b = log_bucket(env).await?;

@@ -40,10 +40,10 @@ async fn metrics_bucket(env: &ToolEnv<'_>) -> Result<BucketName, ToolError> {
 
 fn place<'a>(env: &'a ToolEnv<'_>, bucket: &'a BucketName) -> Logs<'a> {
     Logs {
-        client: &env.tenant.client,
-        endpoint: &env.tenant.creds.endpoint,
+        tenant: env.tenant,
         bucket,
         prefix: &env.tenant.creds.metrics_prefix,
+        access: Some(env.access),
     }
 }
 
@@ -61,32 +61,28 @@ fn delta(first: &Value, last: &Value, f: &str) -> Option<i64> {
     Some(last[f].as_i64()? - first[f].as_i64()?)
 }
 
+fn growth(first: Option<u64>, last: Option<u64>) -> Option<i64> {
+    Some(last? as i64 - first? as i64)
+}
+
 /// Every source with snapshots in the window, its latest size and its growth.
 pub async fn sources(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, ToolError> {
     let hours = a.int("hours", 1..=MAX_HOURS, 168)?;
     let b = metrics_bucket(env).await?;
     let since = env.now() - hours as i64 * 3600;
-    let lines = series::read(env.reader, &place(env, &b), Some(since)).await?;
-    let mut by: BTreeMap<&str, (u64, &Value, &Value)> = BTreeMap::new();
-    for (_, v) in &lines.lines {
-        if let Some(s) = v["source_bucket"].as_str() {
-            let e = by.entry(s).or_insert((0, v, v));
-            e.0 += 1;
-            e.2 = v;
-        }
-    }
-    let rows: Vec<Value> = by
-        .iter()
-        .map(|(s, (n, first, last))| {
+    let lines = series::read(env.reader, &place(env, &b), Some(since), false).await?;
+    let rows: Vec<Value> = series::sources(&lines)
+        .into_iter()
+        .map(|s| {
             json!({
-                "source_bucket": s,
-                "snapshots": n,
-                "first": first["timestamp"],
-                "last": last["timestamp"],
-                "source_objects": last["source_objects"],
-                "source_bytes": last["source_bytes"],
-                "growth_bytes": delta(first, last, "source_bytes"),
-                "growth_objects": delta(first, last, "source_objects"),
+                "source_bucket": s.source_bucket,
+                "snapshots": s.snapshots,
+                "first": s.first,
+                "last": s.last,
+                "source_objects": s.source_objects,
+                "source_bytes": s.source_bytes,
+                "growth_bytes": growth(s.first_bytes, s.source_bytes),
+                "growth_objects": growth(s.first_objects, s.source_objects),
             })
         })
         .collect();
@@ -106,13 +102,15 @@ pub async fn series(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, ToolError
     let hours = a.int("hours", 1..=MAX_HOURS, 168)?;
     let b = metrics_bucket(env).await?;
     let since = env.now() - hours as i64 * 3600;
-    let lines = series::read(env.reader, &place(env, &b), Some(since)).await?;
+    let lines = series::read(env.reader, &place(env, &b), Some(since), false).await?;
     let points: Vec<Value> = match &source {
         Some(s) => series::series(&lines, s.as_str())
-            .iter()
-            .map(slim)
+            .map(|l| slim(&json!(l)))
             .collect(),
-        None => series::aggregate(&lines).iter().map(slim).collect(),
+        None => series::aggregate(&lines)
+            .iter()
+            .map(|p| slim(&json!(p)))
+            .collect(),
     };
     let change = match (points.first(), points.last()) {
         (Some(f), Some(l)) => json!({
@@ -210,25 +208,24 @@ pub fn operations(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, ToolError> 
 /// Takes a snapshot of `source_bucket` now (writes to the metrics bucket).
 pub async fn take_snapshot(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, ToolError> {
     let source = a.require_bucket("source_bucket")?;
-    let prefix = a.str("source_prefix")?;
+    let prefix = a.prefix("source_prefix")?;
     let hours = a.int("hours", 1..=MAX_HOURS, DEFAULT_WINDOW_HOURS)?;
     let metrics = metrics_bucket(env).await?;
     env.check(&source).await?;
     let log_bucket = env.tenant.creds.log_bucket.clone();
     let logs = match &log_bucket {
         Some(b) if env.access.check(env.tenant, b, env.counters).await.is_ok() => Some(Logs {
-            client: &env.tenant.client,
-            endpoint: &env.tenant.creds.endpoint,
+            tenant: env.tenant,
             bucket: b,
             prefix: &env.tenant.creds.log_prefix,
+            access: Some(env.access),
         }),
         _ => None,
     };
     let t = Target {
-        client: &env.tenant.client,
-        endpoint: &env.tenant.creds.endpoint,
+        tenant: env.tenant,
         source: &source,
-        source_prefix: prefix,
+        source_prefix: prefix.as_ref(),
         metrics_bucket: &metrics,
         metrics_prefix: &env.tenant.creds.metrics_prefix,
         logs,
@@ -240,13 +237,13 @@ pub async fn take_snapshot(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, To
     } else {
         AppEvent::SnapshotError
     });
-    let line = taken?;
+    let (_, line) = taken?;
     Ok(ToolOutput {
         summary: format!(
             "snapshot of {source}: {} object(s), {} bytes",
-            line["source_objects"], line["source_bytes"]
+            line.source_objects, line.source_bytes
         ),
-        value: slim(&line),
+        value: slim(&json!(line)),
         subject: Some(source.to_string()),
     })
 }

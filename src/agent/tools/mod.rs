@@ -181,6 +181,11 @@ impl From<LogError> for ToolError {
             LogError::BadInput(m) => Self::bad_args(m),
             LogError::TooLarge { .. } => Self::new(StatusCode::PAYLOAD_TOO_LARGE, e.to_string()),
             LogError::NotFound => Self::new(StatusCode::NOT_FOUND, e.to_string()),
+            LogError::Key(_) => Self::bad_args(e.to_string()),
+            LogError::Busy(crate::accesslog::jobs::Busy::Tenant) => {
+                Self::new(StatusCode::TOO_MANY_REQUESTS, e.to_string())
+            }
+            LogError::Busy(_) => Self::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
             LogError::Storage(s) => s.into(),
         }
     }

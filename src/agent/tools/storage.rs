@@ -26,7 +26,8 @@ fn object(o: &ObjectInfo) -> Value {
 
 pub async fn list_objects(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, ToolError> {
     let bucket = a.require_bucket("bucket")?;
-    let prefix = a.str("prefix")?;
+    let prefix = a.prefix("prefix")?;
+    let prefix = prefix.as_ref();
     let limit = a.int("limit", 1..=200, 50)? as usize;
     env.check(&bucket).await?;
     let l = listing::list_all(&env.tenant.client, &bucket, prefix, limit).await?;
@@ -40,7 +41,7 @@ pub async fn list_objects(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, Too
         ),
         value: json!({
             "bucket": bucket.as_str(),
-            "prefix": prefix.unwrap_or(""),
+            "prefix": prefix.map_or("", |p| p.as_str()),
             "count": l.count,
             "total_bytes": l.total_bytes,
             "returned": l.objects.len(),
@@ -53,7 +54,8 @@ pub async fn list_objects(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, Too
 
 pub async fn storage_summary(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, ToolError> {
     let bucket = a.require_bucket("bucket")?;
-    let prefix = a.str("prefix")?;
+    let prefix = a.prefix("prefix")?;
+    let prefix = prefix.as_ref();
     env.check(&bucket).await?;
     let l = listing::list_all(&env.tenant.client, &bucket, prefix, 0).await?;
     Ok(ToolOutput {
@@ -66,7 +68,7 @@ pub async fn storage_summary(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, 
         ),
         value: json!({
             "bucket": bucket.as_str(),
-            "prefix": prefix.unwrap_or(""),
+            "prefix": prefix.map_or("", |p| p.as_str()),
             "object_count": l.count,
             "total_bytes": l.total_bytes,
             "total_size_human": human_bytes(l.total_bytes),
@@ -79,7 +81,8 @@ pub async fn storage_summary(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, 
 /// `top_largest` and `recent_objects`: the first `limit` by a ranking.
 async fn ranked(env: &ToolEnv<'_>, a: &Args, largest: bool) -> Result<ToolOutput, ToolError> {
     let bucket = a.require_bucket("bucket")?;
-    let prefix = a.str("prefix")?;
+    let prefix = a.prefix("prefix")?;
+    let prefix = prefix.as_ref();
     let limit = a.int("limit", 1..=50, 10)? as usize;
     env.check(&bucket).await?;
     let c = &env.tenant.client;
@@ -106,7 +109,7 @@ async fn ranked(env: &ToolEnv<'_>, a: &Args, largest: bool) -> Result<ToolOutput
         ),
         value: json!({
             "bucket": bucket.as_str(),
-            "prefix": prefix.unwrap_or(""),
+            "prefix": prefix.map_or("", |p| p.as_str()),
             "scanned": scanned,
             "objects": objects.iter().map(object).collect::<Vec<_>>(),
         }),

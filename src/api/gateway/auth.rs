@@ -25,7 +25,7 @@ use crate::storage::sigv4::Key;
 use crate::storage::sigv4::verify::{self, Claim, Sent};
 use crate::telemetry::prom::Refusal;
 use crate::tenant::sealed::KEY_PREFIX;
-use crate::tenant::{Credentials, DEFAULT_METRICS_PREFIX, Tenant};
+use crate::tenant::{Credentials, Tenant};
 
 /// Who a request is from.
 pub enum Caller {
@@ -153,8 +153,8 @@ fn signed(state: &AppState, parts: &Parts, claim: Claim) -> Result<Signed, S3Err
         endpoint,
         log_bucket: None,
         metrics_bucket: None,
-        log_prefix: String::new(),
-        metrics_prefix: DEFAULT_METRICS_PREFIX.into(),
+        log_prefix: crate::storage::KeyPrefix::default(),
+        metrics_prefix: crate::tenant::default_metrics_prefix(),
     };
     Ok(Signed {
         tenant: Tenant::new(creds, &state.clients),

@@ -10,8 +10,8 @@ fn creds(key: &str, secret: &str) -> Credentials {
         endpoint: "https://nyc3.digitaloceanspaces.com".into(),
         log_bucket: None,
         metrics_bucket: None,
-        log_prefix: String::new(),
-        metrics_prefix: String::new(),
+        log_prefix: crate::storage::KeyPrefix::default(),
+        metrics_prefix: crate::storage::KeyPrefix::default(),
     }
 }
 

@@ -50,3 +50,32 @@ fn fingerprint_is_the_documented_digest_and_ignores_the_secret() {
     assert_eq!(a.fingerprint(), b.fingerprint());
     assert_ne!(a.cache_key(), b.cache_key());
 }
+
+#[test]
+fn prefixes_that_would_leave_their_bucket_are_refused() {
+    let with = |v: &str| {
+        let h = headers(&[
+            ("X-Spaces-Key", "K"),
+            ("X-Spaces-Secret", "S"),
+            ("X-Metrics-Prefix", v),
+        ]);
+        Credentials::from_headers(&h, &defaults())
+    };
+    assert_eq!(
+        with("team/metrics/").unwrap().metrics_prefix.as_str(),
+        "team/metrics/"
+    );
+    for bad in [
+        "../demo-assets/pwned/",
+        "a/./b/",
+        "a//b/",
+        "/abs/",
+        "%2e%2e/x/",
+    ] {
+        let e = with(bad).unwrap_err();
+        assert!(
+            matches!(e, CredentialError::Prefix("X-Metrics-Prefix", _)),
+            "{bad}: {e}"
+        );
+    }
+}

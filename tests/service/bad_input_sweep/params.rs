@@ -10,6 +10,7 @@ pub fn all() -> Vec<Case> {
     let mut cases = core_routes();
     cases.extend(access_log_routes());
     cases.extend(snapshot_routes());
+    cases.extend(keys_and_prefixes());
     cases
 }
 
@@ -265,5 +266,65 @@ fn snapshot_routes() -> Vec<Case> {
         no_metrics_bucket,
         Expect::Refused,
     ));
+    cases
+}
+
+/// Keys and prefixes that a path-minded store would normalise (issue 18, item 4), in every
+/// parameter and header that names one, and `/logs/access/files`' `limit`.
+fn keys_and_prefixes() -> Vec<Case> {
+    let get = |t: &str| Req::of("GET", t, Auth::Tenant);
+    let post = |t: &str| Req::of("POST", t, Auth::Tenant);
+    let escapes = [
+        "..%2Falpha%2Fdir%2Fobj-0000",
+        "a%2F..%2F..%2Falpha%2Fx",
+        "%252e%252e%2Falpha%2Fx",
+        "%2Falpha%2Fx",
+        "a%2F%2Fb",
+        "a%2F.%2Fb",
+        "a%00b",
+        "a%0Ab",
+    ];
+    let mut cases = Vec::new();
+    for e in escapes {
+        for t in [
+            format!("/logs/access/read?key={e}"),
+            format!("/tools/list-all?bucket=alpha&prefix={e}"),
+            format!("/tools/top-largest?bucket=alpha&prefix={e}"),
+        ] {
+            cases.push(case(t.clone(), get(&t), Expect::Refused));
+        }
+        let t = format!("/metrics/snapshot?source_bucket=alpha&source_prefix={e}");
+        cases.push(case(t.clone(), post(&t), Expect::Refused));
+    }
+    let key = format!("/logs/access/read?key={}", "k".repeat(1025));
+    cases.push(case("read key over 1024 bytes", get(&key), Expect::Refused));
+    for p in [
+        "../alpha/",
+        "logs/../../alpha/",
+        "%2e%2e/",
+        "/abs/",
+        "a//b/",
+        "a/./",
+    ] {
+        for (header, path) in [
+            ("X-Log-Prefix", "/logs/access/files"),
+            ("X-Log-Prefix", "/logs/access/search"),
+            ("X-Metrics-Prefix", "/metrics/sources"),
+            ("X-Metrics-Prefix", "/metrics/aggregate-series"),
+        ] {
+            let name = format!("{header}: {p} on {path}");
+            cases.push(case(name, get(path).with(header, p), Expect::Refused));
+        }
+        let snap = post("/metrics/snapshot?source_bucket=alpha").with("X-Metrics-Prefix", p);
+        cases.push(case(
+            format!("X-Metrics-Prefix: {p} on a snapshot"),
+            snap,
+            Expect::Refused,
+        ));
+    }
+    for l in ["0", "10001", "-1", "abc", "99999999999999999999"] {
+        let t = format!("/logs/access/files?limit={l}");
+        cases.push(case(t.clone(), get(&t), Expect::Refused));
+    }
     cases
 }

@@ -1,7 +1,8 @@
 //! Lines of whole objects: plain and gzip, caps, damage, odd bytes.
 
 use crate::accesslog::parse::{
-    Compression, End, GZIP_BUFFER, MAX_LINE, ObjectReport, for_each_line, format_time, parse_object,
+    Compression, End, GZIP_BUFFER, MAX_LINE, ObjectReport, STOP_EVERY, for_each_line,
+    for_each_line_until, format_time, parse_object,
 };
 use flate2::{Compression as Level, write::GzEncoder};
 use std::io::Write;
@@ -110,6 +111,26 @@ fn caps_stop_plain_before_reading_and_gzip_bombs_early() {
     assert!(lines.is_empty());
     assert!(r.stats.bytes_decoded > cap);
     assert!(r.stats.bytes_decoded <= cap + GZIP_BUFFER as u64);
+}
+
+#[test]
+fn a_stop_from_outside_ends_the_read_within_a_batch_of_lines() {
+    use std::cell::Cell;
+    let text = "x\n".repeat(10_000);
+    for (data, c) in [
+        (text.clone().into_bytes(), Compression::Plain),
+        (gz(text.as_bytes()), Compression::Gzip),
+    ] {
+        let seen = Cell::new(0u64);
+        let stop = || seen.get() >= 1000;
+        let r = for_each_line_until(&data, c, u64::MAX, &stop, |_| seen.set(seen.get() + 1));
+        assert_eq!(r.end, End::Stopped, "{c:?}");
+        let n = seen.get();
+        assert!((1000..1000 + STOP_EVERY).contains(&n), "{c:?}: {n} lines");
+        assert_eq!(r.stats.lines, n);
+        let r = for_each_line_until(&data, c, u64::MAX, &|| true, |_| panic!("no line"));
+        assert_eq!((r.end, r.stats.lines), (End::Stopped, 0));
+    }
 }
 
 #[test]
