@@ -56,6 +56,11 @@ PERF="${PERF:-0}"
 # how much of the gateway's CPU per request is the stack's own, and what
 # thread-per-core or connection pairing would buy.
 HYPER_FLOOR="${HYPER_FLOOR:-0}"
+# The gateway is also measured with standard SigV4 auth (SIGV4=1, the default): the same
+# server as `gateway`, asked with gateway credentials from POST /gateway/credentials and a
+# header-signed GET (valid 15 minutes, so wrk can replay it) instead of the tenant headers:
+# the cost of verifying the client's signature on top of re-signing.
+SIGV4="${SIGV4:-1}"
 
 OBJECT_PATH="/bench/obj-4k"
 OBJECT_SIZE=4096
@@ -260,6 +265,29 @@ X-Spaces-Secret: $SECRET"
     SERVER_PID[$name]="$GW_PID"
 }
 add_gateway gateway "$SW_BIN"
+if [ "$SIGV4" = 1 ]; then
+    gw_base="${URL[gateway]%/s3$OBJECT_PATH}"
+    creds="$(curl -sS -X POST -H "X-Spaces-Key: $KEY" -H "X-Spaces-Secret: $SECRET" \
+        "$gw_base/gateway/credentials")" || die "gateway credentials: curl failed"
+    HDRS[gw-sigv4]="$(python3 - "${URL[gateway]}" "$creds" <<'PY'
+import json, sys
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+url, c = sys.argv[1], json.loads(sys.argv[2])
+req = AWSRequest(method="GET", url=url)
+creds = Credentials(c["access_key_id"], c["secret_access_key"], c["session_token"])
+SigV4Auth(creds, "s3", c["region"]).add_auth(req)
+for k, v in req.headers.items():
+    print(f"{k}: {v}")
+PY
+)" || die "gw-sigv4: cannot sign the request (python3 with botocore)"
+    URL[gw-sigv4]="${URL[gateway]}"
+    SERVER_PID[gw-sigv4]="${SERVER_PID[gateway]}"
+    LOG_FILE[gw-sigv4]="${LOG_FILE[gateway]}"
+    NAMES+=(gw-sigv4)
+    GATEWAYS+=(gw-sigv4)
+fi
 for v in $GATEWAY_VARIANTS; do
     name="${v%%|*}" bin="$SW_BIN" envs=()
     IFS=, read -ra assigns <<<"${v#*|}"
