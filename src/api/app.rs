@@ -148,11 +148,11 @@ fn storage_route(
     ))
 }
 
-async fn not_found() -> ApiError {
+async fn not_found() -> Response {
     stages::no_route()
 }
 
-async fn method_not_allowed() -> ApiError {
+async fn method_not_allowed() -> Response {
     stages::no_method()
 }
 
