@@ -17,7 +17,7 @@
 //!   `AGENT_ALLOW_WRITE=true`.
 //! - [`chat`]: the bounded loop (native tool calls, or a strict JSON protocol when the
 //!   endpoint refuses `tools`), at most `AGENT_MAX_STEPS` model calls.
-//! - [`sessions`]: per-session memory (last bucket, last turns), per tenant fingerprint.
+//! - [`sessions`]: per-session memory (last bucket, last turns), per tenant credentials.
 //!
 //! Nothing here knows HTTP answers: the API layer maps [`client::ModelError`] to 502/504
 //! and a missing configuration to 503.

@@ -106,7 +106,7 @@ pub async fn chat(
         .session_id
         .unwrap_or_else(|| format!("chat-{}", uuid::Uuid::new_v4().simple()));
     let sessions = &assistant.sessions;
-    let mut memory = sessions.get(tenant.fingerprint, &session_id, Instant::now());
+    let mut memory = sessions.get(tenant.cache_key, &session_id, Instant::now());
     let env = tool_env(&state, &tenant);
     let outcome = chat::run(assistant, client, &env, &req.message, &memory).await;
     // The operation's bucket: the one the chat was about, if its access was checked.
@@ -123,7 +123,7 @@ pub async fn chat(
     let o = outcome.map_err(model_error)?;
     memory.last_bucket.clone_from(&o.bucket_used);
     memory.push_turn(&req.message, &o.answer);
-    sessions.put(tenant.fingerprint, &session_id, memory, Instant::now());
+    sessions.put(tenant.cache_key, &session_id, memory, Instant::now());
     Ok(Json(json!({
         "answer": o.answer,
         "tool_used": o.tool_used,
