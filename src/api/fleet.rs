@@ -43,10 +43,11 @@ pub async fn operations(State(state): State<AppState>) -> ApiResult<Json<Value>>
     Ok(Json(Value::Object(view)))
 }
 
+/// The parameters first: a bad one is a 400 whether or not the fleet view is configured.
 pub async fn timeseries(State(state): State<AppState>, params: Params) -> ApiResult<Json<Value>> {
-    let fleet = configured(&state)?;
     let req = RangeRequest::parse(params.get("window"), params.get("resolution"))
         .map_err(ApiError::bad_request)?;
+    let fleet = configured(&state)?;
     let view = fleet
         .timeseries(state.recorder.clock().as_ref(), &req)
         .await
