@@ -76,8 +76,8 @@ pub struct Knobs {
     /// Storage clients kept (one per tenant credential).
     #[arg(long, env = "CLIENT_CACHE_SIZE", default_value_t = 256)]
     pub client_cache_size: usize,
-    /// Wrong admin keys (or /metrics bearer tokens) a client may send before it must wait;
-    /// one more is allowed every 6 seconds.
+    /// Tries of one wrong admin key (or /metrics bearer token) a client may send before it
+    /// must wait; one more is allowed every 6 seconds. The right key is never refused.
     #[arg(long, env = "ADMIN_KEY_FAILURE_BURST", default_value_t = 10)]
     pub admin_key_failure_burst: u32,
     /// Open client connections at most; at the cap, new clients wait to be accepted.
