@@ -31,9 +31,21 @@ pub struct Knobs {
     /// Most tool-calling steps of one chat.
     #[arg(long, env = "AGENT_MAX_STEPS", default_value_t = 8)]
     pub agent_max_steps: u32,
-    /// Most bytes of one tool result handed to the agent.
+    /// Most bytes of one tool result handed to the agent (chat and MCP).
     #[arg(long, env = "AGENT_MAX_TOOL_BYTES", default_value_t = 250_000)]
     pub agent_max_tool_bytes: usize,
+    /// Most tool calls run of one model reply; the rest are not run.
+    #[arg(long, env = "AGENT_MAX_TOOL_CALLS", default_value_t = 8)]
+    pub agent_max_tool_calls: u32,
+    /// Most tool calls run in one chat, over all its model replies.
+    #[arg(long, env = "AGENT_MAX_CHAT_TOOL_CALLS", default_value_t = 32)]
+    pub agent_max_chat_tool_calls: u32,
+    /// Most bytes of tool results handed to the agent in one chat.
+    #[arg(long, env = "AGENT_MAX_CHAT_TOOL_BYTES", default_value_t = 1_000_000)]
+    pub agent_max_chat_tool_bytes: usize,
+    /// Longest time one chat may take, seconds: then it answers with what it found.
+    #[arg(long, env = "AGENT_CHAT_DEADLINE_SEC", default_value_t = 120.0)]
+    pub agent_chat_deadline_sec: f64,
     /// Timeout of one agent call, seconds.
     #[arg(long, env = "DO_AGENT_TIMEOUT_SEC", default_value_t = 60.0)]
     pub agent_timeout_sec: f64,
@@ -155,11 +167,26 @@ impl Knobs {
             "AGENT_MAX_STEPS",
             "at least 1 and AGENT_MAX_TOOL_BYTES at least 1024",
         )?;
+        check(
+            self.agent_max_tool_calls > 0 && self.agent_max_chat_tool_calls > 0,
+            "AGENT_MAX_TOOL_CALLS and AGENT_MAX_CHAT_TOOL_CALLS",
+            "at least 1",
+        )?;
+        check(
+            self.agent_max_chat_tool_bytes >= 1024,
+            "AGENT_MAX_CHAT_TOOL_BYTES",
+            "at least 1024",
+        )?;
+        positive("AGENT_CHAT_DEADLINE_SEC", self.agent_chat_deadline_sec)?;
         positive("DO_AGENT_TIMEOUT_SEC", self.agent_timeout_sec)
     }
 
     pub fn agent_timeout(&self) -> Duration {
         Duration::from_secs_f64(self.agent_timeout_sec)
+    }
+
+    pub fn agent_chat_deadline(&self) -> Duration {
+        Duration::from_secs_f64(self.agent_chat_deadline_sec)
     }
 
     pub fn s3_timeout(&self) -> Duration {

@@ -6,6 +6,7 @@
 mod bounds;
 mod chat;
 mod failures;
+mod fanout;
 mod mcp;
 mod model;
 mod sessions;
