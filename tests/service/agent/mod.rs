@@ -8,6 +8,7 @@ mod chat;
 mod failures;
 mod fanout;
 mod mcp;
+mod mcp_bounds;
 mod model;
 mod sessions;
 mod telemetry;
