@@ -95,6 +95,17 @@ pub struct Knobs {
     /// Open client connections at most; at the cap, new clients wait to be accepted.
     #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 1024)]
     pub max_connections: usize,
+    /// Open connections one client address (IPv6: its /64) may hold; a further one is
+    /// closed at once (0: no cap). Trusted proxies are exempt.
+    #[arg(long, env = "MAX_CONNECTIONS_PER_IP", default_value_t = 256)]
+    pub max_connections_per_ip: usize,
+    /// Seconds a new connection has to send its first byte before it is closed.
+    #[arg(long, env = "FIRST_BYTE_TIMEOUT_SEC", default_value_t = 10.0)]
+    pub first_byte_timeout_sec: f64,
+    /// Seconds a response may wait for the client to take any of it; then the connection
+    /// is closed and the response (a gateway body and its upstream connection) dropped.
+    #[arg(long, env = "WRITE_TIMEOUT_SEC", default_value_t = 30.0)]
+    pub write_timeout_sec: f64,
     /// Seconds a client has to send a whole request head once it started one (and the
     /// longest pause inside a /chat or /mcp request body).
     #[arg(long, env = "HEADER_READ_TIMEOUT_SEC", default_value_t = 10.0)]
@@ -149,6 +160,8 @@ impl Knobs {
         positive("S3_TIMEOUT_SEC", self.s3_timeout_sec)?;
         positive("HEADER_READ_TIMEOUT_SEC", self.header_read_timeout_sec)?;
         positive("KEEPALIVE_TIMEOUT_SEC", self.keepalive_timeout_sec)?;
+        positive("FIRST_BYTE_TIMEOUT_SEC", self.first_byte_timeout_sec)?;
+        positive("WRITE_TIMEOUT_SEC", self.write_timeout_sec)?;
         non_negative("SHUTDOWN_DRAIN_SEC", self.shutdown_drain_sec)?;
         for (name, n) in [
             ("ACCESS_LOG_MAX_OBJECTS", self.access_log_max_objects),
