@@ -38,7 +38,7 @@ use chat::budget::Budget;
 use chat::prompt::Setting;
 use client::{ClientConfig, ModelClient};
 use sessions::Sessions;
-use tools::ToolEnv;
+use tools::{ToolEnv, ToolId};
 
 /// The assistant of a server: the model client (when configured), the session memory,
 /// the metrics and the bounds.
@@ -62,6 +62,7 @@ impl Assistant {
     /// From the settings; an agent URL that cannot be used is an error at start-up.
     pub fn new(settings: &Settings, metrics: GenAiMetrics) -> Result<Self, String> {
         let k = &settings.knobs;
+        metrics.declare_tools(ToolId::ALL.map(ToolId::name));
         let client = settings
             .agent
             .as_ref()
