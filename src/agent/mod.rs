@@ -36,7 +36,7 @@ use crate::telemetry::genai::GenAiMetrics;
 
 use chat::budget::Budget;
 use chat::prompt::Setting;
-use client::{ClientConfig, ModelClient};
+use client::{AgentConfigError, ClientConfig, ModelClient};
 use sessions::Sessions;
 use tools::{ToolEnv, ToolId};
 
@@ -60,7 +60,7 @@ or in .env (`spacewatch setup` writes it), then restart SpaceWatch.";
 
 impl Assistant {
     /// From the settings; an agent URL that cannot be used is an error at start-up.
-    pub fn new(settings: &Settings, metrics: GenAiMetrics) -> Result<Self, String> {
+    pub fn new(settings: &Settings, metrics: GenAiMetrics) -> Result<Self, AgentConfigError> {
         let k = &settings.knobs;
         metrics.declare_tools(ToolId::ALL.map(ToolId::name));
         let client = settings

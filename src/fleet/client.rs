@@ -11,7 +11,7 @@ use std::time::Duration;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
 use url::Url;
 
-use super::error::{FleetError, capped};
+use super::error::{FleetConfigError, FleetError, capped};
 use super::wire::{self, Answer, Sample, Series, WireError};
 use crate::config::{EngineAuth, EngineConfig};
 
@@ -28,7 +28,7 @@ pub struct EngineClient {
 }
 
 impl EngineClient {
-    pub fn new(config: &EngineConfig) -> Result<Self, String> {
+    pub fn new(config: &EngineConfig) -> Result<Self, FleetConfigError> {
         let auth = match &config.auth {
             EngineAuth::None => None,
             EngineAuth::Basic { user, password } => {
@@ -41,10 +41,9 @@ impl EngineClient {
         };
         let auth = auth
             .map(|v| {
-                let mut h = HeaderValue::from_str(&v)
-                    .map_err(|_| "the engine credentials are not valid header text".to_string())?;
+                let mut h = HeaderValue::from_str(&v).map_err(|_| FleetConfigError::Credentials)?;
                 h.set_sensitive(true);
-                Ok::<_, String>(h)
+                Ok::<_, FleetConfigError>(h)
             })
             .transpose()?;
         let http = reqwest::Client::builder()
@@ -52,7 +51,7 @@ impl EngineClient {
             .timeout(config.timeout)
             .connect_timeout(config.timeout.min(Duration::from_secs(5)))
             .build()
-            .map_err(|e| format!("cannot build the engine client: {e}"))?;
+            .map_err(|e| FleetConfigError::Client(e.to_string()))?;
         Ok(Self {
             base: config.url.clone(),
             auth,

@@ -20,7 +20,16 @@ use serde_json::Value;
 
 mod endpoint;
 
-pub use endpoint::{completions_url, parse_retry_after};
+pub use endpoint::{AgentUrlError, completions_url, parse_retry_after};
+
+/// Why the agent's client cannot be made (at start-up).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AgentConfigError {
+    #[error(transparent)]
+    Url(#[from] AgentUrlError),
+    #[error("the HTTP client for DO_AGENT_URL could not be built")]
+    Client,
+}
 
 use super::wire::Completion;
 use crate::config::Secret;
@@ -111,7 +120,7 @@ pub struct ModelClient {
 }
 
 impl ModelClient {
-    pub fn new(c: ClientConfig) -> Result<Self, String> {
+    pub fn new(c: ClientConfig) -> Result<Self, AgentConfigError> {
         let url = completions_url(&c.url)?;
         let host = url.host_str().unwrap_or_default().to_string();
         let http = reqwest::Client::builder()
@@ -119,7 +128,7 @@ impl ModelClient {
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("spacewatch/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|_| "the HTTP client for DO_AGENT_URL could not be built".to_string())?;
+            .map_err(|_| AgentConfigError::Client)?;
         Ok(Self {
             http,
             target: ModelTarget {
