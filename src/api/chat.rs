@@ -12,7 +12,8 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Extension, State};
 use http::{HeaderMap, StatusCode};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::agent::NOT_CONFIGURED;
 use crate::agent::chat;
@@ -99,7 +100,7 @@ pub async fn chat(
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     body: Bytes,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<ChatAnswer>> {
     state.counters.inc(AppEvent::ChatRequest);
     let req = parse(&body)?;
     let assistant = &state.assistant;
@@ -139,17 +140,35 @@ pub async fn chat(
     memory.last_bucket.clone_from(&o.bucket_used);
     memory.push_turn(&req.message, &o.answer);
     sessions.put(tenant.cache_key, &session_id, memory, Instant::now());
-    Ok(Json(json!({
-        "answer": o.answer,
-        "tool_used": o.tool_used,
-        "bucket_used": o.bucket_used,
-        "steps": o.steps,
-        "session_id": session_id,
-        "model_calls": o.model_calls,
-        "limit_reached": o.limit_reached,
-        "limit": o.limit,
-        "mode": o.mode,
-    })))
+    Ok(Json(answer(o, session_id)))
+}
+
+/// The answer of `/chat`: the chat's outcome, with the session to send back.
+#[derive(Debug, Serialize)]
+pub struct ChatAnswer {
+    answer: String,
+    tool_used: Option<&'static str>,
+    bucket_used: Option<String>,
+    steps: Vec<chat::Step>,
+    session_id: String,
+    model_calls: u32,
+    limit_reached: bool,
+    limit: Option<chat::budget::Limit>,
+    mode: chat::Mode,
+}
+
+fn answer(o: chat::ChatOutcome, session_id: String) -> ChatAnswer {
+    ChatAnswer {
+        answer: o.answer,
+        tool_used: o.tool_used,
+        bucket_used: o.bucket_used,
+        steps: o.steps,
+        session_id,
+        model_calls: o.model_calls,
+        limit_reached: o.limit_reached,
+        limit: o.limit,
+        mode: o.mode,
+    }
 }
 
 #[cfg(test)]

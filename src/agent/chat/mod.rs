@@ -19,14 +19,14 @@ mod native;
 pub mod prompt;
 
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use tracing::Instrument;
 
 use super::Assistant;
 use super::client::{ModelClient, ModelError};
 use super::sessions::Memory;
 use super::tools::{self, Args, ToolEnv, ToolId};
-use super::wire::Completion;
+use super::wire::{ChatRequest, Completion, ToolDefinition};
 use crate::telemetry::genai::Interface;
 use crate::telemetry::otel::spans::ToolSpan;
 use crate::telemetry::prom::AppEvent;
@@ -97,7 +97,11 @@ enum Ended {
 
 impl Ctx<'_> {
     /// One model call; counted, traced and measured.
-    async fn ask(&self, p: &mut Progress, body: &Value) -> Result<Completion, ModelError> {
+    async fn ask(
+        &self,
+        p: &mut Progress,
+        body: &ChatRequest<'_>,
+    ) -> Result<Completion, ModelError> {
         p.model_calls += 1;
         let counters = self.env.counters;
         counters.inc(AppEvent::AgentCall);
@@ -113,15 +117,16 @@ impl Ctx<'_> {
     }
 
     /// The request body: the model (when configured), the messages, and `tools`.
-    fn body(&self, messages: &[super::wire::Message], tools: Option<Vec<Value>>) -> Value {
-        let mut b = json!({ "messages": messages });
-        if let Some(m) = self.client.model() {
-            b["model"] = m.into();
+    fn body<'m>(
+        &'m self,
+        messages: &'m [super::wire::Message],
+        tools: Option<&'m [ToolDefinition]>,
+    ) -> ChatRequest<'m> {
+        ChatRequest {
+            messages,
+            model: self.client.model(),
+            tools,
         }
-        if let Some(t) = tools {
-            b["tools"] = Value::Array(t);
-        }
-        b
     }
 
     /// Runs one tool call — unless its arguments were too long to echo (`too_long`) or
@@ -169,7 +174,7 @@ impl Ctx<'_> {
         let (body, summary, subject) = match result {
             Ok(out) => (Ok(out.value.to_string()), out.summary, out.subject),
             Err(e) => (
-                Err(json!({ "error": e }).to_string()),
+                Err(serde_json::to_string(&ErrorBody { error: &e }).unwrap_or_default()),
                 format!("error: {e}"),
                 None,
             ),
@@ -206,6 +211,12 @@ impl Ctx<'_> {
             .tool_call(t.name(), r.is_ok(), Interface::Chat);
         r.map_err(|e| e.message)
     }
+}
+
+/// What the model gets for a tool call that failed.
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
 }
 
 /// A tool call run (or refused): its step, and its result as JSON text.

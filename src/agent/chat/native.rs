@@ -26,9 +26,7 @@ pub(super) async fn run(
     let mut messages = prompt::opening(system, memory, question);
     let budget = &ctx.assistant.budget;
     while ctx.budget_left(p) {
-        let reply = ctx
-            .ask(p, &ctx.body(&messages, Some(tools.clone())))
-            .await?;
+        let reply = ctx.ask(p, &ctx.body(&messages, Some(&tools))).await?;
         let Some(message) = reply.message() else {
             return Err(ModelError::BadResponse("no choices".into()));
         };

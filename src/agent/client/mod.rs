@@ -31,7 +31,7 @@ pub enum AgentConfigError {
     Client,
 }
 
-use super::wire::Completion;
+use super::wire::{ChatRequest, Completion};
 use crate::config::Secret;
 use crate::telemetry::genai::{GenAiMetrics, ModelCallRecord, ModelErrorType};
 use crate::telemetry::otel::genai::{ModelReply, ModelSpan, ModelTarget};
@@ -164,7 +164,7 @@ impl ModelClient {
     /// One model call (with its retries): a `chat {model}` span and the metrics.
     pub async fn complete(
         &self,
-        body: &Value,
+        body: &ChatRequest<'_>,
         metrics: &GenAiMetrics,
     ) -> Result<Completion, ModelError> {
         let span = ModelSpan::start(&self.target);
@@ -201,7 +201,7 @@ impl ModelClient {
 
     async fn with_retries(
         &self,
-        body: &Value,
+        body: &ChatRequest<'_>,
         metrics: &GenAiMetrics,
     ) -> (Result<Completion, ModelError>, u32) {
         let mut attempt = 0u32;
@@ -228,7 +228,7 @@ impl ModelClient {
         }
     }
 
-    async fn attempt(&self, body: &Value) -> Result<Completion, Failed> {
+    async fn attempt(&self, body: &ChatRequest<'_>) -> Result<Completion, Failed> {
         let mut req = self.http.post(self.url.clone()).json(body);
         if let Some(k) = &self.key {
             req = req.bearer_auth(k.expose());
