@@ -154,40 +154,50 @@ impl Ctx<'_> {
         };
         let name = budget::cut(name, budget::MAX_NAME);
         let result = match (tool, args) {
-            (None, _) => Err(format!(
+            (None, _) => Err(tools::ToolError::bad_args(format!(
                 "unknown tool '{name}'; the tools are: {}",
                 ToolId::offered(allow_write)
                     .map(ToolId::name)
                     .collect::<Vec<_>>()
                     .join(", ")
-            )),
-            (Some(_), Err(e)) => Err(e.message),
+            ))),
+            (Some(_), Err(e)) => Err(e),
             (Some(t), Ok(a)) => match self.env.admit() {
-                Err(wait) => Err(format!(
-                    "rate limit: this call was not run (RATE_LIMIT_RPS counts every tool call); \
-                     retry in {} s or answer with what you have",
-                    wait.as_secs_f64().ceil().max(1.0)
+                Err(wait) => Err(tools::ToolError::new(
+                    http::StatusCode::TOO_MANY_REQUESTS,
+                    format!(
+                        "rate limit: this call was not run (RATE_LIMIT_RPS counts every tool \
+                         call); retry in {} s or answer with what you have",
+                        wait.as_secs_f64().ceil().max(1.0)
+                    ),
                 )),
                 Ok(()) => self.run_tool(t, call_id, &a).await,
             },
         };
         let (body, summary, subject) = match result {
-            Ok(out) => (Ok(out.value.to_string()), out.summary, out.subject),
+            Ok(out) => (
+                Body::Answered(out.value.to_string()),
+                out.summary,
+                out.subject,
+            ),
             Err(e) => (
-                Err(serde_json::to_string(&ErrorBody { error: &e }).unwrap_or_default()),
-                format!("error: {e}"),
+                Body::Failed(
+                    serde_json::to_string(&ErrorBody { error: &e.message }).unwrap_or_default(),
+                ),
+                format!("error: {}", e.message),
                 None,
             ),
         };
+        let ok = matches!(body, Body::Answered(_));
         Executed {
             step: Step {
                 model_call: p_call,
                 tool: name.to_string(),
                 arguments: shown_args,
-                ok: body.is_ok(),
+                ok,
                 summary,
             },
-            tool: tool.filter(|_| body.is_ok()),
+            tool: tool.filter(|_| ok),
             subject,
             body,
         }
@@ -199,7 +209,7 @@ impl Ctx<'_> {
         t: ToolId,
         call_id: &str,
         a: &Args,
-    ) -> Result<tools::ToolOutput, String> {
+    ) -> Result<tools::ToolOutput, tools::ToolError> {
         let span = ToolSpan::start(t.name());
         span.call_id(call_id);
         let r = tools::call(self.env, t, a)
@@ -209,7 +219,7 @@ impl Ctx<'_> {
         self.assistant
             .metrics
             .tool_call(t.name(), r.is_ok(), Interface::Chat);
-        r.map_err(|e| e.message)
+        r
     }
 }
 
@@ -219,12 +229,20 @@ struct ErrorBody<'a> {
     error: &'a str,
 }
 
-/// A tool call run (or refused): its step, and its result as JSON text.
+/// What a tool call gives the model, as JSON text.
+enum Body {
+    /// The tool's result.
+    Answered(String),
+    /// `{"error": …}`: the call failed or was not run.
+    Failed(String),
+}
+
+/// A tool call run (or refused): its step, and what the model gets.
 struct Executed {
     step: Step,
     tool: Option<ToolId>,
     subject: Option<String>,
-    body: Result<String, String>,
+    body: Body,
 }
 
 impl Progress {
@@ -239,8 +257,8 @@ impl Progress {
             self.bucket_used.clone_from(&e.subject);
         }
         let (ok, body) = match &e.body {
-            Ok(b) => (true, b),
-            Err(b) => (false, b),
+            Body::Answered(b) => (true, b),
+            Body::Failed(b) => (false, b),
         };
         let name = e
             .tool

@@ -18,9 +18,7 @@ pub use prompt::{Prompter, TerminalPrompter};
 
 use envfile::{read_existing, render, write_atomically};
 pub use validate::Rejected;
-use validate::{
-    generate_api_key, validate_model, validate_region, validate_secret, validate_url,
-};
+use validate::{generate_api_key, validate_model, validate_region, validate_secret, validate_url};
 
 const KEY_AGENT_URL: &str = "DO_AGENT_URL";
 const KEY_AGENT_KEY: &str = "DO_AGENT_KEY";
