@@ -20,14 +20,24 @@
 # shows it. The JSON summary is printed and appended, with a timestamp,
 # to scripts/soak.out.
 #
-# Usage: scripts/soak.sh [DURATION_SECONDS]        (default 300)
+# Usage: scripts/soak.sh [--features LIST] [DURATION_SECONDS]   (default 300)
+#   --features LIST   builds the server with these cargo features (e.g. mimalloc)
 # Knobs (environment): RATE (requests/s, default 50), WARMUP (s, default 90),
-#                      MAX_IN_FLIGHT (default 64)
+#                      MAX_IN_FLIGHT (default 64), CARGO_TARGET_DIR (honoured)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="$ROOT/scripts/soak.out"
-DURATION="${1:-300}"
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+FEATURES=""
+DURATION=300
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --features) FEATURES="${2:?--features needs a list}"; shift 2 ;;
+    --features=*) FEATURES="${1#--features=}"; shift ;;
+    *) DURATION="$1"; shift ;;
+    esac
+done
 RATE="${RATE:-50}"
 WARMUP="${WARMUP:-90}"
 MAX_IN_FLIGHT="${MAX_IN_FLIGHT:-64}"
@@ -52,11 +62,11 @@ fi
 # reqwest and tokio); a debug build of it is plenty for a few hundred requests a second
 # and shares target/debug with the tests instead of rebuilding target/release with the
 # dev-dependencies' features.
-log "building spacewatch (release) and the soak client"
-(cd "$ROOT" && cargo build --release --quiet --bin spacewatch)
+log "building spacewatch (release${FEATURES:+, features $FEATURES}) and the soak client"
+(cd "$ROOT" && cargo build --release --quiet --bin spacewatch ${FEATURES:+--features "$FEATURES"})
 (cd "$ROOT" && cargo build --quiet --example soak)
-SW_BIN="$ROOT/target/release/spacewatch"
-CLIENT_BIN="$ROOT/target/debug/examples/soak"
+SW_BIN="$TARGET/release/spacewatch"
+CLIENT_BIN="$TARGET/debug/examples/soak"
 
 # --- Server ----------------------------------------------------------------------------
 TMP="$(mktemp -d -t spacewatch-soak.XXXXXX)"
@@ -131,8 +141,9 @@ jq --arg lines "$lines" '. + {storage_op_log_lines: ($lines | tonumber)}' \
     "$TMP/summary.json" >"$TMP/final.json"
 cat "$TMP/final.json"
 {
-    printf '# %s  duration=%ss rate=%s/s warmup=%ss samples=%s exit=%s\n' \
-        "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$DURATION" "$RATE" "$WARMUP" "$SAMPLES" "$rc"
+    printf '# %s  duration=%ss rate=%s/s warmup=%ss samples=%s features=%s exit=%s\n' \
+        "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$DURATION" "$RATE" "$WARMUP" "$SAMPLES" \
+        "${FEATURES:-none}" "$rc"
     jq -c 'del(.by_kind)' "$TMP/final.json"
 } >>"$OUT"
 log "$(jq -r '"requests \(.requests) at \(.rate_achieved)/s; unexpected errors \(.unexpected_errors); RSS \(.rss_kib.warmup) -> \(.rss_kib.end) KiB (\(.rss_kib.growth_percent) %); counts equal: metrics \(.checks.metrics.equal), metrics/operations \(.checks.metrics_operations.equal), logs/operations \(.checks.logs_operations.equal)"' "$TMP/final.json")"

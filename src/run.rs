@@ -113,7 +113,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
         Some(l) => {
             let s3_local = l.local_addr()?;
             log.info(&format!("S3 gateway at the root of http://{s3_local}"));
-            let limits = Limits::from(&state.settings.knobs);
+            let limits = Limits::new(&state.settings.knobs, state.proxies.clone());
             let stop = shutdown.clone();
             Some(tokio::spawn(serve_with(
                 l,
@@ -134,7 +134,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), ServeError> {
     let _scheduler = scheduler(&args, &state)?;
     let recorder = Arc::clone(&state.recorder);
     let otel = Arc::clone(&state.otel);
-    let limits = Limits::from(&state.settings.knobs);
+    let limits = Limits::new(&state.settings.knobs, state.proxies.clone());
     serve_with(listener, app(state), limits, shutdown.clone()).await?;
     if let Some(s3) = s3_server {
         let _ = s3.await;

@@ -4,7 +4,8 @@
 //! ```text
 //! POST /chat ──► chat::run ──► client (chat completions; `chat {model}` spans, retries)
 //!                   │ ▲
-//!                   ▼ │ tool results (capped at AGENT_MAX_TOOL_BYTES)
+//!                   ▼ │ tool results (framed as untrusted data; capped per result and
+//!                   │ │ per chat)
 //!                tools (one registry; `execute_tool {name}` spans, S3 calls beneath)
 //!                   ▲
 //! POST /mcp  ───────┘ (the same registry for MCP clients, one operation per call)
@@ -16,8 +17,10 @@
 //!   storage and access-log layers with the request's tenant; read-only unless
 //!   `AGENT_ALLOW_WRITE=true`.
 //! - [`chat`]: the bounded loop (native tool calls, or a strict JSON protocol when the
-//!   endpoint refuses `tools`), at most `AGENT_MAX_STEPS` model calls.
-//! - [`sessions`]: per-session memory (last bucket, last turns), per tenant fingerprint.
+//!   endpoint refuses `tools`): at most `AGENT_MAX_STEPS` model calls, tool calls and
+//!   tool-result bytes per reply and per chat, a deadline ([`chat::budget`]); each tool
+//!   call takes a token of the client's rate limit.
+//! - [`sessions`]: per-session memory (last bucket, last turns), per tenant credentials.
 //!
 //! Nothing here knows HTTP answers: the API layer maps [`client::ModelError`] to 502/504
 //! and a missing configuration to 503.
@@ -31,10 +34,11 @@ pub mod wire;
 use crate::config::Settings;
 use crate::telemetry::genai::GenAiMetrics;
 
+use chat::budget::Budget;
 use chat::prompt::Setting;
-use client::{ClientConfig, ModelClient};
+use client::{AgentConfigError, ClientConfig, ModelClient};
 use sessions::Sessions;
-use tools::ToolEnv;
+use tools::{ToolEnv, ToolId};
 
 /// The assistant of a server: the model client (when configured), the session memory,
 /// the metrics and the bounds.
@@ -43,8 +47,8 @@ pub struct Assistant {
     pub client: Option<ModelClient>,
     pub sessions: Sessions,
     pub metrics: GenAiMetrics,
-    pub max_steps: u32,
-    pub max_tool_bytes: usize,
+    /// What one chat may spend (the MCP tools share its `per_result` cap).
+    pub budget: Budget,
     pub allow_write: bool,
 }
 
@@ -56,8 +60,9 @@ or in .env (`spacewatch setup` writes it), then restart SpaceWatch.";
 
 impl Assistant {
     /// From the settings; an agent URL that cannot be used is an error at start-up.
-    pub fn new(settings: &Settings, metrics: GenAiMetrics) -> Result<Self, String> {
+    pub fn new(settings: &Settings, metrics: GenAiMetrics) -> Result<Self, AgentConfigError> {
         let k = &settings.knobs;
+        metrics.declare_tools(ToolId::ALL.map(ToolId::name));
         let client = settings
             .agent
             .as_ref()
@@ -75,8 +80,14 @@ impl Assistant {
             client,
             sessions: Sessions::default(),
             metrics,
-            max_steps: k.agent_max_steps.max(1),
-            max_tool_bytes: k.agent_max_tool_bytes,
+            budget: Budget {
+                max_steps: k.agent_max_steps.max(1),
+                per_reply: k.agent_max_tool_calls.max(1),
+                per_chat: k.agent_max_chat_tool_calls.max(1),
+                result_bytes: k.agent_max_chat_tool_bytes,
+                per_result: k.agent_max_tool_bytes,
+                deadline: k.agent_chat_deadline(),
+            },
             allow_write: k.agent_allow_write,
         })
     }

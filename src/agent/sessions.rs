@@ -1,7 +1,9 @@
 //! Chat memory per session: the last bucket talked about and the last few turns.
 //!
-//! Keyed by (tenant fingerprint, session id): a session id is only a name inside one
-//! tenant's space, so another tenant who sends the same id starts empty. Bounded in count
+//! Keyed by (the tenant's credential cache key, session id): a session id is only a name
+//! inside one tenant's space, so another tenant who sends the same id starts empty. The
+//! cache key covers the secret as well as key, endpoint and region (the public
+//! fingerprint does not), so only the same full credentials reach a session. Bounded in count
 //! (least recently used goes first), in age (idle sessions expire) and in size (turns and
 //! their texts are capped).
 
@@ -10,7 +12,8 @@ use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
 
-use crate::telemetry::Fingerprint;
+/// Whose sessions: the tenant's credential cache key (`Tenant::cache_key`).
+pub type TenantKey = [u8; 32];
 
 /// Sessions kept at most.
 pub const MAX_SESSIONS: usize = 1024;
@@ -69,7 +72,7 @@ struct Entry {
 pub struct Sessions {
     capacity: usize,
     ttl: Duration,
-    map: Mutex<HashMap<(Fingerprint, String), Entry>>,
+    map: Mutex<HashMap<(TenantKey, String), Entry>>,
 }
 
 impl std::fmt::Debug for Sessions {
@@ -96,7 +99,7 @@ impl Sessions {
     }
 
     /// The memory of `tenant`'s session `id` (empty when unknown or expired).
-    pub fn get(&self, tenant: Fingerprint, id: &str, now: Instant) -> Memory {
+    pub fn get(&self, tenant: TenantKey, id: &str, now: Instant) -> Memory {
         let mut map = self.map.lock();
         let key = (tenant, id.to_string());
         match map.get(&key) {
@@ -110,7 +113,7 @@ impl Sessions {
     }
 
     /// Stores `memory`; at capacity, expired sessions go first, then the least recently used.
-    pub fn put(&self, tenant: Fingerprint, id: &str, memory: Memory, now: Instant) {
+    pub fn put(&self, tenant: TenantKey, id: &str, memory: Memory, now: Instant) {
         let mut map = self.map.lock();
         let key = (tenant, id.to_string());
         if !map.contains_key(&key) && map.len() >= self.capacity {

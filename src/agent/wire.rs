@@ -117,12 +117,47 @@ impl Completion {
     }
 }
 
+/// The body of a chat-completions request: the conversation, the model (when the
+/// endpoint needs one) and the tools (under native tool calling).
+#[derive(Debug, Clone, Serialize)]
+pub struct ChatRequest<'a> {
+    pub messages: &'a [Message],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tools: Option<&'a [ToolDefinition]>,
+}
+
 /// A tool as the request's `tools` lists it.
-pub fn tool_definition(name: &str, description: &str, parameters: Value) -> Value {
-    serde_json::json!({
-        "type": "function",
-        "function": { "name": name, "description": description, "parameters": parameters },
-    })
+#[derive(Debug, Clone, Serialize)]
+pub struct ToolDefinition {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub function: FunctionDefinition,
+}
+
+/// The function of a [`ToolDefinition`]; `parameters` is its JSON Schema.
+#[derive(Debug, Clone, Serialize)]
+pub struct FunctionDefinition {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub parameters: Value,
+}
+
+/// The definition of a function tool.
+pub fn tool_definition(
+    name: &'static str,
+    description: &'static str,
+    parameters: Value,
+) -> ToolDefinition {
+    ToolDefinition {
+        kind: "function",
+        function: FunctionDefinition {
+            name,
+            description,
+            parameters,
+        },
+    }
 }
 
 #[cfg(test)]

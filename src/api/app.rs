@@ -148,11 +148,11 @@ fn storage_route(
     ))
 }
 
-async fn not_found() -> ApiError {
+async fn not_found() -> Response {
     stages::no_route()
 }
 
-async fn method_not_allowed() -> ApiError {
+async fn method_not_allowed() -> Response {
     stages::no_method()
 }
 
@@ -239,12 +239,13 @@ pub fn routes(state: &AppState) -> Router<AppState> {
 /// `/chat` (one `AI_QUERY` operation each) and `/mcp` (one operation per tool call, of the
 /// tool's type), rate limited like the tools.
 fn agent_routes(s: &AppState) -> Router<AppState> {
-    // /mcp: the rate limit, then the body guard, then the credentials; each tool call is
+    // /mcp: the rate limit, the body guard, Origin and Host, the credentials; each tool call is
     // an operation of its own (in the MCP service). /chat: the body guard inside its
     // operation, so a stalled body is recorded as the 400 the client gets.
     let mcp = Router::new()
         .route_service(mcp::ROUTE, mcp::service(s))
         .route_layer(from_fn_with_state(s.clone(), mcp::require_credentials))
+        .route_layer(from_fn_with_state(s.clone(), mcp::check_origin))
         .route_layer(from_fn_with_state(s.clone(), body_guard::guard))
         .route_layer(from_fn_with_state(s.clone(), limit_api));
     let guarded_chat =

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::State;
 use http::StatusCode;
-use serde_json::Value;
+use serde::Serialize;
 
-use crate::fleet::{Fleet, FleetError, RangeRequest};
+use crate::fleet::{Fleet, FleetError, Health, OperationsView, RangeRequest, TimeseriesView};
 use crate::server::AppState;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::query::Params;
@@ -34,34 +34,42 @@ fn engine_error(e: FleetError) -> ApiError {
     ApiError::new(status, e.to_string())
 }
 
-pub async fn operations(State(state): State<AppState>) -> ApiResult<Json<Value>> {
+pub async fn operations(State(state): State<AppState>) -> ApiResult<Json<OperationsView>> {
     let fleet = configured(&state)?;
     let view = fleet
         .operations(state.recorder.clock().as_ref())
         .await
         .map_err(engine_error)?;
-    Ok(Json(Value::Object(view)))
+    Ok(Json(view))
 }
 
-pub async fn timeseries(State(state): State<AppState>, params: Params) -> ApiResult<Json<Value>> {
-    let fleet = configured(&state)?;
+/// The parameters first: a bad one is a 400 whether or not the fleet view is configured.
+pub async fn timeseries(
+    State(state): State<AppState>,
+    params: Params,
+) -> ApiResult<Json<TimeseriesView>> {
     let req = RangeRequest::parse(params.get("window"), params.get("resolution"))
-        .map_err(ApiError::bad_request)?;
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let fleet = configured(&state)?;
     let view = fleet
         .timeseries(state.recorder.clock().as_ref(), &req)
         .await
         .map_err(engine_error)?;
-    Ok(Json(Value::Object(view)))
+    Ok(Json(view))
+}
+
+/// The `fleet` object of `/health`: the fleet's, and this replica's id.
+#[derive(Debug, Serialize)]
+pub struct FleetHealth {
+    #[serde(flatten)]
+    fleet: Health,
+    instance_id: String,
 }
 
 /// The `fleet` object of `/health`: present only when the fleet view is configured.
-pub fn health(state: &AppState) -> Option<Value> {
-    let mut v = state.fleet.as_ref()?.health();
-    if let Value::Object(m) = &mut v {
-        m.insert(
-            "instance_id".into(),
-            state.settings.instance_id.value.clone().into(),
-        );
-    }
-    Some(v)
+pub fn health(state: &AppState) -> Option<FleetHealth> {
+    Some(FleetHealth {
+        fleet: state.fleet.as_ref()?.health(),
+        instance_id: state.settings.instance_id.value.clone(),
+    })
 }

@@ -5,8 +5,8 @@ use axum::extract::State;
 use axum::response::IntoResponse;
 use http::header::CONTENT_TYPE;
 use serde::Serialize;
-use serde_json::Value;
 
+use super::fleet::FleetHealth;
 use crate::server::AppState;
 use crate::telemetry::prom::{TEXT_CONTENT_TYPE, render};
 use crate::telemetry::report::{Health, WindowReport, storage_metrics};
@@ -27,7 +27,7 @@ pub struct HealthAnswer {
     pub timestamp: String,
     /// With `--prometheus-url` only: the fleet view's configuration and last query.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fleet: Option<Value>,
+    pub fleet: Option<FleetHealth>,
 }
 
 pub async fn health(State(state): State<AppState>) -> Json<HealthAnswer> {

@@ -8,7 +8,13 @@
 //! `X-Log-Bucket`, …), checked for shape on every request before the body is read; a tool
 //! call verifies them with the storage and is one operation of the tool's type (route
 //! `/mcp`), with its `execute_tool` span and S3 calls beneath. A failing tool is an MCP
-//! tool error (`isError: true`) with the same text an endpoint would answer.
+//! tool error (`isError: true`) with the same text an endpoint would answer; an unknown
+//! tool's name is echoed cut to 64 characters.
+//!
+//! Bounds: a result over `AGENT_MAX_TOOL_BYTES` is answered as text cut to it (as the
+//! chat's model gets it); a call whose client leaves is dropped when rmcp cancels the
+//! request's token, and recorded as 499; `Origin` and `Host` are checked first
+//! ([`check_origin`]).
 
 use std::sync::Arc;
 
@@ -29,7 +35,9 @@ use serde_json::Value;
 use tracing::Instrument;
 
 use super::chat::tool_env;
+use crate::agent::chat::prompt;
 use crate::agent::tools::{self, Args, ToolId};
+use crate::config::mcp::McpAccess;
 use crate::server::AppState;
 use crate::server::credentials::Verified;
 use crate::server::error::ApiError;
@@ -63,6 +71,28 @@ pub fn service(state: &AppState) -> StreamableHttpService<Mcp, LocalSessionManag
         Arc::new(LocalSessionManager::default()),
         config,
     )
+}
+
+/// Refuses a request from a browser origin or under a host name `/mcp` does not accept
+/// (403; see [`McpAccess`]), before anything else.
+pub async fn check_origin(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    match refused_origin(&state.settings.mcp, &req) {
+        None => next.run(req).await,
+        Some(why) => {
+            state.counters.refused(Refusal::Origin);
+            ApiError::forbidden(why).into_response()
+        }
+    }
+}
+
+fn refused_origin(access: &McpAccess, req: &Request) -> Option<&'static str> {
+    let header = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
+    if !access.origin_allowed(header(http::header::ORIGIN)) {
+        return Some("this Origin may not call /mcp (MCP_ALLOWED_ORIGINS)");
+    }
+    let host = header(http::header::HOST).or(req.uri().host());
+    (!access.host_allowed(host))
+        .then_some("/mcp does not answer under this host name (MCP_ALLOWED_HOSTS)")
 }
 
 /// Refuses a request without well-formed credential headers before its body is read.
@@ -139,11 +169,19 @@ impl ServerHandler for Mcp {
         let args = Value::Object(request.arguments.unwrap_or_default());
         let route = OpRoute::new(t.operation(), ROUTE);
         let bytes_in = args.to_string().len() as u64;
-        let result = recorded(state, parts, route, bytes_in, |fields| {
+        let call = recorded(state, parts, route, bytes_in, |fields| {
             call(state, parts, fields, t, args)
-        })
-        .await;
+        });
+        // The client gone (rmcp cancels the request's token when its HTTP request is
+        // dropped): the call is dropped too, mid-flight, and recorded as 499.
+        let result = tokio::select! {
+            r = call => r,
+            () = context.ct.cancelled() => {
+                return Err(ErrorData::internal_error("the client went away", None));
+            }
+        };
         Ok(match result {
+            Ok(Value::String(cut)) => CallToolResult::success(vec![ContentBlock::text(cut)]),
             Ok(v) => CallToolResult::structured(v),
             Err(e) => CallToolResult::error(vec![ContentBlock::text(e.detail)]),
         }
@@ -181,6 +219,18 @@ async fn call(
     if let Some(b) = env.checked_buckets().last() {
         fields.set_bucket(b);
     }
-    r.map(|o| o.value)
+    let cap = state.assistant.budget.per_result;
+    r.map(|o| within(o.value, cap))
         .map_err(|e| ApiError::new(e.status, e.message))
+}
+
+/// A result as MCP answers it: the JSON object (structured content), or — over
+/// `AGENT_MAX_TOOL_BYTES` — its text cut to that size with a marker, as the chat's
+/// model gets it (a string: no longer a whole object).
+fn within(v: Value, cap: usize) -> Value {
+    let text = v.to_string();
+    match text.len() > cap {
+        true => Value::String(prompt::fit(text, cap)),
+        false => v,
+    }
 }

@@ -31,9 +31,21 @@ pub struct Knobs {
     /// Most tool-calling steps of one chat.
     #[arg(long, env = "AGENT_MAX_STEPS", default_value_t = 8)]
     pub agent_max_steps: u32,
-    /// Most bytes of one tool result handed to the agent.
+    /// Most bytes of one tool result handed to the agent (chat and MCP).
     #[arg(long, env = "AGENT_MAX_TOOL_BYTES", default_value_t = 250_000)]
     pub agent_max_tool_bytes: usize,
+    /// Most tool calls run of one model reply; the rest are not run.
+    #[arg(long, env = "AGENT_MAX_TOOL_CALLS", default_value_t = 8)]
+    pub agent_max_tool_calls: u32,
+    /// Most tool calls run in one chat, over all its model replies.
+    #[arg(long, env = "AGENT_MAX_CHAT_TOOL_CALLS", default_value_t = 32)]
+    pub agent_max_chat_tool_calls: u32,
+    /// Most bytes of tool results handed to the agent in one chat.
+    #[arg(long, env = "AGENT_MAX_CHAT_TOOL_BYTES", default_value_t = 1_000_000)]
+    pub agent_max_chat_tool_bytes: usize,
+    /// Longest time one chat may take, seconds: then it answers with what it found.
+    #[arg(long, env = "AGENT_CHAT_DEADLINE_SEC", default_value_t = 120.0)]
+    pub agent_chat_deadline_sec: f64,
     /// Timeout of one agent call, seconds.
     #[arg(long, env = "DO_AGENT_TIMEOUT_SEC", default_value_t = 60.0)]
     pub agent_timeout_sec: f64,
@@ -76,13 +88,24 @@ pub struct Knobs {
     /// Storage clients kept (one per tenant credential).
     #[arg(long, env = "CLIENT_CACHE_SIZE", default_value_t = 256)]
     pub client_cache_size: usize,
-    /// Wrong admin keys (or /metrics bearer tokens) a client may send before it must wait;
-    /// one more is allowed every 6 seconds.
+    /// Tries of one wrong admin key (or /metrics bearer token) a client may send before it
+    /// must wait; one more is allowed every 6 seconds. The right key is never refused.
     #[arg(long, env = "ADMIN_KEY_FAILURE_BURST", default_value_t = 10)]
     pub admin_key_failure_burst: u32,
     /// Open client connections at most; at the cap, new clients wait to be accepted.
     #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 1024)]
     pub max_connections: usize,
+    /// Open connections one client address (IPv6: its /64) may hold; a further one is
+    /// closed at once (0: no cap). Trusted proxies are exempt.
+    #[arg(long, env = "MAX_CONNECTIONS_PER_IP", default_value_t = 256)]
+    pub max_connections_per_ip: usize,
+    /// Seconds a new connection has to send its first byte before it is closed.
+    #[arg(long, env = "FIRST_BYTE_TIMEOUT_SEC", default_value_t = 10.0)]
+    pub first_byte_timeout_sec: f64,
+    /// Seconds a response may wait for the client to take any of it; then the connection
+    /// is closed and the response (a gateway body and its upstream connection) dropped.
+    #[arg(long, env = "WRITE_TIMEOUT_SEC", default_value_t = 30.0)]
+    pub write_timeout_sec: f64,
     /// Seconds a client has to send a whole request head once it started one (and the
     /// longest pause inside a /chat or /mcp request body).
     #[arg(long, env = "HEADER_READ_TIMEOUT_SEC", default_value_t = 10.0)]
@@ -137,6 +160,8 @@ impl Knobs {
         positive("S3_TIMEOUT_SEC", self.s3_timeout_sec)?;
         positive("HEADER_READ_TIMEOUT_SEC", self.header_read_timeout_sec)?;
         positive("KEEPALIVE_TIMEOUT_SEC", self.keepalive_timeout_sec)?;
+        positive("FIRST_BYTE_TIMEOUT_SEC", self.first_byte_timeout_sec)?;
+        positive("WRITE_TIMEOUT_SEC", self.write_timeout_sec)?;
         non_negative("SHUTDOWN_DRAIN_SEC", self.shutdown_drain_sec)?;
         for (name, n) in [
             ("ACCESS_LOG_MAX_OBJECTS", self.access_log_max_objects),
@@ -155,11 +180,26 @@ impl Knobs {
             "AGENT_MAX_STEPS",
             "at least 1 and AGENT_MAX_TOOL_BYTES at least 1024",
         )?;
+        check(
+            self.agent_max_tool_calls > 0 && self.agent_max_chat_tool_calls > 0,
+            "AGENT_MAX_TOOL_CALLS and AGENT_MAX_CHAT_TOOL_CALLS",
+            "at least 1",
+        )?;
+        check(
+            self.agent_max_chat_tool_bytes >= 1024,
+            "AGENT_MAX_CHAT_TOOL_BYTES",
+            "at least 1024",
+        )?;
+        positive("AGENT_CHAT_DEADLINE_SEC", self.agent_chat_deadline_sec)?;
         positive("DO_AGENT_TIMEOUT_SEC", self.agent_timeout_sec)
     }
 
     pub fn agent_timeout(&self) -> Duration {
         Duration::from_secs_f64(self.agent_timeout_sec)
+    }
+
+    pub fn agent_chat_deadline(&self) -> Duration {
+        Duration::from_secs_f64(self.agent_chat_deadline_sec)
     }
 
     pub fn s3_timeout(&self) -> Duration {

@@ -8,6 +8,7 @@
 mod fleet;
 mod gateway;
 mod knobs;
+pub mod mcp;
 pub mod otel;
 pub mod redact;
 pub mod secret;
@@ -125,6 +126,8 @@ pub struct ServeArgs {
     pub fleet: FleetArgs,
     #[command(flatten)]
     pub gateway: GatewayArgs,
+    #[command(flatten)]
+    pub mcp: mcp::McpArgs,
 }
 
 /// The snapshot scheduler: off unless an interval is given.
@@ -235,6 +238,8 @@ pub struct Settings {
     pub fleet: Option<EngineConfig>,
     /// The S3 gateway's root listener and seal keys.
     pub gateway: GatewaySettings,
+    /// The origins and host names `/mcp` accepts.
+    pub mcp: mcp::McpAccess,
 }
 
 /// A configuration value that cannot be used.
@@ -266,6 +271,14 @@ pub enum ConfigError {
     PrometheusUrl(&'static str),
     #[error("invalid configuration: give the engine either basic auth or a bearer token, not both")]
     TwoEngineAuths,
+    #[error(
+        "invalid configuration: MCP_ALLOWED_ORIGINS: {0:?} is not an origin (scheme://host[:port])"
+    )]
+    McpOrigin(String),
+    #[error(
+        "invalid configuration: MCP_ALLOWED_HOSTS: {0:?} is not a host name (name or name:port)"
+    )]
+    McpHost(String),
 }
 
 fn non_empty(v: &Option<String>) -> Option<String> {
@@ -334,6 +347,7 @@ impl Settings {
             instance_id,
             fleet: fleet::engine(&a.fleet)?,
             gateway: GatewaySettings::from_args(&a.gateway)?,
+            mcp: mcp::McpAccess::from_args(&a.mcp)?,
         })
     }
 

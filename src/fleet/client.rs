@@ -1,13 +1,17 @@
 //! A client of the Prometheus HTTP query API: `GET /api/v1/query` and
 //! `/api/v1/query_range`, with basic or bearer auth and one timeout that covers the
 //! whole exchange (connect, headers, body), so a stalled engine is an error, not a hang.
+//!
+//! It follows no redirect: the engine's credentials go to the configured URL and nowhere
+//! else, and a 3xx answer is an engine error that names where it pointed (without its
+//! query), so the operator can configure the final URL.
 
 use std::time::Duration;
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
 use url::Url;
 
-use super::error::{FleetError, capped};
+use super::error::{FleetConfigError, FleetError, capped};
 use super::wire::{self, Answer, Sample, Series, WireError};
 use crate::config::{EngineAuth, EngineConfig};
 
@@ -24,7 +28,7 @@ pub struct EngineClient {
 }
 
 impl EngineClient {
-    pub fn new(config: &EngineConfig) -> Result<Self, String> {
+    pub fn new(config: &EngineConfig) -> Result<Self, FleetConfigError> {
         let auth = match &config.auth {
             EngineAuth::None => None,
             EngineAuth::Basic { user, password } => {
@@ -37,17 +41,17 @@ impl EngineClient {
         };
         let auth = auth
             .map(|v| {
-                let mut h = HeaderValue::from_str(&v)
-                    .map_err(|_| "the engine credentials are not valid header text".to_string())?;
+                let mut h = HeaderValue::from_str(&v).map_err(|_| FleetConfigError::Credentials)?;
                 h.set_sensitive(true);
-                Ok::<_, String>(h)
+                Ok::<_, FleetConfigError>(h)
             })
             .transpose()?;
         let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
             .timeout(config.timeout)
             .connect_timeout(config.timeout.min(Duration::from_secs(5)))
             .build()
-            .map_err(|e| format!("cannot build the engine client: {e}"))?;
+            .map_err(|e| FleetConfigError::Client(e.to_string()))?;
         Ok(Self {
             base: config.url.clone(),
             auth,
@@ -112,6 +116,9 @@ impl EngineClient {
         }
         let mut resp = req.send().await.map_err(|e| self.transport_error(e))?;
         let status = resp.status();
+        if status.is_redirection() {
+            return Err(self.redirected(status.as_u16(), resp.headers()));
+        }
         let mut body = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(|e| self.transport_error(e))? {
             if body.len() + chunk.len() > MAX_BODY {
@@ -125,6 +132,7 @@ impl EngineClient {
         if status.is_success() {
             return Ok(body);
         }
+
         // The API's own errors are JSON with errorType; a proxy's are not.
         Err(match wire::parse_vector(&body) {
             Err(WireError::Engine {
@@ -143,6 +151,31 @@ impl EngineClient {
                 message: capped(&String::from_utf8_lossy(&body[..body.len().min(400)])),
             },
         })
+    }
+
+    /// A 3xx: not followed, and said where it pointed (scheme, host and path only).
+    fn redirected(&self, status: u16, headers: &reqwest::header::HeaderMap) -> FleetError {
+        let to = headers
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|l| self.base.join(l).ok())
+            .map(|mut u| {
+                let _ = u.set_username("");
+                let _ = u.set_password(None);
+                u.set_query(None);
+                u.set_fragment(None);
+                u.to_string()
+            })
+            .unwrap_or_else(|| "nowhere valid".into());
+        FleetError::Engine {
+            url: self.url().to_string(),
+            status,
+            error_type: "redirect".into(),
+            message: capped(&format!(
+                "a redirect to {to}, not followed: the engine's credentials go to the configured \
+                 URL only; configure the URL it redirects to"
+            )),
+        }
     }
 
     fn transport_error(&self, e: reqwest::Error) -> FleetError {
@@ -183,3 +216,6 @@ impl EngineClient {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

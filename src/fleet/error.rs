@@ -29,6 +29,33 @@ pub enum FleetError {
     BadResponse { url: String, reason: String },
 }
 
+/// Why the fleet view cannot be set up (at start-up).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FleetConfigError {
+    #[error("the engine credentials are not valid header text")]
+    Credentials,
+    #[error("cannot build the engine client: {0}")]
+    Client(String),
+}
+
+/// A `/fleet/timeseries` parameter that cannot be used (a 400).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RangeError {
+    #[error("'window' must be a duration such as 15m, 60m, 6h or 7d")]
+    Window,
+    #[error("'resolution' must be a duration such as 10s, 1m or 1h")]
+    Resolution,
+    #[error("'window' is at most 30d")]
+    WindowTooLong,
+    #[error("'resolution' must not be longer than 'window'")]
+    ResolutionOverWindow,
+    #[error(
+        "window / resolution is {0} points; at most {max} (use a coarser resolution)",
+        max = super::MAX_POINTS
+    )]
+    TooManyPoints(u64),
+}
+
 impl FleetError {
     /// Whether the engine was too slow (a 504) rather than broken or away (a 502).
     pub fn is_timeout(&self) -> bool {

@@ -30,14 +30,15 @@ use std::time::{Duration, Instant};
 
 use futures_util::future::try_join_all;
 use parking_lot::Mutex;
-use serde_json::{Map, Value, json};
+use serde::Serialize;
 
 pub use client::EngineClient;
-pub use error::FleetError;
+pub use error::{FleetConfigError, FleetError, RangeError};
+pub use operations::{OperationsView, Source};
 pub use promql::Queries;
 pub use quantile::histogram_quantile;
 pub use replicas::Replica;
-pub use timeseries::{MAX_POINTS, RangeRequest};
+pub use timeseries::{MAX_POINTS, RangeRequest, TimeseriesView};
 pub use wire::{Answer, Labels, Sample, Series};
 
 use crate::telemetry::clock::{Clock, UnixTime};
@@ -48,6 +49,23 @@ use crate::telemetry::window::WindowKind;
 struct LastQuery {
     at: UnixTime,
     error: Option<String>,
+}
+
+/// The `fleet` object of `/health`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Health {
+    pub configured: bool,
+    pub engine_url: String,
+    pub job: String,
+    pub last_query: Option<LastQueryHealth>,
+}
+
+/// How the last fleet query went.
+#[derive(Debug, Clone, Serialize)]
+pub struct LastQueryHealth {
+    pub at: String,
+    pub ok: bool,
+    pub error: Option<String>,
 }
 
 /// The fleet view of one replica: the engine client and the queries.
@@ -65,7 +83,10 @@ pub struct Fleet {
 
 impl Fleet {
     /// `current` is the length of the current window, which every replica must share.
-    pub fn new(config: &crate::config::EngineConfig, current: Duration) -> Result<Self, String> {
+    pub fn new(
+        config: &crate::config::EngineConfig,
+        current: Duration,
+    ) -> Result<Self, FleetConfigError> {
         Ok(Self {
             client: EngineClient::new(config)?,
             queries: Queries::new(&config.job, &WindowKind::Current.label(current)),
@@ -86,7 +107,7 @@ impl Fleet {
     }
 
     /// `/fleet/operations` as of `now` (Unix seconds).
-    pub async fn operations(&self, clock: &dyn Clock) -> Result<Map<String, Value>, FleetError> {
+    pub async fn operations(&self, clock: &dyn Clock) -> Result<OperationsView, FleetError> {
         let started = Instant::now();
         let now = clock.now().as_secs_f64();
         let q = &self.queries;
@@ -102,7 +123,7 @@ impl Fleet {
             buckets: next(),
         };
         let mut view = operations::view(&answers, self.current, now);
-        view.insert("source".into(), self.source(now, started, texts.len()));
+        view.source = Some(self.source(now, started, texts.len()));
         Ok(view)
     }
 
@@ -111,7 +132,7 @@ impl Fleet {
         &self,
         clock: &dyn Clock,
         req: &RangeRequest,
-    ) -> Result<Map<String, Value>, FleetError> {
+    ) -> Result<TimeseriesView, FleetError> {
         let started = Instant::now();
         let now = clock.now().as_secs_f64();
         let (start, end) = req.span(now);
@@ -132,18 +153,18 @@ impl Fleet {
         let by_replica = answers.pop().unwrap_or_default();
         let named: Vec<(&str, Vec<Series>)> = charts.iter().map(|(n, _)| *n).zip(answers).collect();
         let mut view = timeseries::view(req, (start, end), &named, &by_replica);
-        view.insert("source".into(), self.source(now, started, charts.len()));
+        view.source = Some(self.source(now, started, charts.len()));
         Ok(view)
     }
 
-    fn source(&self, now: f64, started: Instant, queries: usize) -> Value {
-        json!({
-            "engine_url": self.engine_url(),
-            "job": self.job,
-            "evaluated_at": wire::unix(now).to_rfc3339(),
-            "query_duration_ms": (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
-            "queries": queries,
-        })
+    fn source(&self, now: f64, started: Instant, queries: usize) -> Source {
+        Source {
+            engine_url: self.engine_url().to_string(),
+            job: self.job.clone(),
+            evaluated_at: wire::unix(now).to_rfc3339(),
+            query_duration_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
+            queries,
+        }
     }
 
     /// `f` within the deadline: whatever the engine does, the caller gets an answer.
@@ -172,17 +193,27 @@ impl Fleet {
 
     /// The `fleet` object of `/health`: the configuration and how the last query went
     /// (no query is made: a health check must not depend on the engine).
-    pub fn health(&self) -> Value {
+    pub fn health(&self) -> Health {
         let last = self.last.lock().clone();
-        json!({
-            "configured": true,
-            "engine_url": self.engine_url(),
-            "job": self.job,
-            "last_query": last.map(|l| json!({
-                "at": l.at.to_rfc3339(),
-                "ok": l.error.is_none(),
-                "error": l.error,
-            })),
-        })
+        Health {
+            configured: true,
+            engine_url: self.engine_url().to_string(),
+            job: self.job.clone(),
+            last_query: last.map(|l| LastQueryHealth {
+                at: l.at.to_rfc3339(),
+                ok: l.error.is_none(),
+                error: l.error,
+            }),
+        }
     }
 }
+
+/// SHA-256 of `text`, hex: the tests' record of an answer's exact bytes.
+#[cfg(test)]
+pub(crate) fn digest(text: &str) -> String {
+    use sha2::Digest as _;
+    hex::encode(sha2::Sha256::digest(text.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests;

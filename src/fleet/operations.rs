@@ -7,7 +7,8 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::quantile::histogram_quantile;
 use super::replicas;
@@ -180,9 +181,45 @@ fn buckets(a: &Answers) -> Value {
     v
 }
 
+/// `/fleet/operations`: the shape of `/metrics/operations`. The windows and
+/// `bucket_analytics` are the one renderer's ([`window_json`], [`bucket_analytics`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct OperationsView {
+    pub timestamp: String,
+    pub current_5m: Value,
+    pub trends: Trends,
+    pub bucket_analytics: Value,
+    pub bucket_analytics_window_seconds: u64,
+    pub total_operations_tracked: u64,
+    pub replicas_up: usize,
+    pub replicas: Vec<replicas::ReplicaRow>,
+    /// Where the figures came from; set by the caller that asked the engine.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+}
+
+/// `trends` of [`OperationsView`].
+#[derive(Debug, Clone, Serialize)]
+pub struct Trends {
+    pub operations_last_1h: u64,
+    pub operations_last_24h: u64,
+    pub window_1h: Value,
+    pub window_24h: Value,
+}
+
+/// `source` of the fleet views: the engine, and how the queries went.
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    pub engine_url: String,
+    pub job: String,
+    pub evaluated_at: String,
+    pub query_duration_ms: f64,
+    pub queries: usize,
+}
+
 /// The whole view. `now` is the evaluation time of every query; `source` is added by
 /// the caller.
-pub fn view(a: &Answers, current: Duration, now: f64) -> Map<String, Value> {
+pub fn view(a: &Answers, current: Duration, now: f64) -> OperationsView {
     let at = unix(now);
     let [cur, hour, day] = windows(current).map(|(kind, label, length)| {
         let f = figures(a, &label);
@@ -199,33 +236,22 @@ pub fn view(a: &Answers, current: Duration, now: f64) -> Map<String, Value> {
         v
     };
     let replicas = replicas::replicas(&a.replicas);
-    let mut m = Map::new();
-    m.insert("timestamp".into(), at.to_rfc3339().into());
-    m.insert("current_5m".into(), render(&cur, "_5m"));
-    m.insert(
-        "trends".into(),
-        json!({
-            "operations_last_1h": hour.0.all.cell.count,
-            "operations_last_24h": day.0.all.cell.count,
-            "window_1h": render(&hour, "_1h"),
-            "window_24h": render(&day, "_24h"),
-        }),
-    );
-    m.insert("bucket_analytics".into(), buckets(a));
-    m.insert(
-        "bucket_analytics_window_seconds".into(),
-        BUCKET_WINDOW.as_secs().into(),
-    );
-    m.insert(
-        "total_operations_tracked".into(),
-        day.0.all.cell.count.into(),
-    );
-    m.insert(
-        "replicas_up".into(),
-        replicas.iter().filter(|r| r.up).count().into(),
-    );
-    m.insert("replicas".into(), replicas::json(&replicas, &cur.3, now));
-    m
+    OperationsView {
+        timestamp: at.to_rfc3339(),
+        current_5m: render(&cur, "_5m"),
+        trends: Trends {
+            operations_last_1h: hour.0.all.cell.count,
+            operations_last_24h: day.0.all.cell.count,
+            window_1h: render(&hour, "_1h"),
+            window_24h: render(&day, "_24h"),
+        },
+        bucket_analytics: buckets(a),
+        bucket_analytics_window_seconds: BUCKET_WINDOW.as_secs(),
+        total_operations_tracked: day.0.all.cell.count,
+        replicas_up: replicas.iter().filter(|r| r.up).count(),
+        replicas: replicas::rows(&replicas, &cur.3, now),
+        source: None,
+    }
 }
 
 #[cfg(test)]

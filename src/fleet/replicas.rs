@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::wire::Sample;
 use super::wire::{count, label, unix};
@@ -47,20 +47,35 @@ pub fn replicas(samples: &[Sample]) -> Vec<Replica> {
     by.into_values().collect()
 }
 
+/// One row of the `replicas` list of `/fleet/operations`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReplicaRow {
+    pub instance: String,
+    pub service_instance_id: Option<String>,
+    pub up: bool,
+    /// One key, named after the current window: `operations_5m`.
+    #[serde(flatten)]
+    pub operations: BTreeMap<String, u64>,
+    pub last_scrape: Option<String>,
+    pub last_scrape_age_seconds: Option<f64>,
+}
+
 /// The `replicas` list; the operations key names the current window (`operations_5m`).
-pub fn json(replicas: &[Replica], current_label: &str, now: f64) -> Value {
-    let list: Vec<Value> = replicas
+pub fn rows(replicas: &[Replica], current_label: &str, now: f64) -> Vec<ReplicaRow> {
+    replicas
         .iter()
-        .map(|r| {
-            json!({
-                "instance": r.instance,
-                "service_instance_id": r.service_instance_id,
-                "up": r.up,
-                format!("operations_{current_label}"): r.operations_current,
-                "last_scrape": r.last_scrape.map(|t| unix(t).to_rfc3339()),
-                "last_scrape_age_seconds": r.last_scrape.map(|t| ((now - t).max(0.0) * 1000.0).round() / 1000.0),
-            })
+        .map(|r| ReplicaRow {
+            instance: r.instance.clone(),
+            service_instance_id: r.service_instance_id.clone(),
+            up: r.up,
+            operations: BTreeMap::from([(
+                format!("operations_{current_label}"),
+                r.operations_current,
+            )]),
+            last_scrape: r.last_scrape.map(|t| unix(t).to_rfc3339()),
+            last_scrape_age_seconds: r
+                .last_scrape
+                .map(|t| ((now - t).max(0.0) * 1000.0).round() / 1000.0),
         })
-        .collect();
-    Value::Array(list)
+        .collect()
 }

@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
 
+use super::error::RangeError;
 use super::wire::Series;
 use super::wire::unix;
 
@@ -44,24 +45,19 @@ fn duration(s: &str) -> Option<u64> {
 
 impl RangeRequest {
     /// From the query parameters (defaults: the last 60 minutes at 1-minute resolution).
-    pub fn parse(window: Option<&str>, resolution: Option<&str>) -> Result<Self, String> {
+    pub fn parse(window: Option<&str>, resolution: Option<&str>) -> Result<Self, RangeError> {
         let window_text = window.unwrap_or("60m").to_string();
         let resolution_text = resolution.unwrap_or("1m").to_string();
-        let w = duration(&window_text)
-            .ok_or_else(|| "'window' must be a duration such as 15m, 60m, 6h or 7d".to_string())?;
-        let r = duration(&resolution_text)
-            .ok_or_else(|| "'resolution' must be a duration such as 10s, 1m or 1h".to_string())?;
+        let w = duration(&window_text).ok_or(RangeError::Window)?;
+        let r = duration(&resolution_text).ok_or(RangeError::Resolution)?;
         if w > MAX_WINDOW {
-            return Err("'window' is at most 30d".into());
+            return Err(RangeError::WindowTooLong);
         }
         if r > w {
-            return Err("'resolution' must not be longer than 'window'".into());
+            return Err(RangeError::ResolutionOverWindow);
         }
         if w / r > MAX_POINTS {
-            return Err(format!(
-                "window / resolution is {} points; at most {MAX_POINTS} (use a coarser resolution)",
-                w / r
-            ));
+            return Err(RangeError::TooManyPoints(w / r));
         }
         Ok(Self {
             window: w,
@@ -92,8 +88,50 @@ fn axis(start: f64, end: f64, step: u64) -> Vec<f64> {
     (0..=n).map(|i| start + (i * step) as f64).collect()
 }
 
+/// A series' values on the time axis; `None` (null) where the engine had none.
+pub type Points = Vec<Option<f64>>;
+
+/// Named entries in their order, serialised as one JSON object.
+#[derive(Debug, Clone, Default)]
+pub struct Named<T>(pub Vec<(String, T)>);
+
+impl<T: Serialize> Serialize for Named<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+/// One replica's series in `by_replica`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReplicaSeries {
+    pub operations_per_second: Points,
+}
+
+/// `/fleet/timeseries`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimeseriesView {
+    pub window: String,
+    pub resolution: String,
+    pub step_seconds: u64,
+    pub rate_interval_seconds: u64,
+    pub start: String,
+    pub end: String,
+    pub timestamps: Vec<u64>,
+    /// By chart name (`…_seconds` charts in ms, as `…_ms`), then `error_rate_percent`.
+    pub series: Named<Points>,
+    /// By instance.
+    pub by_replica: Named<ReplicaSeries>,
+    /// Where the figures came from; set by the caller that asked the engine.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<super::operations::Source>,
+}
+
+fn r4(x: f64) -> f64 {
+    (x * 1e4).round() / 1e4
+}
+
 /// One series' values on the axis; `scale` converts units (seconds to ms).
-fn on_axis(axis: &[f64], series: Option<&Series>, scale: f64) -> Vec<Value> {
+fn on_axis(axis: &[f64], series: Option<&Series>, scale: f64) -> Points {
     let by_time: BTreeMap<i64, f64> = series
         .map(|s| {
             s.points
@@ -107,7 +145,7 @@ fn on_axis(axis: &[f64], series: Option<&Series>, scale: f64) -> Vec<Value> {
             by_time
                 .get(&((t * 1000.0).round() as i64))
                 .filter(|v| v.is_finite())
-                .map_or(Value::Null, |v| json!((v * scale * 1e4).round() / 1e4))
+                .map(|v| r4(v * scale))
         })
         .collect()
 }
@@ -119,10 +157,10 @@ pub fn view(
     (start, end): (f64, f64),
     charts: &[(&str, Vec<Series>)],
     by_replica: &[Series],
-) -> Map<String, Value> {
+) -> TimeseriesView {
     let axis = axis(start, end, req.resolution);
-    let mut series = Map::new();
-    let mut values: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    let mut series = Named::default();
+    let mut values: BTreeMap<&str, Points> = BTreeMap::new();
     for (name, answer) in charts {
         let (key, scale) = match name.strip_suffix("_seconds") {
             Some(base) => (format!("{base}_ms"), 1000.0),
@@ -130,7 +168,7 @@ pub fn view(
         };
         let v = on_axis(&axis, answer.first(), scale);
         values.insert(name, v.clone());
-        series.insert(key, Value::Array(v));
+        series.0.push((key, v));
     }
     // The error rate from the two rates, point by point (null without operations).
     let (ops, errs) = (
@@ -138,41 +176,41 @@ pub fn view(
         values.get("errors_per_second"),
     );
     if let (Some(ops), Some(errs)) = (ops, errs) {
-        let rate: Vec<Value> = ops
+        let rate: Points = ops
             .iter()
             .zip(errs)
-            .map(|(o, e)| match (o.as_f64(), e.as_f64()) {
-                (Some(o), Some(e)) if o > 0.0 => json!((e / o * 100.0 * 1e4).round() / 1e4),
-                _ => Value::Null,
+            .map(|(o, e)| match (o, e) {
+                (Some(o), Some(e)) if *o > 0.0 => Some(r4(e / o * 100.0)),
+                _ => None,
             })
             .collect();
-        series.insert("error_rate_percent".into(), Value::Array(rate));
+        series.0.push(("error_rate_percent".into(), rate));
     }
-    let replicas: Map<String, Value> = by_replica
+    let replicas = by_replica
         .iter()
         .filter_map(|s| {
             let instance = s.labels.get("instance")?;
-            let v = on_axis(&axis, Some(s), 1.0);
-            Some((instance.clone(), json!({ "operations_per_second": v })))
+            let operations_per_second = on_axis(&axis, Some(s), 1.0);
+            Some((
+                instance.clone(),
+                ReplicaSeries {
+                    operations_per_second,
+                },
+            ))
         })
         .collect();
-    let mut m = Map::new();
-    m.insert("window".into(), req.window_text.clone().into());
-    m.insert("resolution".into(), req.resolution_text.clone().into());
-    m.insert("step_seconds".into(), req.resolution.into());
-    m.insert("rate_interval_seconds".into(), req.rate_range().into());
-    m.insert("start".into(), unix(start).to_rfc3339().into());
-    m.insert("end".into(), unix(end).to_rfc3339().into());
-    m.insert(
-        "timestamps".into(),
-        axis.iter()
-            .map(|t| json!(*t as u64))
-            .collect::<Vec<_>>()
-            .into(),
-    );
-    m.insert("series".into(), Value::Object(series));
-    m.insert("by_replica".into(), Value::Object(replicas));
-    m
+    TimeseriesView {
+        window: req.window_text.clone(),
+        resolution: req.resolution_text.clone(),
+        step_seconds: req.resolution,
+        rate_interval_seconds: req.rate_range(),
+        start: unix(start).to_rfc3339(),
+        end: unix(end).to_rfc3339(),
+        timestamps: axis.iter().map(|t| *t as u64).collect(),
+        series,
+        by_replica: Named(replicas),
+        source: None,
+    }
 }
 
 #[cfg(test)]

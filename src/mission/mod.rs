@@ -6,7 +6,8 @@
 //! recording layer (`server::http_stats`) hands it an [`Exchange`].
 //!
 //! **Keys.** An exchange is counted under its matched route template and method
-//! ([`routes`]), or `<unmatched>`; never a raw path. At most 64 keys, then `<other>`.
+//! ([`routes`]), or `<unmatched>` (one key for every 404/405 the router answered, any
+//! method); never a raw path. At most 64 keys, then `<other>`.
 //!
 //! **Time.** Counts go into one-minute slots on the injected [`Clock`] (a `ManualClock`
 //! in tests). Every figure covers *complete* minutes: "1 m" is the last minute that
@@ -57,7 +58,8 @@ pub const EVENT_MINUTES: u64 = 60;
 /// One HTTP request and its response, as the recording layer saw it.
 #[derive(Debug, Clone, Copy)]
 pub struct Exchange<'a> {
-    /// The matched route template; `None` when no route matched.
+    /// The matched route template; `None` when no route answered (404 for the path, or
+    /// 405 for the method).
     pub route: Option<&'a str>,
     pub method: HttpMethod,
     pub status: u16,
@@ -161,7 +163,8 @@ pub struct HttpStats {
 #[derive(Debug, Clone)]
 pub struct RouteStats {
     pub route: String,
-    pub method: HttpMethod,
+    /// `None` for the shared keys (`<unmatched>`, `<other>`).
+    pub method: Option<HttpMethod>,
     pub cell: Cell,
 }
 

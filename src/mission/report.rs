@@ -73,10 +73,17 @@ pub struct RouteRow<'a> {
 
 fn route_row(r: &RouteStats) -> RouteRow<'_> {
     RouteRow {
-        method: r.method.as_str(),
+        method: r.method_label(),
         route: &r.route,
         requests: r.cell.requests,
         figures: CellFigures::of(&r.cell),
+    }
+}
+
+impl RouteStats {
+    /// The method as shown: `*` for the shared keys.
+    fn method_label(&self) -> &'static str {
+        self.method.map_or("*", |m| m.as_str())
     }
 }
 
@@ -92,7 +99,7 @@ fn table<'a>(
         key(b)
             .total_cmp(&key(a))
             .then_with(|| a.route.cmp(&b.route))
-            .then_with(|| a.method.as_str().cmp(b.method.as_str()))
+            .then_with(|| a.method_label().cmp(b.method_label()))
     });
     rows.into_iter().take(TOP).map(route_row).collect()
 }

@@ -2,11 +2,16 @@
 //! token on `/metrics` (`METRICS_AUTH=bearer`).
 //!
 //! Keys are compared as SHA-256 digests with a constant-time equality, so neither the
-//! content nor the length of the configured key leaks through timing. Failed attempts are
-//! limited per client: a client that got `ADMIN_KEY_FAILURE_BURST` keys wrong (10 by
-//! default) gets 429 on every admin request (right key or not) until its bucket refills,
-//! one attempt per [`FAILURE_REFILL`] — guessing a key costs time, not just requests.
+//! content nor the length of the configured key leaks through timing. The right key is
+//! never refused. Failures are limited per client *and presented key*: a client that
+//! sent the same wrong key `ADMIN_KEY_FAILURE_BURST` times (10 by default) gets 429 for
+//! that key until its bucket refills, one attempt per [`FAILURE_REFILL`]. Keyed by the
+//! client alone, the limit locked out everyone behind one address — the admin with the
+//! right key too, after anyone's ten wrong ones (issue 18). Guessing many different keys
+//! is no faster for it than it was for a client with addresses to spare: what makes
+//! guessing hopeless is the key's length (at least 16 characters, `APP_API_KEY`).
 
+use std::net::{IpAddr, Ipv6Addr};
 use std::time::{Duration, Instant};
 
 use axum::extract::{Request, State};
@@ -17,41 +22,62 @@ use subtle::ConstantTimeEq;
 
 use super::AppState;
 use super::error::ApiError;
-use super::rate_limit::{RateLimiter, client_key, too_many};
+use super::rate_limit::{LimitKey, RateLimiter, client_key, too_many};
 use crate::config::MetricsAuth;
 use crate::telemetry::prom::Refusal;
 
 /// One more attempt is allowed every this long.
 pub const FAILURE_REFILL: Duration = Duration::from_secs(6);
 
-/// The limiter of failed attempts: `burst` wrong keys, then one per [`FAILURE_REFILL`].
-pub fn failure_limiter(burst: u32) -> RateLimiter {
+/// One wrong attempt's key: the client, and the SHA-256 of the key it presented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Attempt {
+    client: IpAddr,
+    key: [u8; 32],
+}
+
+impl LimitKey for Attempt {
+    const OVERFLOW: Self = Attempt {
+        client: IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+        key: [0; 32],
+    };
+}
+
+/// The limiter of failed attempts: `burst` wrong tries of one key from one client, then
+/// one per [`FAILURE_REFILL`].
+pub fn failure_limiter(burst: u32) -> RateLimiter<Attempt> {
     RateLimiter::new(1.0 / FAILURE_REFILL.as_secs_f64(), burst)
 }
 
 /// Whether `given` equals `expected`, in constant time.
 pub fn keys_match(given: &str, expected: &str) -> bool {
-    let a = Sha256::digest(given.as_bytes());
-    let b = Sha256::digest(expected.as_bytes());
-    a.ct_eq(&b).into()
+    digest(given).ct_eq(&digest(expected)).into()
+}
+
+fn digest(key: &str) -> [u8; 32] {
+    Sha256::digest(key.as_bytes()).into()
 }
 
 /// Checks `given` against the admin key for the client of `req`: `None` when it may go
-/// on, else the answer.
+/// on, else the answer. The right key always goes on; a wrong one is a 401, or a 429
+/// once this client sent it too often.
 fn check(state: &AppState, req: &Request, given: &str, refused: &str) -> Option<Response> {
     let expected = state.settings.api_key.as_ref()?;
-    let client = client_key(state, req);
-    let now = Instant::now();
-    if let Err(wait) = state.admin_failures.peek(client, now) {
-        state.counters.refused(Refusal::AdminKey);
-        return Some(too_many(wait, "Too many wrong keys from this client; wait"));
-    }
     if keys_match(given, expected.expose()) {
         return None;
     }
-    let _ = state.admin_failures.check(client, now);
     state.counters.refused(Refusal::AdminKey);
-    Some(ApiError::unauthorized(refused).into_response())
+    let attempt = Attempt {
+        client: client_key(state, req),
+        key: digest(given),
+    };
+    match state.admin_failures.check(attempt, Instant::now()) {
+        Ok(()) => Some(ApiError::unauthorized(refused).into_response()),
+        Err(wait) => Some(too_many(
+            wait,
+            "Too many tries of this wrong key from this client; wait",
+        )),
+    }
 }
 
 /// The admin middleware: 401 unless the key matches (or no key is configured).

@@ -57,12 +57,10 @@ pub enum StartError {
     Seal(#[from] crate::tenant::sealed::SealError),
     #[error("TRUSTED_PROXIES: {0:?} is not an IP address or CIDR block")]
     TrustedProxy(String),
-    /// The assistant's configuration, in its own words.
-    #[error("{0}")]
-    Assistant(String),
-    /// The fleet engine's configuration, in its own words.
-    #[error("{0}")]
-    Fleet(String),
+    #[error(transparent)]
+    Assistant(crate::agent::client::AgentConfigError),
+    #[error(transparent)]
+    Fleet(crate::fleet::FleetConfigError),
 }
 
 /// What the application needs besides its settings (injected so tests can replace them).

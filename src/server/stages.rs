@@ -72,14 +72,28 @@ where
     operation::around(state, op, req, inner).await
 }
 
+/// Marks a response no route answered (stage 4's 404 and 405): Mission Control counts it
+/// under the one `<unmatched>` key, whatever template the path resembled.
+#[derive(Debug, Clone, Copy)]
+pub struct Unrouted;
+
+fn unrouted(e: ApiError) -> Response {
+    let mut resp = e.into_response();
+    resp.extensions_mut().insert(Unrouted);
+    resp
+}
+
 /// The answer to a path no route has (stage 4).
-pub fn no_route() -> ApiError {
-    ApiError::not_found("Not Found")
+pub fn no_route() -> Response {
+    unrouted(ApiError::not_found("Not Found"))
 }
 
 /// The answer to a method the route lacks (stage 4).
-pub fn no_method() -> ApiError {
-    ApiError::new(http::StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
+pub fn no_method() -> Response {
+    unrouted(ApiError::new(
+        http::StatusCode::METHOD_NOT_ALLOWED,
+        "Method Not Allowed",
+    ))
 }
 
 /// The answer to a panic below stage 3.

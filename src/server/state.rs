@@ -42,8 +42,8 @@ pub struct StateParts {
     pub upstream: Upstream,
     pub api_limiter: RateLimiter,
     pub gateway_limiter: RateLimiter,
-    /// Failed admin-key (and metrics bearer) attempts per client.
-    pub admin_failures: RateLimiter,
+    /// Failed admin-key (and metrics bearer) attempts per client and presented key.
+    pub admin_failures: RateLimiter<super::admin_auth::Attempt>,
     pub proxies: TrustedProxies,
     /// Access-log reads: the summary cache, the log-derived metrics, the limits.
     pub logs: Arc<Reader>,

@@ -124,6 +124,12 @@ impl GenAiMetrics {
         for e in ModelErrorType::ALL {
             errors.with_label_values(&[e.as_str()]);
         }
+        // Answered calls and both token types exist from the start too, so dashboards and
+        // rate() see zeros rather than nothing before the first chat.
+        duration.with_label_values(&["chat", ""]);
+        for kind in ["input", "output"] {
+            tokens.with_label_values(&[kind]);
+        }
         Self {
             duration: register(registry, &duration),
             tokens: register(registry, &tokens),
@@ -168,6 +174,18 @@ impl GenAiMetrics {
         self.steps.observe(f64::from(n));
         if let Some(o) = &self.otel {
             o.chat_steps(u64::from(n));
+        }
+    }
+
+    /// Makes every series of `tools` (both outcomes, both interfaces) exist from the start.
+    pub fn declare_tools(&self, tools: impl IntoIterator<Item = &'static str>) {
+        for tool in tools {
+            for outcome in ["ok", "error"] {
+                for via in [Interface::Chat, Interface::Mcp] {
+                    self.tool_calls
+                        .with_label_values(&[tool, outcome, via.as_str()]);
+                }
+            }
         }
     }
 

@@ -130,7 +130,8 @@ pub fn is_error_status(status: u16) -> bool {
     status >= 400
 }
 
-/// A tenant's public identity: the first 16 hex digits of sha256(key + endpoint + region).
+/// A tenant's public identity: 16 hex digits of a length-prefixed, versioned sha256 of its
+/// key, endpoint and region (computed by the tenant layer).
 /// It never contains the key or the secret and is the only tenant identity in telemetry.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Fingerprint(pub [u8; 8]);

@@ -79,6 +79,20 @@ fn bin_value(i: i32) -> f64 {
     2.0 * (LN_GAMMA * f64::from(i)).exp() / (gamma + 1.0)
 }
 
+/// The 1-based nearest rank `⌈q·n⌉` of the `q` quantile of `n > 0` values, in `1..=n`.
+/// `q·n` is computed in floating point, where a product that is a whole number in exact
+/// arithmetic (0.07 × 100) may come out a hair above it; such a hair is not a rank.
+pub fn nearest_rank(q: f64, n: u64) -> u64 {
+    let x = q.clamp(0.0, 1.0) * n as f64;
+    let whole = x.round();
+    let x = if (x - whole).abs() <= whole * 1e-12 {
+        whole
+    } else {
+        x
+    };
+    (x.ceil() as u64).clamp(1, n.max(1))
+}
+
 fn index_bounds() -> (i32, i32) {
     (bin_index(MIN_VALUE_MS), bin_index(MAX_VALUE_MS))
 }
@@ -143,17 +157,18 @@ impl<C: Bin> Sketch<C> {
         }
     }
 
-    /// The value at rank `floor(q × (n − 1))` of the sorted values, within 1 %;
-    /// `None` when empty.
+    /// The nearest-rank `q` quantile, within 1 %: the value at rank [`nearest_rank`]
+    /// `⌈q·n⌉` (1-based) of the sorted values — with fewer than 100 values, p99 is the
+    /// largest. `None` when empty.
     pub fn quantile(&self, q: f64) -> Option<f64> {
         if self.count == 0 {
             return None;
         }
-        let rank = (q.clamp(0.0, 1.0) * (self.count - 1) as f64).floor() as u64;
+        let rank = nearest_rank(q, self.count);
         let mut seen = 0u64;
         for (j, c) in self.bins.iter().enumerate() {
             seen += c.get();
-            if seen > rank {
+            if seen >= rank {
                 return Some(bin_value(self.offset + j as i32));
             }
         }

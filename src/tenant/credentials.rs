@@ -8,6 +8,9 @@ use crate::config::{Secret, valid_region};
 use crate::storage::{Account, BucketName, KeyError, KeyPrefix};
 use crate::telemetry::Fingerprint;
 
+/// The domain and version tag that starts the hashed input of [`Credentials::fingerprint`].
+pub const FINGERPRINT_V1: &[u8] = b"spacewatch/tenant-fingerprint/v1";
+
 /// Default of `X-Metrics-Prefix`.
 pub const DEFAULT_METRICS_PREFIX: &str = "spacewatch-metrics/";
 
@@ -136,13 +139,18 @@ impl Credentials {
         })
     }
 
-    /// sha256(key + endpoint + region), first 16 hex digits: the public tenant identity.
+    /// The public tenant identity (16 hex digits): the first 8 bytes of
+    /// sha256([`FINGERPRINT_V1`] ‖ len(key) ‖ key ‖ len(endpoint) ‖ endpoint ‖ len(region)
+    /// ‖ region), each length a 64-bit big-endian byte count. The lengths keep two
+    /// tenants whose fields merely concatenate alike (key `ab` at `c…` and key `a` at
+    /// `bc…`) apart; the tag names the scheme, so a later one cannot be mistaken for it.
     pub fn fingerprint(&self) -> Fingerprint {
-        let d = Sha256::new()
-            .chain_update(&self.key)
-            .chain_update(&self.endpoint)
-            .chain_update(&self.region)
-            .finalize();
+        let mut h = Sha256::new().chain_update(FINGERPRINT_V1);
+        for field in [&self.key, &self.endpoint, &self.region] {
+            h.update((field.len() as u64).to_be_bytes());
+            h.update(field.as_bytes());
+        }
+        let d = h.finalize();
         let mut fp = [0u8; 8];
         fp.copy_from_slice(&d[..8]);
         Fingerprint(fp)

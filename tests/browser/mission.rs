@@ -55,7 +55,7 @@ fn mission_control_shows_the_traffic_and_the_event_the_test_made() {
     // upstream takes to fail: decided by the rule, on the durations the server reported.
     let p95 = |v: &mut Vec<f64>| {
         v.sort_by(f64::total_cmp);
-        v[(0.95 * (v.len() - 1) as f64).floor() as usize]
+        v[(95 * v.len()).div_ceil(100).max(1) - 1]
     };
     let ratio = p95(&mut minute6) / p95(&mut baseline);
     let latency_spike = (ratio >= 2.0).then_some(ratio);

@@ -192,6 +192,57 @@ fn the_health_panels_use_the_health_indicator_thresholds() {
     assert!(otel >= 1, "no OTel export panel");
 }
 
+/// The assistant's GenAI metrics each have a panel, in their own row (issue 18).
+#[test]
+fn the_assistant_has_a_row_with_every_genai_metric() {
+    let d = dashboard();
+    let top = d["panels"].as_array().unwrap();
+    let row = top
+        .iter()
+        .position(|p| {
+            p["type"] == "row" && p["title"].as_str().unwrap().starts_with("AI assistant")
+        })
+        .expect("an AI assistant row");
+    let y = top[row]["gridPos"]["y"].as_u64().unwrap();
+    let next = top[row + 1..]
+        .iter()
+        .find(|p| p["type"] == "row")
+        .map_or(u64::MAX, |p| p["gridPos"]["y"].as_u64().unwrap());
+    let inside: Vec<&Value> = top
+        .iter()
+        .filter(|p| p["type"] != "row")
+        .filter(|p| (y..next).contains(&p["gridPos"]["y"].as_u64().unwrap()))
+        .collect();
+    let queried: BTreeSet<String> = inside
+        .iter()
+        .flat_map(|p| p["targets"].as_array().unwrap())
+        .flat_map(|t| metric_names(t["expr"].as_str().unwrap()))
+        .collect();
+    for family in [
+        "spacewatch_gen_ai_client_operation_duration_seconds",
+        "spacewatch_gen_ai_client_token_usage",
+        "spacewatch_gen_ai_client_errors_total",
+        "spacewatch_agent_chat_steps",
+        "spacewatch_agent_tool_calls_total",
+    ] {
+        assert!(
+            queried.iter().any(|m| m.starts_with(family)),
+            "{family} has no panel in the row: {queried:?}"
+        );
+    }
+    for p in inside {
+        let exprs = p["targets"].as_array().unwrap();
+        assert!(
+            exprs.iter().all(|t| t["expr"]
+                .as_str()
+                .unwrap()
+                .contains(r#"instance=~"$instance""#)),
+            "{}: follows the Replica variable",
+            p["title"]
+        );
+    }
+}
+
 /// Metric names (`spacewatch_*`, `process_*`) in a PromQL text, leaving out the parts of
 /// recording-rule names (which contain `:`).
 pub fn metric_names(text: &str) -> BTreeSet<String> {

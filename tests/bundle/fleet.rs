@@ -76,6 +76,32 @@ fn the_replicas_are_named_alike_in_compose_prometheus_and_nginx() {
     assert_eq!(servers, expected, "{nginx}");
     let n = &services["nginx"];
     assert_eq!(n["ports"][0], "8000:8000");
+    // nginx forwards the client's address, from a fixed address on the bundle's network
+    // that every replica trusts (issue 18, item 8: without it, everyone behind nginx was
+    // one client for the rate limits and the admin-key lock-out).
+    assert!(
+        nginx.contains("proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;"),
+        "{nginx}"
+    );
+    let nginx_ip = n["networks"]["default"]["ipv4_address"].as_str().unwrap();
+    let subnet = compose["networks"]["default"]["ipam"]["config"][0]["subnet"]
+        .as_str()
+        .unwrap();
+    let (net, bits) = subnet.split_once('/').unwrap();
+    let (net, bits): (std::net::Ipv4Addr, u32) = (net.parse().unwrap(), bits.parse().unwrap());
+    let ip: std::net::Ipv4Addr = nginx_ip.parse().unwrap();
+    let mask = u32::MAX << (32 - bits);
+    assert_eq!(
+        u32::from(ip) & mask,
+        u32::from(net),
+        "{nginx_ip} in {subnet}"
+    );
+    for r in REPLICAS {
+        assert_eq!(
+            services[r]["environment"]["TRUSTED_PROXIES"], nginx_ip,
+            "{r} trusts nginx, and nothing else"
+        );
+    }
     assert_eq!(
         n["volumes"][0],
         "./nginx/fleet.conf:/etc/nginx/conf.d/default.conf:ro"

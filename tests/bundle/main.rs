@@ -9,6 +9,7 @@
 mod compose;
 mod dashboard;
 mod fleet;
+mod model;
 mod prometheus;
 mod promtool;
 mod support;

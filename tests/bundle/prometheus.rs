@@ -185,10 +185,15 @@ fn substitute(expr: &str, d: &Value) -> String {
 #[ignore = "needs prometheus"]
 async fn every_dashboard_query_returns_data_from_real_prometheus() {
     let dir = tempfile::tempdir().unwrap();
-    let sw = SpaceWatch::demo(dir.path());
+    // The assistant's panels need chats: a scripted model stands in for the agent.
+    let model = crate::model::start().await;
+    let env = crate::model::env(&model);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let sw = SpaceWatch::demo_with(dir.path(), &env);
     let prom = Prometheus::start(&sw.addr);
     prom.ready().await;
     let sent = mixed_traffic(&sw.base).await;
+    crate::model::chats(&sw.base).await;
     // Scraped once the total shows every operation sent; rates need a later scrape too.
     let total = format!("sum(spacewatch_operations_total) >= {sent}");
     prom.wait_until(&total, Duration::from_secs(30)).await;

@@ -91,9 +91,15 @@ impl SpaceWatch {
     /// Starts it in `dir` with the per-client rate limit off, since the tests send
     /// bursts from one address on purpose.
     pub fn demo(dir: &Path) -> Self {
+        Self::demo_with(dir, &[])
+    }
+
+    /// [`demo`](Self::demo) with more environment variables.
+    pub fn demo_with(dir: &Path, env: &[(&str, &str)]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_spacewatch"))
             .args(["serve", "--demo", "--host", "127.0.0.1", "--port", "0"])
             .env("RATE_LIMIT_RPS", "0")
+            .envs(env.iter().copied())
             .current_dir(dir)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -13,6 +13,8 @@ fn non_interactive_setup_writes_a_dotenv_the_server_reads() {
                 "--non-interactive",
                 "--agent-url",
                 "https://agent.example.com",
+                "--agent-model",
+                "llama3.3-70b-instruct",
                 "--region",
                 "nyc3",
             ])
@@ -29,6 +31,10 @@ fn non_interactive_setup_writes_a_dotenv_the_server_reads() {
     );
     let text = std::fs::read_to_string(dir.path().join(".env")).unwrap();
     assert!(text.contains("SPACES_REGION=\"nyc3\""), "{text}");
+    assert!(
+        text.contains("DO_AGENT_MODEL=\"llama3.3-70b-instruct\""),
+        "{text}"
+    );
     assert!(
         text.contains("APP_API_KEY=\"a-long-admin-key-123456\""),
         "{text}"

@@ -19,6 +19,13 @@ async fn without_an_engine_the_fleet_view_says_how_to_configure_it() {
             "{detail}"
         );
     }
+    // Parameters are checked before the 503: a bad one is a 400 either way.
+    for query in ["window=forever", "window=1h&resolution=2h", "resolution=0m"] {
+        let (status, body, _) = r.admin(&format!("/fleet/timeseries?{query}")).await;
+        assert_eq!(status, 400, "{query}: {body}");
+    }
+    let (status, _, _) = r.admin("/fleet/timeseries?window=1h&resolution=1m").await;
+    assert_eq!(status, 503, "good parameters: not configured");
     // The admin key comes first.
     let resp = reqwest::get(format!("{}/fleet/operations", r.base))
         .await

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::Method as M;
 
-use crate::support::{KEY, Replica, SECRET, call, free_port, require, store};
+use crate::support::{ADMIN_KEY, KEY, Replica, SECRET, call, free_port, require, store};
 
 /// nginx in the foreground with its files in a temporary directory; killed on drop.
 struct Nginx {
@@ -104,4 +104,64 @@ async fn nginx_spreads_the_traffic_over_every_replica() {
         counts.iter().all(|c| *c >= 5),
         "round robin reaches every replica: {counts:?}"
     );
+}
+
+/// A client behind the bundle's nginx, from `127.0.0.n`.
+fn client_from(n: u8) -> reqwest::Client {
+    let ip = std::net::IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 0, n));
+    reqwest::Client::builder()
+        .local_address(ip)
+        .build()
+        .unwrap()
+}
+
+async fn status(c: &reqwest::Client, url: &str, headers: &[(&str, &str)]) -> u16 {
+    let mut req = c.get(url);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    req.send().await.unwrap().status().as_u16()
+}
+
+/// Issue 18, item 8: behind the bundle's nginx (which sends X-Forwarded-For) and with
+/// nginx as the trusted proxy, each client has its own rate-limit and admin-key buckets:
+/// one client's wrong keys and bursts lock nobody else out, and the right key never.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs nginx"]
+async fn behind_nginx_clients_are_told_apart_and_the_admin_is_never_locked_out() {
+    let store = store().await;
+    let r = Replica::start(
+        &store,
+        &[],
+        &[
+            ("TRUSTED_PROXIES", "127.0.0.1"),
+            ("RATE_LIMIT_RPS", "0.01"),
+            ("RATE_LIMIT_BURST", "2"),
+        ],
+    );
+    // Every upstream name of the conf points at the one replica: one set of buckets.
+    let lb = Nginx::start(&[r.addr.clone(), r.addr.clone(), r.addr.clone()]);
+    lb.ready().await;
+    let (a, b) = (client_from(5), client_from(6));
+    let stats = format!("{}/stats", lb.base);
+    for i in 0..10 {
+        assert_eq!(
+            status(&a, &stats, &[("X-API-Key", "wrong")]).await,
+            401,
+            "{i}"
+        );
+    }
+    assert_eq!(status(&a, &stats, &[("X-API-Key", "wrong")]).await, 429);
+    assert_eq!(status(&b, &stats, &[("X-API-Key", "wrong")]).await, 401);
+    for c in [&a, &b] {
+        assert_eq!(status(c, &stats, &[("X-API-Key", ADMIN_KEY)]).await, 200);
+    }
+    // The API's rate limit is per client too: a's burst is spent, b's is not.
+    let buckets = format!("{}/tools/buckets", lb.base);
+    let tenant = [("X-Spaces-Key", KEY), ("X-Spaces-Secret", SECRET)];
+    for _ in 0..2 {
+        assert_eq!(status(&a, &buckets, &tenant).await, 200);
+    }
+    assert_eq!(status(&a, &buckets, &tenant).await, 429);
+    assert_eq!(status(&b, &buckets, &tenant).await, 200);
 }

@@ -16,6 +16,7 @@ mod agent;
 mod bad_input;
 mod bad_input_sweep;
 mod clients;
+mod connections;
 mod conservation;
 mod disconnects;
 mod errors;

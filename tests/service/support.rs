@@ -9,7 +9,7 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use spacewatch::api::app;
 use spacewatch::config::Settings;
 use spacewatch::demo::DemoStore;
-use spacewatch::server::{AppState, Runtime, build_state, serve};
+use spacewatch::server::{AppState, Limits, Runtime, build_state, serve_with};
 use spacewatch::telemetry::{Clock, SystemClock};
 use tokio::net::TcpListener;
 
@@ -112,9 +112,11 @@ impl Server {
         let s3_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let s3_base = format!("http://{}", s3_listener.local_addr().unwrap());
         let s3 = spacewatch::api::s3_app(state.clone());
+        // The connection limits of the settings, as `serve` applies them.
+        let limits = Limits::new(&state.settings.knobs, state.proxies.clone());
         let task = tokio::spawn(async move {
-            let root = serve(s3_listener, s3, std::future::pending());
-            let main = serve(listener, router, std::future::pending());
+            let root = serve_with(s3_listener, s3, limits.clone(), std::future::pending());
+            let main = serve_with(listener, router, limits, std::future::pending());
             let _ = tokio::join!(root, main);
         });
         Self {

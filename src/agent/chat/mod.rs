@@ -1,6 +1,9 @@
 //! The bounded chat loop: ask the model, run the tools it calls, answer it, until it
-//! answers the user — or `AGENT_MAX_STEPS` model calls have been made, and then an answer
-//! that says the limit was reached and what was found so far.
+//! answers the user — or a bound of [`budget`] is reached (model calls, tool calls per
+//! reply and per chat, tool-result bytes, the deadline), and then an answer that says
+//! which and what was found so far. Each tool call also takes a token of the client's
+//! rate limit ([`ToolEnv::admit`]); one over the limit is not run, and the model is told.
+//! Tool results reach the model framed as untrusted data ([`prompt::framed`]).
 //!
 //! Native tool calling (`native`) is tried first; an endpoint that refuses `tools` gets
 //! the strict one-JSON-object protocol instead (`fallback`), for this chat and every
@@ -10,22 +13,24 @@
 //! tenant may not use, a storage error — is answered to the model as a tool error, never
 //! ends the chat; only the model failing does.
 
+pub mod budget;
 mod fallback;
 mod native;
 pub mod prompt;
 
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use tracing::Instrument;
 
 use super::Assistant;
 use super::client::{ModelClient, ModelError};
 use super::sessions::Memory;
 use super::tools::{self, Args, ToolEnv, ToolId};
-use super::wire::Completion;
+use super::wire::{ChatRequest, Completion, ToolDefinition};
 use crate::telemetry::genai::Interface;
 use crate::telemetry::otel::spans::ToolSpan;
 use crate::telemetry::prom::AppEvent;
+use budget::{Budget, Limit, Spent, limit_answer};
 
 /// Tool calls of one model reply run at once, at most.
 pub const TOOL_CONCURRENCY: usize = 4;
@@ -62,6 +67,8 @@ pub struct ChatOutcome {
     pub steps: Vec<Step>,
     pub model_calls: u32,
     pub limit_reached: bool,
+    /// The bound that ended the chat, if one did.
+    pub limit: Option<Limit>,
     pub mode: Mode,
 }
 
@@ -77,6 +84,7 @@ struct Ctx<'a> {
 struct Progress {
     steps: Vec<Step>,
     model_calls: u32,
+    spent: Spent,
     tool_used: Option<&'static str>,
     bucket_used: Option<String>,
 }
@@ -84,12 +92,16 @@ struct Progress {
 /// How a loop ended.
 enum Ended {
     Answer(String),
-    Limit,
+    Limit(Limit),
 }
 
 impl Ctx<'_> {
     /// One model call; counted, traced and measured.
-    async fn ask(&self, p: &mut Progress, body: &Value) -> Result<Completion, ModelError> {
+    async fn ask(
+        &self,
+        p: &mut Progress,
+        body: &ChatRequest<'_>,
+    ) -> Result<Completion, ModelError> {
         p.model_calls += 1;
         let counters = self.env.counters;
         counters.inc(AppEvent::AgentCall);
@@ -101,95 +113,142 @@ impl Ctx<'_> {
     }
 
     fn budget_left(&self, p: &Progress) -> bool {
-        p.model_calls < self.assistant.max_steps
+        p.model_calls < self.assistant.budget.max_steps
     }
 
     /// The request body: the model (when configured), the messages, and `tools`.
-    fn body(&self, messages: &[super::wire::Message], tools: Option<Vec<Value>>) -> Value {
-        let mut b = json!({ "messages": messages });
-        if let Some(m) = self.client.model() {
-            b["model"] = m.into();
+    fn body<'m>(
+        &'m self,
+        messages: &'m [super::wire::Message],
+        tools: Option<&'m [ToolDefinition]>,
+    ) -> ChatRequest<'m> {
+        ChatRequest {
+            messages,
+            model: self.client.model(),
+            tools,
         }
-        if let Some(t) = tools {
-            b["tools"] = Value::Array(t);
-        }
-        b
     }
 
-    /// Runs one tool call: its span, its metrics, its step; what the model is told.
-    async fn execute(&self, p_call: u32, call_id: &str, name: &str, raw: &Value) -> Executed {
+    /// Runs one tool call — unless its arguments were too long to echo (`too_long`) or
+    /// the client's rate limit has no token for it: its span, its metrics, its step.
+    async fn execute(
+        &self,
+        p_call: u32,
+        call_id: &str,
+        name: &str,
+        raw: &Value,
+        too_long: bool,
+    ) -> Executed {
         let allow_write = self.assistant.allow_write;
         let tool = ToolId::find(name, allow_write);
-        let args = Args::from_wire(raw);
+        let args = match too_long {
+            true => Err(tools::ToolError::bad_args(format!(
+                "the arguments are longer than {} bytes; send fewer",
+                budget::MAX_ARGUMENT_BYTES
+            ))),
+            false => Args::from_wire(raw),
+        };
         let shown_args = match &args {
             Ok(a) => a.to_value(),
             Err(_) => Value::String(prompt::fit(raw.to_string(), 500)),
         };
+        let name = budget::cut(name, budget::MAX_NAME);
         let result = match (tool, args) {
-            (None, _) => Err(format!(
+            (None, _) => Err(tools::ToolError::bad_args(format!(
                 "unknown tool '{name}'; the tools are: {}",
                 ToolId::offered(allow_write)
                     .map(ToolId::name)
                     .collect::<Vec<_>>()
                     .join(", ")
-            )),
-            (Some(t), args) => {
-                let span = ToolSpan::start(t.name());
-                span.call_id(call_id);
-                let r = match args {
-                    Ok(a) => {
-                        tools::call(self.env, t, &a)
-                            .instrument(span.span().clone())
-                            .await
-                    }
-                    Err(e) => Err(e),
-                };
-                span.end(r.as_ref().err().map(|e| e.message.as_str()));
-                self.assistant
-                    .metrics
-                    .tool_call(t.name(), r.is_ok(), Interface::Chat);
-                r.map_err(|e| e.message)
-            }
+            ))),
+            (Some(_), Err(e)) => Err(e),
+            (Some(t), Ok(a)) => match self.env.admit() {
+                Err(wait) => Err(tools::ToolError::new(
+                    http::StatusCode::TOO_MANY_REQUESTS,
+                    format!(
+                        "rate limit: this call was not run (RATE_LIMIT_RPS counts every tool \
+                         call); retry in {} s or answer with what you have",
+                        wait.as_secs_f64().ceil().max(1.0)
+                    ),
+                )),
+                Ok(()) => self.run_tool(t, call_id, &a).await,
+            },
         };
-        let (content, ok, summary, subject) = match result {
+        let (body, summary, subject) = match result {
             Ok(out) => (
-                prompt::fit(out.value.to_string(), self.assistant.max_tool_bytes),
-                true,
+                Body::Answered(out.value.to_string()),
                 out.summary,
                 out.subject,
             ),
             Err(e) => (
-                json!({ "error": e }).to_string(),
-                false,
-                format!("error: {e}"),
+                Body::Failed(
+                    serde_json::to_string(&ErrorBody { error: &e.message }).unwrap_or_default(),
+                ),
+                format!("error: {}", e.message),
                 None,
             ),
         };
+        let ok = matches!(body, Body::Answered(_));
         Executed {
             step: Step {
                 model_call: p_call,
-                tool: name.chars().take(64).collect(),
+                tool: name.to_string(),
                 arguments: shown_args,
                 ok,
                 summary,
             },
             tool: tool.filter(|_| ok),
             subject,
-            content,
+            body,
         }
+    }
+
+    /// One admitted call of a known tool: its span and metrics.
+    async fn run_tool(
+        &self,
+        t: ToolId,
+        call_id: &str,
+        a: &Args,
+    ) -> Result<tools::ToolOutput, tools::ToolError> {
+        let span = ToolSpan::start(t.name());
+        span.call_id(call_id);
+        let r = tools::call(self.env, t, a)
+            .instrument(span.span().clone())
+            .await;
+        span.end(r.as_ref().err().map(|e| e.message.as_str()));
+        self.assistant
+            .metrics
+            .tool_call(t.name(), r.is_ok(), Interface::Chat);
+        r
     }
 }
 
-/// A tool call run: its step, and what goes back to the model.
+/// What the model gets for a tool call that failed.
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+}
+
+/// What a tool call gives the model, as JSON text.
+enum Body {
+    /// The tool's result.
+    Answered(String),
+    /// `{"error": …}`: the call failed or was not run.
+    Failed(String),
+}
+
+/// A tool call run (or refused): its step, and what the model gets.
 struct Executed {
     step: Step,
     tool: Option<ToolId>,
     subject: Option<String>,
-    content: String,
+    body: Body,
 }
 
 impl Progress {
-    fn took(&mut self, e: &Executed) {
+    /// Takes in a call that ran: its step, and what the model is told — framed, and cut
+    /// to the room the chat's tool-result budget has left.
+    fn took(&mut self, e: &Executed, b: &Budget) -> String {
         self.steps.push(e.step.clone());
         if let Some(t) = e.tool {
             self.tool_used = Some(t.name());
@@ -197,6 +256,30 @@ impl Progress {
         if e.subject.is_some() {
             self.bucket_used.clone_from(&e.subject);
         }
+        let (ok, body) = match &e.body {
+            Body::Answered(b) => (true, b),
+            Body::Failed(b) => (false, b),
+        };
+        let name = e
+            .tool
+            .map(ToolId::name)
+            .or_else(|| ToolId::find(&e.step.tool, true).map(ToolId::name));
+        let room = b.result_room(self.spent);
+        let content = match room >= budget::MIN_RESULT_ROOM {
+            true => prompt::framed(name, ok, body, room),
+            // Calls of one reply run together; the last may find the budget spent.
+            false => prompt::framed(name, false, budget::SPENT, usize::MAX),
+        };
+        self.spent.result_bytes += content.len();
+        content
+    }
+
+    /// What the tools found, for a limit's answer.
+    fn found(&self) -> Vec<(String, String)> {
+        self.steps
+            .iter()
+            .map(|s| (s.tool.clone(), s.summary.clone()))
+            .collect()
     }
 }
 
@@ -219,21 +302,26 @@ pub async fn run(
     } else {
         Mode::Tools
     };
-    let ended = match mode {
-        Mode::Tools => match native::run(&ctx, &mut p, question, memory).await {
-            Err(e) if e.refuses_tools() && p.model_calls == 1 => {
-                client.remember_tools_refused();
-                mode = Mode::Json;
-                fallback::run(&ctx, &mut p, question, memory).await
-            }
-            other => other,
-        },
-        Mode::Json => fallback::run(&ctx, &mut p, question, memory).await,
-    };
+    let deadline = tokio::time::Instant::now() + assistant.budget.deadline;
+    let ended = tokio::time::timeout_at(deadline, async {
+        match mode {
+            Mode::Tools => match native::run(&ctx, &mut p, question, memory).await {
+                Err(e) if e.refuses_tools() && p.model_calls == 1 => {
+                    client.remember_tools_refused();
+                    mode = Mode::Json;
+                    fallback::run(&ctx, &mut p, question, memory).await
+                }
+                other => other,
+            },
+            Mode::Json => fallback::run(&ctx, &mut p, question, memory).await,
+        }
+    })
+    .await
+    .unwrap_or(Ok(Ended::Limit(Limit::Deadline)));
     assistant.metrics.chat_steps(p.model_calls);
-    let (answer, limit_reached) = match ended? {
-        Ended::Answer(a) => (a, false),
-        Ended::Limit => (limit_answer(assistant.max_steps, &p.steps), true),
+    let (answer, limit) = match ended? {
+        Ended::Answer(a) => (a, None),
+        Ended::Limit(l) => (limit_answer(l, &assistant.budget, &p.found()), Some(l)),
     };
     Ok(ChatOutcome {
         answer,
@@ -241,23 +329,8 @@ pub async fn run(
         bucket_used: p.bucket_used.or_else(|| memory.last_bucket.clone()),
         steps: p.steps,
         model_calls: p.model_calls,
-        limit_reached,
+        limit_reached: limit.is_some(),
+        limit,
         mode,
     })
-}
-
-/// The answer when the step limit ends a chat: says so, and what was found.
-fn limit_answer(max: u32, steps: &[Step]) -> String {
-    let mut a = format!(
-        "I stopped after {max} model calls (the AGENT_MAX_STEPS limit) without reaching a final \
-         answer."
-    );
-    if !steps.is_empty() {
-        a.push_str(" What the tools found so far:");
-        for s in steps.iter().rev().take(5).rev() {
-            a.push_str(&format!("\n- {}: {}", s.tool, s.summary));
-        }
-    }
-    a.push_str("\nAsk a narrower question, or raise AGENT_MAX_STEPS.");
-    a
 }

@@ -16,18 +16,26 @@ pub fn parse_retry_after(v: &str) -> Option<Duration> {
     Some(Duration::from_millis(ms.max(0) as u64))
 }
 
+/// Why `DO_AGENT_URL` cannot be used (the URL shown with any password masked).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AgentUrlError {
+    #[error("DO_AGENT_URL {0:?} is not a URL")]
+    NotAUrl(String),
+    #[error("DO_AGENT_URL {0:?} is not an http(s) URL")]
+    NotHttp(String),
+    #[error("DO_AGENT_URL must not carry user:password (the key goes in DO_AGENT_KEY)")]
+    Credentials,
+}
+
 /// The chat-completions URL of `DO_AGENT_URL`.
-pub fn completions_url(raw: &str) -> Result<Url, String> {
-    let shown = crate::config::redact_url(raw);
-    let mut url =
-        Url::parse(raw.trim()).map_err(|_| format!("DO_AGENT_URL {shown:?} is not a URL"))?;
+pub fn completions_url(raw: &str) -> Result<Url, AgentUrlError> {
+    let shown = || crate::config::redact_url(raw);
+    let mut url = Url::parse(raw.trim()).map_err(|_| AgentUrlError::NotAUrl(shown()))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(format!("DO_AGENT_URL {shown:?} is not an http(s) URL"));
+        return Err(AgentUrlError::NotHttp(shown()));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(
-            "DO_AGENT_URL must not carry user:password (the key goes in DO_AGENT_KEY)".into(),
-        );
+        return Err(AgentUrlError::Credentials);
     }
     let path = url.path().trim_end_matches('/').to_string();
     let full = if path.ends_with("/chat/completions") {

@@ -20,9 +20,18 @@ use serde_json::Value;
 
 mod endpoint;
 
-pub use endpoint::{completions_url, parse_retry_after};
+pub use endpoint::{AgentUrlError, completions_url, parse_retry_after};
 
-use super::wire::Completion;
+/// Why the agent's client cannot be made (at start-up).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AgentConfigError {
+    #[error(transparent)]
+    Url(#[from] AgentUrlError),
+    #[error("the HTTP client for DO_AGENT_URL could not be built")]
+    Client,
+}
+
+use super::wire::{ChatRequest, Completion};
 use crate::config::Secret;
 use crate::telemetry::genai::{GenAiMetrics, ModelCallRecord, ModelErrorType};
 use crate::telemetry::otel::genai::{ModelReply, ModelSpan, ModelTarget};
@@ -111,7 +120,7 @@ pub struct ModelClient {
 }
 
 impl ModelClient {
-    pub fn new(c: ClientConfig) -> Result<Self, String> {
+    pub fn new(c: ClientConfig) -> Result<Self, AgentConfigError> {
         let url = completions_url(&c.url)?;
         let host = url.host_str().unwrap_or_default().to_string();
         let http = reqwest::Client::builder()
@@ -119,7 +128,7 @@ impl ModelClient {
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("spacewatch/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|_| "the HTTP client for DO_AGENT_URL could not be built".to_string())?;
+            .map_err(|_| AgentConfigError::Client)?;
         Ok(Self {
             http,
             target: ModelTarget {
@@ -155,7 +164,7 @@ impl ModelClient {
     /// One model call (with its retries): a `chat {model}` span and the metrics.
     pub async fn complete(
         &self,
-        body: &Value,
+        body: &ChatRequest<'_>,
         metrics: &GenAiMetrics,
     ) -> Result<Completion, ModelError> {
         let span = ModelSpan::start(&self.target);
@@ -192,7 +201,7 @@ impl ModelClient {
 
     async fn with_retries(
         &self,
-        body: &Value,
+        body: &ChatRequest<'_>,
         metrics: &GenAiMetrics,
     ) -> (Result<Completion, ModelError>, u32) {
         let mut attempt = 0u32;
@@ -219,7 +228,7 @@ impl ModelClient {
         }
     }
 
-    async fn attempt(&self, body: &Value) -> Result<Completion, Failed> {
+    async fn attempt(&self, body: &ChatRequest<'_>) -> Result<Completion, Failed> {
         let mut req = self.http.post(self.url.clone()).json(body);
         if let Some(k) = &self.key {
             req = req.bearer_auth(k.expose());

@@ -1,7 +1,7 @@
 use super::*;
 
-fn fp(n: u8) -> Fingerprint {
-    Fingerprint([n; 8])
+fn fp(n: u8) -> TenantKey {
+    [n; 32]
 }
 
 fn remembering(bucket: &str) -> Memory {

@@ -204,6 +204,9 @@ pub struct ToolOutput {
 /// Checked buckets remembered per request.
 const MAX_CHECKED: usize = 16;
 
+/// Asks the client's rate limit for a token: `Err(wait)` when there is none.
+pub type Admit<'a> = &'a (dyn Fn() -> Result<(), std::time::Duration> + Send + Sync);
+
 /// Everything a tool may use: the tenant of the request and the shared parts of the
 /// server, as plain references.
 pub struct ToolEnv<'a> {
@@ -214,6 +217,8 @@ pub struct ToolEnv<'a> {
     pub locks: &'a KeyLocks,
     pub recorder: &'a Recorder,
     pub allow_write: bool,
+    /// The rate limit each chat tool call is counted against (none: not limited here).
+    admit: Option<Admit<'a>>,
     /// Buckets whose access check passed, oldest first (the operation is attributed to one).
     checked: Mutex<Vec<BucketName>>,
 }
@@ -236,8 +241,21 @@ impl<'a> ToolEnv<'a> {
             locks,
             recorder,
             allow_write,
+            admit: None,
             checked: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Counts each tool call against `admit` (a chat's: its one request takes one token,
+    /// its fan-out one per call).
+    pub fn with_admit(mut self, admit: Admit<'a>) -> Self {
+        self.admit = Some(admit);
+        self
+    }
+
+    /// A token of the rate limit for one tool call, or how long to wait for one.
+    pub fn admit(&self) -> Result<(), std::time::Duration> {
+        self.admit.map_or(Ok(()), |f| f())
     }
 
     /// Checks the tenant may use `bucket` (before anything touches it).

@@ -18,13 +18,20 @@ pub use prompt::{Prompter, TerminalPrompter};
 
 use envfile::{read_existing, render, write_atomically};
 pub use validate::Rejected;
-use validate::{generate_api_key, validate_region, validate_secret, validate_url};
+use validate::{generate_api_key, validate_model, validate_region, validate_secret, validate_url};
 
 const KEY_AGENT_URL: &str = "DO_AGENT_URL";
 const KEY_AGENT_KEY: &str = "DO_AGENT_KEY";
+const KEY_AGENT_MODEL: &str = "DO_AGENT_MODEL";
 const KEY_API_KEY: &str = "APP_API_KEY";
 const KEY_REGION: &str = "SPACES_REGION";
-const MANAGED_KEYS: [&str; 4] = [KEY_AGENT_URL, KEY_AGENT_KEY, KEY_API_KEY, KEY_REGION];
+const MANAGED_KEYS: [&str; 5] = [
+    KEY_AGENT_URL,
+    KEY_AGENT_KEY,
+    KEY_AGENT_MODEL,
+    KEY_API_KEY,
+    KEY_REGION,
+];
 const DEFAULT_REGION: &str = "sgp1";
 const MAX_TRIES: usize = 3;
 /// The admin key guards the admin endpoints, so a short guessable one is refused.
@@ -58,6 +65,14 @@ static AGENT_KEY: Field = Field {
     default: None,
     flag: |a| &a.agent_key,
     validate: |v| validate_secret(v, 1),
+};
+static AGENT_MODEL: Field = Field {
+    key: KEY_AGENT_MODEL,
+    question: "AI agent model name (blank if the endpoint needs none, as DigitalOcean agents)",
+    secret: false,
+    default: None,
+    flag: |a| &a.agent_model,
+    validate: validate_model,
 };
 static API_KEY: Field = Field {
     key: KEY_API_KEY,
@@ -95,6 +110,9 @@ pub struct SetupArgs {
     /// Agent key (prefer the env var SPACEWATCH_SETUP_AGENT_KEY so it stays out of `ps`).
     #[arg(long, env = "SPACEWATCH_SETUP_AGENT_KEY", hide_env_values = true)]
     pub agent_key: Option<String>,
+    /// Model name sent to the agent, for endpoints that need one (DO_AGENT_MODEL).
+    #[arg(long)]
+    pub agent_model: Option<String>,
     /// Admin API key, at least 16 characters (prefer the env var).
     #[arg(long, env = "SPACEWATCH_SETUP_API_KEY", hide_env_values = true)]
     pub api_key: Option<String>,
@@ -116,6 +134,7 @@ impl fmt::Debug for SetupArgs {
             .field("force", &self.force)
             .field("agent_url", &self.agent_url)
             .field("agent_key", &redact(&self.agent_key))
+            .field("agent_model", &self.agent_model)
             .field("api_key", &redact(&self.api_key))
             .field("generate_api_key", &self.generate_api_key)
             .field("region", &self.region)
@@ -214,12 +233,19 @@ impl Wizard<'_> {
 
     fn collect(&mut self) -> Result<Vec<Answer>, SetupError> {
         let url = self.resolve(&AGENT_URL)?;
-        let agent_key = match url {
-            Some(_) => self.resolve(&AGENT_KEY)?,
-            None if given(&self.args.agent_key).is_some() => {
-                return Err(invalid(KEY_AGENT_KEY, Rejected::KeyWithoutUrl));
+        let (agent_key, model) = match url {
+            Some(_) => (self.resolve(&AGENT_KEY)?, self.resolve(&AGENT_MODEL)?),
+            None => {
+                for (flag, key) in [
+                    (&self.args.agent_key, KEY_AGENT_KEY),
+                    (&self.args.agent_model, KEY_AGENT_MODEL),
+                ] {
+                    if given(flag).is_some() {
+                        return Err(invalid(key, Rejected::KeyWithoutUrl));
+                    }
+                }
+                (None, None)
             }
-            None => None,
         };
         let api_key = self.api_key()?;
         let region = self.resolve(&REGION)?;
@@ -227,6 +253,7 @@ impl Wizard<'_> {
         Ok(vec![
             Answer::new(&AGENT_URL, url, false),
             Answer::new(&AGENT_KEY, agent_key, false),
+            Answer::new(&AGENT_MODEL, model, false),
             api_key,
             Answer::new(&REGION, Some(region), false),
         ])

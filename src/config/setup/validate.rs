@@ -25,6 +25,8 @@ pub enum Rejected {
     NotARegion,
     #[error("must name a file")]
     NoFileName,
+    #[error("must be 1-200 printable characters without spaces (e.g. gpt-4o-mini)")]
+    NotAModel,
     #[error("given without an agent URL")]
     KeyWithoutUrl,
     #[error("use either --api-key or --generate-api-key")]
@@ -70,6 +72,16 @@ pub(super) fn validate_secret(raw: &str, min_len: usize) -> Result<String, Rejec
         return Err(Rejected::TooShort(min_len));
     }
     Ok(raw.to_string())
+}
+
+/// A model name as chat-completions endpoints spell them (`gpt-4o-mini`,
+/// `meta-llama/Llama-3.1-8B-Instruct`): 1–200 printable ASCII characters, no spaces.
+pub(super) fn validate_model(raw: &str) -> Result<String, Rejected> {
+    let value = raw.trim();
+    if !(1..=200).contains(&value.len()) || !value.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Rejected::NotAModel);
+    }
+    Ok(value.to_string())
 }
 
 /// Same as `^[a-z0-9-]{2,20}$`.

@@ -138,7 +138,15 @@ fn the_view_has_the_shape_and_figures_of_the_answers() {
             s(&[("bucket", "logs"), ("figure", "p95")], 0.0125),
         ],
     };
-    let v = Value::Object(view(&a, Duration::from_secs(300), 1_700_000_000.0));
+    let bytes =
+        serde_json::to_string(&view(&a, Duration::from_secs(300), 1_700_000_000.0)).unwrap();
+    // The digest of the exact bytes the view had when it was built with json!/Map
+    // (issue 17, item 4: the typed view answers byte-identical JSON).
+    assert_eq!(
+        crate::fleet::digest(&bytes),
+        "2b0821f237042fb9114e7b4acf97cbc85b99292394fd4baa8bae624d8db6ba4f"
+    );
+    let v: Value = serde_json::from_str(&bytes).unwrap();
     let c = &v["current_5m"];
     assert_eq!(c["total_operations_5m"], 100);
     assert_eq!(c["error_operations_5m"], 10);

@@ -1,5 +1,6 @@
 use super::*;
 use crate::fleet::wire::Labels;
+use serde_json::json;
 
 #[test]
 fn parameters() {
@@ -45,7 +46,13 @@ fn points_line_up_and_gaps_are_null() {
         ("errors_per_second", errs),
         ("latency_p95_seconds", p95),
     ];
-    let v = view(&req, (60.0, 240.0), &charts, &ops);
+    let bytes = serde_json::to_string(&view(&req, (60.0, 240.0), &charts, &ops)).unwrap();
+    // The digest of the exact bytes the view had when it was built with json!/Map.
+    assert_eq!(
+        crate::fleet::digest(&bytes),
+        "208c1359130e593afb21e15086ab7daebfc3d5984d3fc5b4a179c4a262652140"
+    );
+    let v: serde_json::Value = serde_json::from_str(&bytes).unwrap();
     assert_eq!(v["timestamps"], json!([60, 120, 180, 240]));
     assert_eq!(
         v["series"]["operations_per_second"],

@@ -17,11 +17,14 @@ use axum::response::Response;
 
 use super::AppState;
 use super::client_ip::{limit_key, peer};
+use super::stages::Unrouted;
 use crate::mission::Exchange;
 use crate::telemetry::HttpMethod;
 
 /// The stage: records the exchange of `req` with `inner`, the rest of the stack, under
-/// its route template (`None`: no route matched). It is no middleware of its own: the
+/// its route template — or none when no route matched or the response says no route
+/// answered ([`Unrouted`]: the router's 404 and 405, counted as `<unmatched>`). It is no
+/// middleware of its own: the
 /// application (`api::app`) runs it and the request context as one, because every
 /// `from_fn` layer adds CPU to each request (`examples/bare_proxy.rs --layout axum`,
 /// `LAYERS=0/4/8` measures it), and the gateway's dispatch calls it directly.
@@ -38,6 +41,7 @@ where
     let client = limit_key(state.proxies.client(peer(req.extensions()), req.headers()));
     let start = Instant::now();
     let resp = inner(req).await;
+    let route = route.filter(|_| resp.extensions().get::<Unrouted>().is_none());
     state.http_stats.record(&Exchange {
         route,
         method,

@@ -4,12 +4,20 @@
 //! - **Connection cap** (`MAX_CONNECTIONS`): at the cap the loop stops accepting until a
 //!   connection closes; further clients wait in the kernel's backlog, as with nginx's
 //!   `worker_connections`.
+//! - **Per-address cap** (`MAX_CONNECTIONS_PER_IP`, [`per_ip`]): one address holds at
+//!   most this many; a further connection from it is closed at once.
+//! - **First-byte timeout** (`FIRST_BYTE_TIMEOUT_SEC`): a new connection that sends
+//!   nothing is closed then, so silent sockets cannot hold the slots for the keep-alive
+//!   time.
 //! - **Idle keep-alive timeout** (`KEEPALIVE_TIMEOUT_SEC`): hyper's header-read timer,
 //!   which hyper starts whenever a connection waits for a request — a new connection or
 //!   a kept-alive one after its response — so a connection idle that long is closed.
 //! - **Header-read timeout** (`HEADER_READ_TIMEOUT_SEC`): once the first byte of a request
 //!   arrived, its whole head must arrive within this time (`conn::Guarded`): a client
 //!   that sends half its headers cannot hold the connection.
+//! - **Write timeout** (`WRITE_TIMEOUT_SEC`): a response the client takes none of for
+//!   this long ends the connection, and the response (a gateway body and its upstream
+//!   connection) is dropped: a client that stops reading cannot hold either.
 //! - **Drain deadline** (`SHUTDOWN_DRAIN_SEC`): on shutdown the listener closes, open
 //!   connections finish their requests, and whatever is still open at the deadline is
 //!   dropped.
@@ -19,6 +27,7 @@
 //! (40 ms on Linux) on every response.
 
 mod conn;
+mod per_ip;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -35,11 +44,18 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
 
+use super::client_ip::TrustedProxies;
+
 /// The connection limits (flags and environment variables of `serve`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Limits {
     pub max_connections: usize,
+    /// Open connections per client address (0: no cap); `trusted` ones are exempt.
+    pub max_per_ip: usize,
+    pub trusted: TrustedProxies,
+    pub first_byte_timeout: Duration,
     pub header_read_timeout: Duration,
+    pub write_timeout: Duration,
     pub keepalive_timeout: Duration,
     pub drain: Duration,
 }
@@ -48,20 +64,38 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             max_connections: 1024,
+            max_per_ip: 256,
+            trusted: TrustedProxies::default(),
+            first_byte_timeout: Duration::from_secs(10),
             header_read_timeout: Duration::from_secs(10),
+            write_timeout: Duration::from_secs(30),
             keepalive_timeout: Duration::from_secs(75),
             drain: Duration::from_secs(30),
         }
     }
 }
 
-impl From<&crate::config::Knobs> for Limits {
-    fn from(k: &crate::config::Knobs) -> Self {
+impl Limits {
+    /// The limits the knobs set, with `trusted` exempt from the per-address cap.
+    pub fn new(k: &crate::config::Knobs, trusted: TrustedProxies) -> Self {
+        let secs = Duration::from_secs_f64;
         Self {
             max_connections: k.max_connections,
-            header_read_timeout: Duration::from_secs_f64(k.header_read_timeout_sec),
-            keepalive_timeout: Duration::from_secs_f64(k.keepalive_timeout_sec),
-            drain: Duration::from_secs_f64(k.shutdown_drain_sec),
+            max_per_ip: k.max_connections_per_ip,
+            trusted,
+            first_byte_timeout: secs(k.first_byte_timeout_sec),
+            header_read_timeout: secs(k.header_read_timeout_sec),
+            write_timeout: secs(k.write_timeout_sec),
+            keepalive_timeout: secs(k.keepalive_timeout_sec),
+            drain: secs(k.shutdown_drain_sec),
+        }
+    }
+
+    fn timeouts(&self) -> conn::Timeouts {
+        conn::Timeouts {
+            header: self.header_read_timeout,
+            first_byte: self.first_byte_timeout,
+            write: self.write_timeout,
         }
     }
 }
@@ -112,6 +146,7 @@ pub async fn serve_with(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let per_ip = per_ip::PerIp::new(limits.max_per_ip, limits.trusted.clone());
     let graceful = GracefulShutdown::new();
     let builder = builder(&limits);
     tokio::pin!(shutdown);
@@ -134,8 +169,12 @@ pub async fn serve_with(
             },
             () = &mut shutdown => break,
         };
+        let Some(slot) = per_ip.admit(remote.ip()) else {
+            // This address holds all of its connections: this one is closed unserved.
+            continue;
+        };
         let _ = stream.set_nodelay(true);
-        let state = conn::ConnState::new(limits.header_read_timeout);
+        let state = conn::ConnState::new(limits.timeouts());
         let io = TokioIo::new(conn::Guarded::new(stream, state.clone()));
         let started = state.clone();
         let service = router
@@ -152,7 +191,7 @@ pub async fn serve_with(
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             let _ = connection.await;
-            drop(permit);
+            drop((permit, slot));
         });
     }
     drop(listener);

@@ -3,11 +3,13 @@
 //! sits outside the operation layer.
 //!
 //! Clients are keyed by [`client_ip`](super::client_ip) (the forwarded address behind a
-//! trusted proxy; IPv6 by /64). Memory is bounded: idle clients (full buckets) are swept
+//! trusted proxy; IPv6 by /64) — or by any [`LimitKey`], such as the admin-key failures'
+//! (client, presented key). Memory is bounded: idle clients (full buckets) are swept
 //! when the table reaches a threshold that doubles with its live size, so sweeping is
 //! O(1) amortised; past [`MAX_CLIENTS`] live entries, new clients share one bucket.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::net::{IpAddr, Ipv6Addr};
 use std::time::{Duration, Instant};
 
@@ -25,24 +27,31 @@ use super::error::ApiError;
 const SWEEP_AT: usize = 10_000;
 /// Live clients tracked one by one; beyond, new clients share `OVERFLOW`'s bucket.
 pub const MAX_CLIENTS: usize = 100_000;
-/// The key of the shared bucket (an address no client has).
-const OVERFLOW: IpAddr = IpAddr::V6(Ipv6Addr::UNSPECIFIED);
+/// What a limiter keys its buckets by.
+pub trait LimitKey: Copy + Eq + Hash + std::fmt::Debug {
+    /// The key of the shared bucket past [`MAX_CLIENTS`]: one no client has.
+    const OVERFLOW: Self;
+}
+
+impl LimitKey for IpAddr {
+    const OVERFLOW: Self = IpAddr::V6(Ipv6Addr::UNSPECIFIED);
+}
 
 #[derive(Debug)]
-struct Table {
-    buckets: HashMap<IpAddr, (f64, Instant)>,
+struct Table<K> {
+    buckets: HashMap<K, (f64, Instant)>,
     sweep_at: usize,
 }
 
 /// Token buckets per client; `rps == 0` turns the limit off.
 #[derive(Debug)]
-pub struct RateLimiter {
+pub struct RateLimiter<K = IpAddr> {
     rps: f64,
     burst: f64,
-    table: Mutex<Table>,
+    table: Mutex<Table<K>>,
 }
 
-impl RateLimiter {
+impl<K: LimitKey> RateLimiter<K> {
     pub fn new(rps: f64, burst: u32) -> Self {
         Self {
             rps,
@@ -59,16 +68,16 @@ impl RateLimiter {
     }
 
     /// Takes a token for `client`, or says how long to wait for one.
-    pub fn check(&self, client: IpAddr, now: Instant) -> Result<(), Duration> {
+    pub fn check(&self, client: K, now: Instant) -> Result<(), Duration> {
         self.take(client, now, true)
     }
 
     /// Whether `client` has a token, without taking it.
-    pub fn peek(&self, client: IpAddr, now: Instant) -> Result<(), Duration> {
+    pub fn peek(&self, client: K, now: Instant) -> Result<(), Duration> {
         self.take(client, now, false)
     }
 
-    fn take(&self, client: IpAddr, now: Instant, consume: bool) -> Result<(), Duration> {
+    fn take(&self, client: K, now: Instant, consume: bool) -> Result<(), Duration> {
         if !self.enabled() {
             return Ok(());
         }
@@ -77,7 +86,7 @@ impl RateLimiter {
             self.sweep(&mut t, now);
         }
         let key = if t.buckets.len() >= MAX_CLIENTS && !t.buckets.contains_key(&client) {
-            OVERFLOW
+            K::OVERFLOW
         } else {
             client
         };
@@ -98,7 +107,7 @@ impl RateLimiter {
     /// Drops clients whose bucket has refilled (they are as if never seen), and sets the
     /// next sweep at twice what is left, so a table of busy clients is not rescanned on
     /// every request.
-    fn sweep(&self, t: &mut Table, now: Instant) {
+    fn sweep(&self, t: &mut Table<K>, now: Instant) {
         let (rps, burst) = (self.rps, self.burst);
         t.buckets.retain(|_, (tokens, at)| {
             *tokens + now.saturating_duration_since(*at).as_secs_f64() * rps < burst

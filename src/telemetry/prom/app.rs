@@ -51,13 +51,16 @@ pub enum Refusal {
     CredentialsInvalid,
     /// A wrong or missing admin key.
     AdminKey,
+    /// A browser origin or host name `/mcp` does not accept (DNS-rebinding guard).
+    Origin,
 }
 
 impl Refusal {
-    pub const ALL: [Refusal; 3] = [
+    pub const ALL: [Refusal; 4] = [
         Self::CredentialsMissing,
         Self::CredentialsInvalid,
         Self::AdminKey,
+        Self::Origin,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -65,6 +68,7 @@ impl Refusal {
             Self::CredentialsMissing => "credentials_missing",
             Self::CredentialsInvalid => "credentials_invalid",
             Self::AdminKey => "admin_key",
+            Self::Origin => "origin",
         }
     }
 }

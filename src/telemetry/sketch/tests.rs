@@ -1,7 +1,7 @@
 use super::*;
 
 fn exact(sorted: &[f64], q: f64) -> f64 {
-    sorted[(q * (sorted.len() - 1) as f64).floor() as usize]
+    sorted[nearest_rank(q, sorted.len() as u64) as usize - 1]
 }
 
 fn assert_within(est: f64, truth: f64) {
@@ -70,6 +70,27 @@ fn memory_is_bounded_by_the_value_range() {
     let (lo, hi) = index_bounds();
     assert_eq!(hi - lo + 1, 1037);
     assert!(s.heap_bytes() <= 1037 * 4);
+}
+
+#[test]
+fn ranks_are_nearest_rank_and_the_tail_shows_the_slowest() {
+    assert_eq!(nearest_rank(0.99, 4), 4);
+    assert_eq!(nearest_rank(0.5, 4), 2);
+    assert_eq!(nearest_rank(0.0, 4), 1);
+    assert_eq!(nearest_rank(1.0, 4), 4);
+    // 0.07 × 100 is 7.000000000000001 in floating point: rank 7, not 8.
+    assert_eq!(nearest_rank(0.07, 100), 7);
+    assert_eq!(nearest_rank(0.95, 100), 95);
+    assert_eq!(nearest_rank(0.95, 101), 96);
+    assert_eq!(nearest_rank(0.999, 1_000_000_000), 999_000_000);
+    let mut s: Sketch = Sketch::default();
+    for v in [0.09, 1.8, 8.2, 79.0] {
+        s.insert(v);
+    }
+    assert_within(s.quantile(0.95).unwrap(), 79.0);
+    assert_within(s.quantile(0.99).unwrap(), 79.0);
+    assert_within(s.quantile(0.5).unwrap(), 1.8);
+    assert_within(s.quantile(0.0).unwrap(), 0.09);
 }
 
 #[test]

@@ -1,4 +1,5 @@
 use super::*;
+use crate::telemetry::sketch::nearest_rank;
 
 const T0: u64 = 1_700_000_400; // a multiple of 3600 s: slot boundaries line up
 
@@ -77,11 +78,31 @@ fn percentiles_are_within_one_percent() {
     let snap = w.snapshot(WindowKind::Current, at(T0 + 200));
     let t = snap.per_type[OperationType::GetObject.index()];
     for (q, est) in [(0.5, t.p50_ms), (0.95, t.p95_ms), (0.99, t.p99_ms)] {
-        let truth = exact[(q * 9999.0) as usize] as f64;
+        let truth = exact[nearest_rank(q, 10_000) as usize - 1] as f64;
         assert!(
             (est - truth).abs() / truth <= 0.01,
             "q{q}: {est} vs {truth}"
         );
+    }
+}
+
+#[test]
+fn every_window_reads_the_nearest_rank_so_the_slowest_of_four_is_the_tail() {
+    // 0.09, 1.8, 8.2 and 79 ms: ⌈0.95·4⌉ = ⌈0.99·4⌉ = 4, the 79 ms one (⌊q·(n−1)⌋ gave
+    // 8.2 ms, below the 22 ms mean); p50 is rank 2.
+    let mut w = Windows::new(Duration::from_secs(300), at(T0));
+    for (i, us) in [90u64, 1800, 8200, 79_000].into_iter().enumerate() {
+        let s = Sample::new(OperationType::GetObject, 200, 1, Duration::from_micros(us));
+        w.record(at(T0 + i as u64), &s);
+    }
+    let near = |got: f64, want: f64| (got - want).abs() / want <= 0.01;
+    for kind in [WindowKind::Current, WindowKind::Hour, WindowKind::Day] {
+        let snap = w.snapshot(kind, at(T0 + 10));
+        for t in [snap.all, snap.per_type[OperationType::GetObject.index()]] {
+            assert!(near(t.p95_ms, 79.0), "{kind:?} p95 {}", t.p95_ms);
+            assert!(near(t.p99_ms, 79.0), "{kind:?} p99 {}", t.p99_ms);
+            assert!(near(t.p50_ms, 1.8), "{kind:?} p50 {}", t.p50_ms);
+        }
     }
 }
 

@@ -43,8 +43,17 @@ fn fingerprint_is_the_documented_digest_and_ignores_the_secret() {
     ]);
     let a = Credentials::from_headers(&h, &defaults()).unwrap();
     assert_eq!(a.endpoint, "https://nyc3.digitaloceanspaces.com");
-    let expect = hex::encode(&Sha256::digest(b"AKIA1https://nyc3.digitaloceanspaces.comnyc3")[..8]);
+    // The documented input, spelled out byte by byte.
+    let mut input = b"spacewatch/tenant-fingerprint/v1".to_vec();
+    input.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 5]);
+    input.extend_from_slice(b"AKIA1");
+    input.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 35]);
+    input.extend_from_slice(b"https://nyc3.digitaloceanspaces.com");
+    input.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 4]);
+    input.extend_from_slice(b"nyc3");
+    let expect = hex::encode(&Sha256::digest(&input)[..8]);
     assert_eq!(a.fingerprint().to_string(), expect);
+    assert_eq!(expect.len(), 16);
     let mut b = a.clone();
     b.secret = Secret::new("s2");
     assert_eq!(a.fingerprint(), b.fingerprint());
@@ -78,4 +87,29 @@ fn prefixes_that_would_leave_their_bucket_are_refused() {
             "{bad}: {e}"
         );
     }
+}
+
+#[test]
+fn fields_that_concatenate_alike_are_different_tenants() {
+    let mut a = Credentials::from_headers(
+        &headers(&[("X-Spaces-Key", "AKIA1"), ("X-Spaces-Secret", "s")]),
+        &defaults(),
+    )
+    .unwrap();
+    let mut b = a.clone();
+    // key ‖ endpoint ‖ region is the same string for both.
+    a.key = "AKIA1h".into();
+    a.endpoint = "ttps://x".into();
+    b.key = "AKIA1".into();
+    b.endpoint = "https://x".into();
+    assert_eq!(
+        format!("{}{}{}", a.key, a.endpoint, a.region),
+        format!("{}{}{}", b.key, b.endpoint, b.region)
+    );
+    assert_ne!(a.fingerprint(), b.fingerprint());
+    a.endpoint = "https://x".into();
+    a.key = "AKIA1".into();
+    a.region = "sgp1".into();
+    b.region = "sgp1".into();
+    assert_eq!(a.fingerprint(), b.fingerprint());
 }

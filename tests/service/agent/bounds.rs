@@ -79,9 +79,10 @@ async fn a_tool_result_over_the_byte_cap_is_cut_with_a_marker() {
     assert!(tool.contains("truncated by SpaceWatch"), "{tool}");
     assert!(tool.contains("AGENT_MAX_TOOL_BYTES"));
     assert!(
-        tool.starts_with("{\"count\":"),
-        "the start of the result is kept"
+        tool.starts_with("<tool_result tool=\"search_access_logs\" status=\"ok\">\n{\"count\":"),
+        "the start of the result is kept, framed as data: {tool}"
     );
+    assert!(tool.ends_with("\n</tool_result>"));
 }
 
 /// A model without tool calling: 400 for any request with `tools`; otherwise one JSON
@@ -97,8 +98,8 @@ fn json_only(g: &super::model::Got, _: usize) -> Reply {
     let last = g.last()["content"].as_str().unwrap_or_default();
     match last.strip_prefix("Result of storage_summary: ") {
         Some(rest) => {
-            let json_part = rest.split("\nReply with").next().unwrap();
-            let r: Value = serde_json::from_str(json_part).unwrap();
+            let framed = rest.split("\nReply with").next().unwrap();
+            let r: Value = serde_json::from_str(super::model::unframed(framed)).unwrap();
             content(
                 &json!({"answer": format!("{} objects, {} bytes", r["object_count"], r["total_bytes"])})
                     .to_string(),

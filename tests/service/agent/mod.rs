@@ -6,7 +6,9 @@
 mod bounds;
 mod chat;
 mod failures;
+mod fanout;
 mod mcp;
+mod mcp_bounds;
 mod model;
 mod sessions;
 mod telemetry;

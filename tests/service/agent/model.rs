@@ -192,5 +192,15 @@ pub fn tool_result(g: &Got, call_id: &str) -> Value {
         .into_iter()
         .find(|m| m["tool_call_id"] == call_id)
         .unwrap_or_else(|| panic!("no tool message for {call_id}: {}", g.raw));
-    serde_json::from_str(m["content"].as_str().unwrap()).unwrap_or(Value::Null)
+    serde_json::from_str(unframed(m["content"].as_str().unwrap())).unwrap_or(Value::Null)
+}
+
+/// The data inside a `<tool_result …>` frame (the text itself when it has none).
+pub fn unframed(content: &str) -> &str {
+    match (content.find('\n'), content.rfind("\n</tool_result>")) {
+        (Some(start), Some(end)) if content.starts_with("<tool_result ") && start < end => {
+            &content[start + 1..end]
+        }
+        _ => content,
+    }
 }

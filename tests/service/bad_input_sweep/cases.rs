@@ -24,6 +24,7 @@ const READ_HEADERS: &[&str] = &[
     "Content-Type",
     "If-None-Match",
     "User-Agent",
+    "Origin",
 ];
 
 /// Whether a bad value of `header` must make `auth`'s route refuse the request.
@@ -324,6 +325,28 @@ fn path_cases() -> Vec<Case> {
 }
 
 /// Every case of the sweep.
+/// Browser origins `/mcp` does not accept (none is configured): refused before anything
+/// else is read (the MCP specification's guard against DNS rebinding).
+fn mcp_origin_cases() -> Vec<Case> {
+    let mcp = || Req::of("POST", "/mcp", Auth::Tenant);
+    [
+        "http://evil.example".to_string(),
+        "null".into(),
+        "http://127.0.0.1:1".into(),
+        format!("https://{}.example", "o".repeat(8 << 10)),
+        "not an origin".into(),
+    ]
+    .into_iter()
+    .map(|o| {
+        case(
+            format!("POST /mcp: Origin {}", &o[..o.len().min(40)]),
+            mcp().with("Origin", o),
+            Expect::Refused,
+        )
+    })
+    .collect()
+}
+
 pub fn all() -> Vec<Case> {
     let mut cases: Vec<Case> = ROUTES
         .iter()
@@ -333,5 +356,6 @@ pub fn all() -> Vec<Case> {
     cases.extend(range_cases());
     cases.extend(chunked_cases());
     cases.extend(path_cases());
+    cases.extend(mcp_origin_cases());
     cases
 }

@@ -19,10 +19,19 @@ fn agent_urls_resolve_to_the_completions_endpoint() {
         u("http://127.0.0.1:9/x/chat/completions"),
         "http://127.0.0.1:9/x/chat/completions"
     );
-    assert!(completions_url("ftp://x").is_err());
-    assert!(completions_url("not a url").is_err());
+    assert_eq!(
+        completions_url("ftp://x"),
+        Err(AgentUrlError::NotHttp("ftp://x".into()))
+    );
+    assert!(matches!(
+        completions_url("not a url"),
+        Err(AgentUrlError::NotAUrl(_))
+    ));
     let e = completions_url("https://u:hunter2@agent.example").unwrap_err();
-    assert!(!e.contains("hunter2"), "{e}");
+    assert_eq!(e, AgentUrlError::Credentials);
+    assert!(!e.to_string().contains("hunter2"), "{e}");
+    let e = completions_url("https://u:hunter2@ agent").unwrap_err();
+    assert!(!e.to_string().contains("hunter2"), "{e}");
 }
 
 #[test]

@@ -85,11 +85,13 @@ fn wizard_round_trips_tricky_secrets_and_url() {
     let args = SetupArgs {
         agent_url: Some(url.into()),
         agent_key: Some(agent_key.into()),
+        agent_model: Some(" gpt-4o-mini ".into()),
         api_key: Some(api_key.into()),
         ..scripted(&path)
     };
     run(&args, &mut Script::default()).unwrap();
     let env = read_env(&path);
+    assert_eq!(get(&env, KEY_AGENT_MODEL), Some("gpt-4o-mini"));
     assert_eq!(get(&env, KEY_AGENT_URL), Some(url));
     assert_eq!(get(&env, KEY_AGENT_KEY), Some(agent_key));
     assert_eq!(get(&env, KEY_API_KEY), Some(api_key));
@@ -143,6 +145,7 @@ fn secrets_never_appear_in_output() {
         Text("https://agent.example.com"),
         Secret(" agent-SECRET-value"),
         Secret(agent_key),
+        Text(""),
         Confirm(false),
         Secret("admin-SECRET"),
         Secret(api_key),
@@ -349,4 +352,33 @@ fn failed_write_leaves_no_temp_file() {
         .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(names, ["taken"]);
+}
+
+#[test]
+fn a_model_without_an_agent_url_is_refused_and_a_bad_one_named() {
+    let (_dir, path) = setup_dir();
+    let args = SetupArgs {
+        agent_model: Some("gpt-4o-mini".into()),
+        ..scripted(&path)
+    };
+    let err = run(&args, &mut Script::default()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            SetupError::Invalid {
+                field: KEY_AGENT_MODEL,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("without an agent URL"), "{err}");
+    let args = SetupArgs {
+        agent_url: Some("https://agent.example.com".into()),
+        agent_model: Some("two words".into()),
+        ..scripted(&path)
+    };
+    let err = run(&args, &mut Script::default()).unwrap_err();
+    assert!(err.to_string().contains("DO_AGENT_MODEL"), "{err}");
+    assert!(!path.exists(), "nothing written");
 }

@@ -8,6 +8,8 @@ fn happy_interactive_path() {
     let mut p = Script::new([
         Text("https://agent.example.com/v1"),
         Secret("agent-secret-123"),
+        Text("has space"),
+        Text("meta-llama/Llama-3.1-8B-Instruct"),
         Confirm(false),
         Secret("admin-secret-0123456789"),
         Text("nyc3"),
@@ -18,7 +20,24 @@ fn happy_interactive_path() {
     let env = read_env(&path);
     assert_eq!(
         keys(&env),
-        [KEY_AGENT_URL, KEY_AGENT_KEY, KEY_API_KEY, KEY_REGION]
+        [
+            KEY_AGENT_URL,
+            KEY_AGENT_KEY,
+            KEY_AGENT_MODEL,
+            KEY_API_KEY,
+            KEY_REGION
+        ]
+    );
+    assert_eq!(
+        get(&env, KEY_AGENT_MODEL),
+        Some("meta-llama/Llama-3.1-8B-Instruct")
+    );
+    assert!(
+        p.said
+            .iter()
+            .any(|l| l.starts_with("Invalid DO_AGENT_MODEL") && l.contains("without spaces")),
+        "{:?}",
+        p.said
     );
     assert_eq!(
         get(&env, KEY_AGENT_URL),
@@ -29,6 +48,10 @@ fn happy_interactive_path() {
     assert_eq!(get(&env, KEY_REGION), Some("nyc3"));
     let out = p.output();
     assert!(out.contains("DO_AGENT_KEY=****(set)"), "{out}");
+    assert!(
+        out.contains("DO_AGENT_MODEL=meta-llama/Llama-3.1-8B-Instruct"),
+        "{out}"
+    );
     assert!(out.contains("APP_API_KEY=****(set)"), "{out}");
     assert!(out.contains("SPACES_REGION=nyc3"), "{out}");
     let names: Vec<_> = fs::read_dir(dir.path())
@@ -62,6 +85,7 @@ fn invalid_url_then_valid() {
         Text("ftp://agent.example.com"),
         Text("https://agent.example.com"),
         Secret(""),
+        Text(""),
         Confirm(false),
         Secret(""),
         Text(""),
@@ -139,6 +163,7 @@ fn overwrite_preserves_unrelated_lines() {
         Confirm(true),
         Text("https://new.example.com"),
         Secret("new-agent-key"),
+        Text(""),
         Confirm(false),
         Secret(""),
         Text("ams3"),
