@@ -174,7 +174,7 @@ free_port() {
 
 # Waits until something accepts connections on the port; fails if the process dies first.
 wait_port() {
-    local port=$1 pid=$2 name=$3 logfile=$4
+    local port=$1 pid=$2 name=$3 logfile=$4 hint=${5:-}
     for _ in $(seq 300); do
         if ! kill -0 "$pid" 2>/dev/null; then
             tail -n 15 "$logfile" >&2 || true
@@ -183,7 +183,7 @@ wait_port() {
         (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
         sleep 0.1
     done
-    die "$name did not listen on port $port within 30 s"
+    die "$name did not listen on port $port within 30 s${hint:+: $hint}"
 }
 
 # A fresh moto per mode: both runs start from the same empty store. Sets MOTO_PORT.
@@ -324,7 +324,8 @@ if [ "$MODE" != direct ]; then
         --region us-east-1 >"$TMP/gateway.log" 2>&1) &
     PIDS+=($!)
     wait_port "$SW_PORT" "$!" spacewatch "$TMP/gateway.log"
-    wait_port "$S3_PORT" "$!" "spacewatch (--s3-listen)" "$TMP/gateway.log"
+    wait_port "$S3_PORT" "$!" "spacewatch (--s3-listen)" "$TMP/gateway.log" \
+        "the binary takes --s3-listen but serves nothing there (issue 16, item 4)"
     for u in main alt tenant; do issue_credentials "$u"; done
     TOKENS="$TMP/tokens.json" run_suite through "$S3_PORT"
 fi
