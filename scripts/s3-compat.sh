@@ -133,8 +133,11 @@ if [ "$MODE" != direct ]; then
         log "building the release binary (cargo build --release)"
         (cd "$ROOT" && cargo build --release --quiet --bin spacewatch)
         SW_BIN="$ROOT/target/release/spacewatch"
+        BINARY="cargo build --release of this checkout"
+    else
+        [ -x "$SW_BIN" ] || die "no spacewatch binary at $SW_BIN"
+        BINARY="SW_BIN=$SW_BIN, built $(date -u -r "$SW_BIN" +%Y-%m-%dT%H:%M:%SZ)"
     fi
-    [ -x "$SW_BIN" ] || die "no spacewatch binary at $SW_BIN"
 fi
 
 STAMP="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -336,6 +339,7 @@ REPORT="$TMP/report"
     printf '== s3-compat %s (commit %s) ==\n' "$STAMP" "$COMMIT"
     printf 's3-tests %s, %s, host: %s cores, load avg before: %s\n' "${SUITE_REV:-?}" \
         "$VERSIONS" "$(nproc)" "$LOAD"
+    [ -n "${BINARY:-}" ] && printf 'gateway: %s\n' "$BINARY"
     printf 'selection: %s -m "%s"' "${PATHS[*]}" "$MARK_EXPR"
     printf ' --deselect %s' "${DESELECT_TESTS[@]}"
     [ -n "$PYTEST_ARGS" ] && printf ' %s  (PARTIAL: PYTEST_ARGS)' "$PYTEST_ARGS"
