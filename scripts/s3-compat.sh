@@ -262,8 +262,9 @@ run_suite() {
     log "running the selection $name (pytest output in $TMP/$name.pytest.log)"
     # Hermetic AWS settings: no profile, no ambient credentials; us-east-1 as the gateway's
     # --region. The plugin (scripts/s3compat) gives clients their session tokens.
+    # In the background and waited for, so that a TERM or INT stops it at once (cleanup).
     (cd "$S3TESTS" &&
-        env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE \
+        exec env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE \
             AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
             AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true \
             S3TEST_CONF="$TMP/$name.conf" S3COMPAT_TOKENS="${TOKENS:-}" \
@@ -271,7 +272,9 @@ run_suite() {
             python3 -m pytest -p no:cacheprovider -p s3compat_token -q -rN \
             --timeout "$TEST_TIMEOUT" --junitxml "$TMP/$name.xml" \
             "${SELECT_ARGS[@]}" $PYTEST_ARGS "${PATHS[@]}" \
-            >"$TMP/$name.pytest.log" 2>&1) || rc=$?
+            >"$TMP/$name.pytest.log" 2>&1) &
+    PIDS+=($!)
+    wait "$!" || rc=$?
     # pytest: 0 all passed, 1 some failed; anything else means the run itself broke.
     if [ "$rc" -gt 1 ]; then
         tail -n 30 "$TMP/$name.pytest.log" >&2
