@@ -10,7 +10,7 @@
 //! layers below (`tests/layers.rs` holds the code to it, and `docs/architecture.md`
 //! explains it):
 //!
-//! layers: main run | api | server | agent accesslog mission fleet demo web | tenant | storage | telemetry | config | percent
+//! layers: main run | api | server | agent accesslog mission fleet demo web | tenant | storage | telemetry | config | percent body
 #![forbid(unsafe_code)]
 // The gateway's dispatch (api::gateway) nests its stages as plain futures instead of
 // boxing each one as axum layers do; computing that future's layout needs more depth.
@@ -19,6 +19,7 @@
 pub mod accesslog;
 pub mod agent;
 pub mod api;
+pub mod body;
 pub mod config;
 pub mod demo;
 pub mod fleet;

@@ -13,7 +13,7 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -21,12 +21,13 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use http_body::{Body as HttpBody, Frame, SizeHint};
+use http_body::Frame;
 use parking_lot::Mutex;
 use tokio::time::Sleep;
 
 use super::AppState;
 use super::error::ApiError;
+use crate::body::{End, Hooks, Observed};
 
 /// The request body sent nothing for the allowed pause.
 #[derive(Debug, thiserror::Error)]
@@ -40,14 +41,12 @@ type Failure = Arc<Mutex<Option<String>>>;
 pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let idle = Duration::from_secs_f64(state.settings.knobs.header_read_timeout_sec);
     let failure = Failure::default();
-    let req = req.map(|inner| {
-        Body::new(Guarded {
-            inner,
-            idle,
-            stall: None,
-            failure: failure.clone(),
-        })
-    });
+    let hooks = Guarded {
+        idle,
+        stall: None,
+        failure: failure.clone(),
+    };
+    let req = req.map(|inner| Body::new(Observed::new(inner, hooks)));
     let resp = next.run(req).await;
     let failed = failure.lock().take();
     match failed {
@@ -59,52 +58,35 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     }
 }
 
+/// The hooks of the guarded body: a timer armed while the body waits for the client,
+/// and the failure written down for the middleware.
 struct Guarded {
-    inner: Body,
     idle: Duration,
     /// Armed when the body waits for the client; disarmed by every frame.
     stall: Option<Pin<Box<Sleep>>>,
     failure: Failure,
 }
 
-impl HttpBody for Guarded {
-    type Data = Bytes;
+impl Hooks for Guarded {
     type Error = axum::Error;
 
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
-        let this = &mut *self;
-        match Pin::new(&mut this.inner).poll_frame(cx) {
-            Poll::Pending => {
-                let idle = this.idle;
-                let stall = this
-                    .stall
-                    .get_or_insert_with(|| Box::pin(tokio::time::sleep(idle)));
-                if stall.as_mut().poll(cx).is_pending() {
-                    return Poll::Pending;
-                }
-                let e = BodyStalled(idle);
-                *this.failure.lock() = Some(e.to_string());
-                Poll::Ready(Some(Err(axum::Error::new(e))))
-            }
-            Poll::Ready(Some(Err(e))) => {
-                *this.failure.lock() = Some(e.to_string());
-                Poll::Ready(Some(Err(e)))
-            }
-            ready => {
-                this.stall = None;
-                ready
-            }
+    fn on_frame(&mut self, _frame: &Frame<Bytes>) -> Result<(), axum::Error> {
+        self.stall = None;
+        Ok(())
+    }
+
+    fn on_pending(&mut self, cx: &mut Context<'_>) -> Poll<axum::Error> {
+        let idle = self.idle;
+        let stall = self
+            .stall
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(idle)));
+        ready!(stall.as_mut().poll(cx));
+        Poll::Ready(axum::Error::new(BodyStalled(idle)))
+    }
+
+    fn on_end(&mut self, end: End<'_, axum::Error>) {
+        if let End::Failed(e) = end {
+            *self.failure.lock() = Some(e.to_string());
         }
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
     }
 }

@@ -21,10 +21,10 @@ use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::response::Response;
-use bytes::Bytes;
-use http_body::{Frame, SizeHint};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::time::Sleep;
+
+use crate::body::{Hooks, Observed};
 
 const NO_HEAD: u64 = u64::MAX;
 
@@ -212,43 +212,19 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Guarded<S> {
 /// The response, whose body marks the request finished when it is dropped (fully sent,
 /// or abandoned).
 pub fn finish_with(resp: Response, state: Arc<ConnState>) -> Response {
-    resp.map(|inner| {
-        Body::new(Finishing {
-            inner,
-            state: Some(state),
-        })
-    })
+    resp.map(|inner| Body::new(Observed::new(inner, Finishing(state))))
 }
 
-struct Finishing {
-    inner: Body,
-    state: Option<Arc<ConnState>>,
-}
+/// Marks the request finished when the body (and so these hooks) is dropped, whatever
+/// the end was: a response is over for the connection only when hyper lets go of it.
+struct Finishing(Arc<ConnState>);
 
-impl http_body::Body for Finishing {
-    type Data = Bytes;
+impl Hooks for Finishing {
     type Error = axum::Error;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
-        Pin::new(&mut self.inner).poll_frame(cx)
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
-    }
 }
 
 impl Drop for Finishing {
     fn drop(&mut self) {
-        if let Some(s) = self.state.take() {
-            s.request_finished();
-        }
+        self.0.request_finished();
     }
 }

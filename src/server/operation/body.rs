@@ -1,60 +1,55 @@
-//! Body wrappers: count request bytes; record a streamed response when it really ends.
+//! The operation's two body hooks (on [`crate::body::Observed`]): count the request bytes
+//! the handler reads; record a streamed response when it really ends.
 
-use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::body::Body;
 use bytes::Bytes;
-use http_body::{Body as HttpBody, Frame, SizeHint};
+use http_body::Frame;
 
 use super::{Outcome, PendingOperation};
+use crate::body::{End, Hooks, Observed};
 use crate::telemetry::HttpMethod;
 
 /// Counts the request body bytes the handler reads.
-pub(crate) struct CountIn {
-    inner: Body,
-    counter: Arc<AtomicU64>,
+pub(crate) fn count_in(inner: Body, counter: Arc<AtomicU64>) -> Body {
+    Body::new(Observed::new(inner, CountIn(counter)))
 }
 
-impl CountIn {
-    pub(crate) fn new(inner: Body, counter: Arc<AtomicU64>) -> Self {
-        Self { inner, counter }
-    }
-}
+struct CountIn(Arc<AtomicU64>);
 
-impl HttpBody for CountIn {
-    type Data = Bytes;
+impl Hooks for CountIn {
     type Error = axum::Error;
 
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
-        let polled = Pin::new(&mut self.inner).poll_frame(cx);
-        if let Poll::Ready(Some(Ok(frame))) = &polled
-            && let Some(data) = frame.data_ref()
-        {
-            self.counter.fetch_add(data.len() as u64, Ordering::Relaxed);
+    fn on_frame(&mut self, frame: &Frame<Bytes>) -> Result<(), axum::Error> {
+        if let Some(data) = frame.data_ref() {
+            self.0.fetch_add(data.len() as u64, Ordering::Relaxed);
         }
-        polled
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
+        Ok(())
     }
 }
 
 /// A streamed response body that records its operation at end of stream, on a body
 /// error, or when dropped early (the client went away).
-pub(crate) struct RecordOut {
+pub(crate) fn record_out(
     inner: Body,
+    draft: PendingOperation,
+    status: u16,
+    error: Option<Arc<str>>,
+) -> Body {
+    let hooks = RecordOut {
+        draft: Some(draft),
+        status,
+        error,
+        sent: 0,
+        first_byte: None,
+    };
+    Body::new(Observed::new(inner, hooks))
+}
+
+struct RecordOut {
     draft: Option<PendingOperation>,
     status: u16,
     error: Option<Arc<str>>,
@@ -63,38 +58,13 @@ pub(crate) struct RecordOut {
 }
 
 impl RecordOut {
-    pub(crate) fn new(
-        inner: Body,
-        draft: PendingOperation,
-        status: u16,
-        error: Option<Arc<str>>,
-    ) -> Self {
-        Self {
-            inner,
-            draft: Some(draft),
-            status,
-            error,
-            sent: 0,
-            first_byte: None,
-        }
-    }
-
-    fn finish(&mut self, failed: Option<&axum::Error>) {
-        let Some(draft) = self.draft.take() else {
-            return;
-        };
-        let (status, error) = match failed {
-            // The status line already went out; the operation still failed.
-            Some(e) if stalled(e) => (504, Some(Arc::from("upstream body stalled mid-stream"))),
-            Some(_) => (502, Some(Arc::from("upstream body failed mid-stream"))),
-            None => (self.status, self.error.take()),
-        };
-        draft.finish(Outcome {
+    fn outcome(&mut self, status: u16, error: Option<Arc<str>>) -> Outcome {
+        Outcome {
             status,
             error,
             bytes_out: self.sent,
             first_byte: self.first_byte,
-        });
+        }
     }
 }
 
@@ -110,59 +80,40 @@ fn stalled(e: &axum::Error) -> bool {
     false
 }
 
-impl HttpBody for RecordOut {
-    type Data = Bytes;
+impl Hooks for RecordOut {
     type Error = axum::Error;
 
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
-        let this = &mut *self;
-        let polled = Pin::new(&mut this.inner).poll_frame(cx);
-        match &polled {
-            Poll::Ready(Some(Ok(frame))) => {
-                if let Some(data) = frame.data_ref() {
-                    if this.first_byte.is_none() {
-                        this.first_byte = this.draft.as_ref().map(|d| d.ctx.start.elapsed());
-                    }
-                    this.sent += data.len() as u64;
-                }
-                if this.inner.is_end_stream() {
-                    this.finish(None);
-                }
+    fn on_frame(&mut self, frame: &Frame<Bytes>) -> Result<(), axum::Error> {
+        if let Some(data) = frame.data_ref() {
+            if self.first_byte.is_none() {
+                self.first_byte = self.draft.as_ref().map(|d| d.ctx.start.elapsed());
             }
-            Poll::Ready(Some(Err(e))) => this.finish(Some(e)),
-            Poll::Ready(None) => this.finish(None),
-            Poll::Pending => {}
+            self.sent += data.len() as u64;
         }
-        polled
+        Ok(())
     }
 
-    fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
-    }
-}
-
-impl Drop for RecordOut {
-    fn drop(&mut self) {
-        if let Some(draft) = self.draft.take() {
-            // A HEAD answer's body is never sent (HTTP says so; the router and hyper
-            // drop it): that is its normal end, not a client that went away.
-            if self.inner.is_end_stream() || draft.method == HttpMethod::Head {
-                draft.finish(Outcome {
-                    status: self.status,
-                    error: self.error.take(),
-                    bytes_out: self.sent,
-                    first_byte: self.first_byte,
-                });
-            } else {
+    fn on_end(&mut self, end: End<'_, axum::Error>) {
+        let Some(draft) = self.draft.take() else {
+            return;
+        };
+        let outcome = match end {
+            // The status line already went out; the operation still failed.
+            End::Failed(e) if stalled(e) => {
+                self.outcome(504, Some(Arc::from("upstream body stalled mid-stream")))
+            }
+            End::Failed(_) => self.outcome(502, Some(Arc::from("upstream body failed mid-stream"))),
+            // A HEAD answer's body is never sent (HTTP says so; the router and hyper drop
+            // it): that is its normal end, not a client that went away.
+            End::Dropped { at_end: false } if draft.method != HttpMethod::Head => {
                 draft.cancelled(self.sent, self.first_byte);
+                return;
             }
-        }
+            End::Complete | End::Dropped { .. } => {
+                let error = self.error.take();
+                self.outcome(self.status, error)
+            }
+        };
+        draft.finish(outcome);
     }
 }

@@ -17,7 +17,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use axum::body::Body;
 use axum::extract::Request;
 use axum::response::Response;
 use http::HeaderValue;
@@ -194,7 +193,7 @@ where
     parts.extensions.insert(fields.clone());
     let handed = fields.clone();
     let bytes_in = Arc::new(AtomicU64::new(0));
-    let body = Body::new(body::CountIn::new(body, bytes_in.clone()));
+    let body = body::count_in(body, bytes_in.clone());
     let mut pending = CancelOnDrop(Some(PendingOperation {
         recorder: state.recorder.clone(),
         counters: state.counters.clone(),
@@ -231,7 +230,7 @@ fn complete(draft: PendingOperation, mut resp: Response) -> Response {
         );
     }
     if resp.extensions().get::<Streamed>().is_some() {
-        return resp.map(|b| Body::new(body::RecordOut::new(b, draft, status.as_u16(), error)));
+        return resp.map(|b| body::record_out(b, draft, status.as_u16(), error));
     }
     let outcome = Outcome {
         status: status.as_u16(),

@@ -8,11 +8,11 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, ready};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http_body::{Body as HttpBody, Frame, SizeHint};
+use http_body::Frame;
 use hyper::body::Incoming;
 use tokio::time::Sleep;
 
@@ -23,6 +23,7 @@ pub struct BodyStalled;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
+use crate::body::{End, Hooks, Observed};
 use crate::telemetry::Recorder;
 use crate::telemetry::otel::spans::CallSpan;
 use crate::telemetry::s3::{S3Api, S3Call};
@@ -70,8 +71,22 @@ impl CallInFlight {
 }
 
 /// Streams `Incoming` and records the call at its end.
-pub struct CallBody {
+pub fn call_body(
     inner: Incoming,
+    call: CallInFlight,
+    idle: Duration,
+) -> Observed<Incoming, CallHooks> {
+    let hooks = CallHooks {
+        call: Some(call),
+        received: 0,
+        idle,
+        stall: Box::pin(tokio::time::sleep(idle)),
+    };
+    Observed::new(inner, hooks)
+}
+
+/// The hooks of [`call_body`]: bytes received, the no-progress timer, the call's record.
+pub struct CallHooks {
     call: Option<CallInFlight>,
     received: u64,
     idle: Duration,
@@ -79,78 +94,29 @@ pub struct CallBody {
     stall: Pin<Box<Sleep>>,
 }
 
-impl CallBody {
-    pub fn new(inner: Incoming, call: CallInFlight, idle: Duration) -> Self {
-        Self {
-            inner,
-            call: Some(call),
-            received: 0,
-            idle,
-            stall: Box::pin(tokio::time::sleep(idle)),
+impl Hooks for CallHooks {
+    type Error = BoxError;
+
+    fn on_frame(&mut self, frame: &Frame<Bytes>) -> Result<(), BoxError> {
+        if let Some(d) = frame.data_ref() {
+            self.received += d.len() as u64;
         }
+        let next = tokio::time::Instant::now() + self.idle;
+        self.stall.as_mut().reset(next);
+        Ok(())
     }
 
-    fn finish(&mut self) {
+    fn on_pending(&mut self, cx: &mut Context<'_>) -> Poll<BoxError> {
+        ready!(self.stall.as_mut().poll(cx));
+        if let Some(call) = &mut self.call {
+            call.error = Some(BodyStalled.to_string());
+        }
+        Poll::Ready(Box::new(BodyStalled))
+    }
+
+    fn on_end(&mut self, _end: End<'_, BoxError>) {
         if let Some(call) = self.call.take() {
             call.finish(self.received);
         }
-    }
-}
-
-impl HttpBody for CallBody {
-    type Data = Bytes;
-    type Error = BoxError;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
-        let this = &mut *self;
-        match Pin::new(&mut this.inner).poll_frame(cx) {
-            Poll::Ready(Some(Ok(frame))) => {
-                if let Some(d) = frame.data_ref() {
-                    this.received += d.len() as u64;
-                }
-                if this.inner.is_end_stream() {
-                    this.finish();
-                } else {
-                    let next = tokio::time::Instant::now() + this.idle;
-                    this.stall.as_mut().reset(next);
-                }
-                Poll::Ready(Some(Ok(frame)))
-            }
-            Poll::Ready(Some(Err(e))) => {
-                this.finish();
-                Poll::Ready(Some(Err(e.into())))
-            }
-            Poll::Ready(None) => {
-                this.finish();
-                Poll::Ready(None)
-            }
-            Poll::Pending => match this.stall.as_mut().poll(cx) {
-                Poll::Ready(()) => {
-                    if let Some(call) = &mut this.call {
-                        call.error = Some(BodyStalled.to_string());
-                    }
-                    this.finish();
-                    Poll::Ready(Some(Err(Box::new(BodyStalled))))
-                }
-                Poll::Pending => Poll::Pending,
-            },
-        }
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
-    }
-}
-
-impl Drop for CallBody {
-    fn drop(&mut self) {
-        self.finish();
     }
 }

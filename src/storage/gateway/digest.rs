@@ -4,95 +4,71 @@
 //! body streamed without a length (`Transfer-Encoding: chunked`) is checked at its end,
 //! before its terminating chunk goes on: the upload is cut just the same.
 
-use std::pin::Pin;
-use std::task::{Context, Poll};
-
 use axum::body::Body;
 use bytes::Bytes;
-use http_body::{Body as HttpBody, Frame, SizeHint};
+use http_body::Frame;
 use sha2::{Digest, Sha256};
 
 use super::chunked::ChunkError;
+use crate::body::{Hooks, Observed};
 
 /// The message of a body that does not match its declared hash.
 pub const MISMATCH: &str = "the body does not match x-amz-content-sha256";
 
-/// The checked body.
-pub struct Sha256Checked {
-    inner: Body,
-    hasher: Sha256,
+/// The body `inner` checked against `expected_hex` (a 64-digit hex SHA-256), whose
+/// declared length is `length` (`None`: streamed without one); `None` for a bad hex.
+pub fn sha256_checked(inner: Body, expected_hex: &str, length: Option<u64>) -> Option<Body> {
+    let mut expected = [0u8; 32];
+    hex::decode_to_slice(expected_hex, &mut expected).ok()?;
+    let hooks = Sha256Hooks {
+        hasher: Some(Sha256::new()),
+        expected,
+        length,
+        seen: 0,
+    };
+    Some(Body::new(Observed::new(inner, hooks)))
+}
+
+struct Sha256Hooks {
+    /// Taken when the body has been checked.
+    hasher: Option<Sha256>,
     expected: [u8; 32],
-    /// The declared length; `None` for a body streamed without one.
     length: Option<u64>,
     seen: u64,
 }
 
-impl Sha256Checked {
-    /// `expected_hex` is a 64-digit hex SHA-256; `length` the body's declared length.
-    pub fn new(inner: Body, expected_hex: &str, length: Option<u64>) -> Option<Self> {
-        let mut expected = [0u8; 32];
-        hex::decode_to_slice(expected_hex, &mut expected).ok()?;
-        Some(Self {
-            inner,
-            hasher: Sha256::new(),
-            expected,
-            length,
-            seen: 0,
-        })
-    }
-
+impl Sha256Hooks {
     fn verify(&mut self) -> Result<(), axum::Error> {
-        let got = std::mem::take(&mut self.hasher).finalize();
-        match got[..] == self.expected[..] {
+        let Some(hasher) = self.hasher.take() else {
+            return Ok(());
+        };
+        match hasher.finalize()[..] == self.expected[..] {
             true => Ok(()),
             false => Err(axum::Error::new(ChunkError(MISMATCH))),
         }
     }
 }
 
-impl HttpBody for Sha256Checked {
-    type Data = Bytes;
+impl Hooks for Sha256Hooks {
     type Error = axum::Error;
 
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
-        let this = &mut *self;
-        let polled = Pin::new(&mut this.inner).poll_frame(cx);
-        if let Poll::Ready(Some(Ok(frame))) = &polled
-            && let Some(d) = frame.data_ref()
-        {
-            let before = this.seen;
-            this.hasher.update(d);
-            this.seen += d.len() as u64;
-            if let Some(length) = this.length
-                && before < length
-                && this.seen >= length
-                && let Err(e) = this.verify()
-            {
-                return Poll::Ready(Some(Err(e)));
-            }
-        }
-        let unchecked = match this.length {
-            Some(length) => length == 0 && this.seen == 0,
-            None => true,
+    /// Hashes the data; the frame that brings the declared length is checked before it
+    /// goes on.
+    fn on_frame(&mut self, frame: &Frame<Bytes>) -> Result<(), axum::Error> {
+        let (Some(d), Some(hasher)) = (frame.data_ref(), self.hasher.as_mut()) else {
+            return Ok(());
         };
-        if let Poll::Ready(None) = &polled
-            && unchecked
-            && let Err(e) = this.verify()
-        {
-            return Poll::Ready(Some(Err(e)));
+        hasher.update(d);
+        self.seen += d.len() as u64;
+        match self.length {
+            Some(length) if self.seen >= length => self.verify(),
+            _ => Ok(()),
         }
-        polled
     }
 
-    fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
+    /// A body without a length (or an empty one) is checked at its end.
+    fn on_eos(&mut self) -> Result<(), axum::Error> {
+        self.verify()
     }
 }
 

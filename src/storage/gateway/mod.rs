@@ -35,8 +35,8 @@ pub use chunked::ChunkSigner;
 pub use digest::MISMATCH as DIGEST_MISMATCH;
 pub use upstream::{SendError, Upstream};
 
-use self::body::{CallBody, CallInFlight};
-use self::progress::{Progress, ProgressBody};
+use self::body::{CallInFlight, call_body};
+use self::progress::{Progress, progress_body};
 use super::{Account, BucketName, ObjectKey, StorageError};
 use crate::telemetry::Recorder;
 use crate::telemetry::operation::{CLIENT_CLOSED, ErrorText, Streamed};
@@ -166,7 +166,7 @@ pub async fn forward(
         .unwrap_or_else(|| content_length(&out_headers));
     let (api, method, bucket) = (f.api, f.method, f.bucket);
     let progress = Progress::new();
-    let body = Body::new(ProgressBody::new(body, progress.clone()));
+    let body = progress_body(body, progress.clone());
     let region = signer.region().map(str::to_string);
     let req = build(method.clone(), &uri, body, &signer, out_headers, payload)?;
     let started = progress.start();
@@ -254,8 +254,7 @@ fn checked(body: Body, hash: &str, h: &http::HeaderMap) -> Result<Body, StorageE
         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
     else {
         // Streamed without a length: checked at its end.
-        return digest::Sha256Checked::new(body, hash, None)
-            .map(Body::new)
+        return digest::sha256_checked(body, hash, None)
             .ok_or_else(|| bad_request("unknown x-amz-content-sha256"));
     };
     if length == 0 {
@@ -266,8 +265,7 @@ fn checked(body: Body, hash: &str, h: &http::HeaderMap) -> Result<Body, StorageE
             false => Err(bad_request(digest::MISMATCH)),
         };
     }
-    digest::Sha256Checked::new(body, hash, Some(length))
-        .map(Body::new)
+    digest::sha256_checked(body, hash, Some(length))
         .ok_or_else(|| bad_request("unknown x-amz-content-sha256"))
 }
 
@@ -292,7 +290,7 @@ fn stream_response(
     idle: std::time::Duration,
 ) -> Response {
     let (parts, incoming) = resp.into_parts();
-    let mut out = Response::new(Body::new(CallBody::new(incoming, call, idle)));
+    let mut out = Response::new(Body::new(call_body(incoming, call, idle)));
     *out.status_mut() = parts.status;
     *out.headers_mut() = headers::downstream_response(&parts.headers);
     out.extensions_mut().insert(Streamed);

@@ -8,7 +8,6 @@
 //! The end of the request body also starts CloudWatch's FirstByteLatency ("from the
 //! complete request being received").
 
-use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::task::{Context, Poll};
@@ -16,7 +15,9 @@ use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use bytes::Bytes;
-use http_body::{Body as HttpBody, Frame, SizeHint};
+use http_body::Frame;
+
+use crate::body::{End, Hooks, Observed};
 
 /// Progress of one upstream request.
 #[derive(Debug)]
@@ -70,50 +71,36 @@ impl Progress {
 }
 
 /// The request body, reporting progress as the storage takes it.
-pub struct ProgressBody {
-    inner: Body,
-    progress: Arc<Progress>,
+pub fn progress_body(inner: Body, progress: Arc<Progress>) -> Body {
+    Body::new(Observed::new(inner, Marks(progress)))
 }
 
-impl ProgressBody {
-    pub fn new(inner: Body, progress: Arc<Progress>) -> Self {
-        Self { inner, progress }
-    }
-}
+/// The hooks of [`progress_body`]: every poll says whether the client had nothing to
+/// give; every frame is progress; the end is when the request was complete.
+struct Marks(Arc<Progress>);
 
-impl HttpBody for ProgressBody {
-    type Data = Bytes;
+impl Hooks for Marks {
     type Error = axum::Error;
 
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
-        let this = &mut *self;
-        let polled = Pin::new(&mut this.inner).poll_frame(cx);
-        let starved = polled.is_pending();
-        this.progress.starved.store(starved, Ordering::Relaxed);
-        match &polled {
-            Poll::Ready(Some(Ok(_))) => {
-                this.progress.mark(&this.progress.last_us);
-                if this.inner.is_end_stream() {
-                    this.progress.mark(&this.progress.done_us);
-                }
+    fn on_frame(&mut self, _frame: &Frame<Bytes>) -> Result<(), axum::Error> {
+        self.0.starved.store(false, Ordering::Relaxed);
+        self.0.mark(&self.0.last_us);
+        Ok(())
+    }
+
+    fn on_pending(&mut self, _cx: &mut Context<'_>) -> Poll<axum::Error> {
+        self.0.starved.store(true, Ordering::Relaxed);
+        Poll::Pending
+    }
+
+    fn on_end(&mut self, end: End<'_, axum::Error>) {
+        match end {
+            End::Complete => {
+                self.0.mark(&self.0.last_us);
+                self.0.mark(&self.0.done_us);
             }
-            Poll::Ready(None) => {
-                this.progress.mark(&this.progress.last_us);
-                this.progress.mark(&this.progress.done_us);
-            }
-            Poll::Ready(Some(Err(_))) | Poll::Pending => {}
+            End::Failed(_) => self.0.starved.store(false, Ordering::Relaxed),
+            End::Dropped { .. } => {}
         }
-        polled
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
     }
 }
