@@ -30,7 +30,7 @@ pub enum LogError {
 
 impl From<StorageError> for LogError {
     fn from(e: StorageError) -> Self {
-        if e.status == http::StatusCode::NOT_FOUND && e.message == "Object not found" {
+        if e.kind == crate::storage::StorageErrorKind::ObjectNotFound {
             return Self::NotFound;
         }
         Self::Storage(e)

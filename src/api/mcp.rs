@@ -220,8 +220,7 @@ async fn call(
         fields.set_bucket(b);
     }
     let cap = state.assistant.budget.per_result;
-    r.map(|o| within(o.value, cap))
-        .map_err(|e| ApiError::new(e.status, e.message))
+    r.map(|o| within(o.value, cap)).map_err(ApiError::from)
 }
 
 /// A result as MCP answers it: the JSON object (structured content), or — over

@@ -9,7 +9,9 @@ use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use serde::Serialize;
 
-use crate::storage::StorageError;
+use crate::agent::tools::{ToolError, ToolErrorKind};
+use crate::storage::{StorageError, StorageErrorKind};
+use crate::telemetry::operation::CLIENT_CLOSED;
 pub use crate::telemetry::operation::ErrorText;
 use crate::telemetry::operation::bounded_text;
 use crate::tenant::{AccessError, CredentialError};
@@ -106,9 +108,41 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// The one mapping of a storage failure's kind to the HTTP status answered for it (the
+/// gateway's S3 errors start from it too).
+pub fn storage_status(kind: StorageErrorKind) -> StatusCode {
+    use StorageErrorKind as K;
+    match kind {
+        K::BucketNotFound | K::ObjectNotFound | K::NotFound => StatusCode::NOT_FOUND,
+        K::AccessDenied => StatusCode::FORBIDDEN,
+        K::BadCredentials => StatusCode::UNAUTHORIZED,
+        K::Refused(status) => StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY),
+        K::Failed | K::Unreachable => StatusCode::BAD_GATEWAY,
+        K::Timeout => StatusCode::GATEWAY_TIMEOUT,
+        K::BadRequest | K::ChunkSignatureMismatch | K::DigestMismatch | K::ChecksumMismatch => {
+            StatusCode::BAD_REQUEST
+        }
+        K::LengthRequired => StatusCode::LENGTH_REQUIRED,
+        K::NotImplemented => StatusCode::NOT_IMPLEMENTED,
+        K::ClientStalled => StatusCode::REQUEST_TIMEOUT,
+        K::ClientLeft => StatusCode::from_u16(CLIENT_CLOSED).unwrap_or(StatusCode::BAD_REQUEST),
+        K::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
 impl From<StorageError> for ApiError {
     fn from(e: StorageError) -> Self {
-        ApiError::new(e.status, e.message)
+        ApiError::new(storage_status(e.kind), e.message)
+    }
+}
+
+impl From<ToolError> for ApiError {
+    fn from(e: ToolError) -> Self {
+        let status = match e.kind {
+            ToolErrorKind::Status(status) => status,
+            ToolErrorKind::Storage(kind) => storage_status(kind),
+        };
+        ApiError::new(status, e.message)
     }
 }
 
@@ -151,3 +185,6 @@ impl From<crate::accesslog::LogError> for ApiError {
 
 /// Result of a handler.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests;

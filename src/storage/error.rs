@@ -1,33 +1,71 @@
-//! Upstream failures mapped to an HTTP status and a readable, secret-free text.
+//! Storage failures: what kind of failure it was, and a readable, secret-free text. The
+//! kind is all the HTTP layer needs; its one mapping to a status is in `server/error.rs`.
 //!
-//! | upstream                                  | status | text                          |
-//! |-------------------------------------------|--------|-------------------------------|
-//! | NoSuchBucket                              | 404    | Bucket not found              |
-//! | NoSuchKey                                 | 404    | Object not found              |
-//! | NotFound (HEAD requests)                  | 404    | Not found                     |
-//! | AccessDenied                              | 403    | Access denied                 |
-//! | InvalidAccessKeyId (NotSignedUp), SignatureDoesNotMatch | 401 | Invalid storage credentials … |
-//! | connection refused / reset                | 502    | Cannot reach storage endpoint |
-//! | timeout (`S3_TIMEOUT_SEC`)                | 504    | Storage request timed out     |
-//! | anything else                             | 502    | Storage error: `<code>`       |
+//! | upstream                                  | kind             | text                          |
+//! |-------------------------------------------|------------------|-------------------------------|
+//! | NoSuchBucket                              | `BucketNotFound` | Bucket not found              |
+//! | NoSuchKey                                 | `ObjectNotFound` | Object not found              |
+//! | NotFound (HEAD requests), a bare 404      | `NotFound`       | Not found                     |
+//! | AccessDenied, AllAccessDisabled, a bare 403 | `AccessDenied` | Access denied                 |
+//! | InvalidAccessKeyId (NotSignedUp), SignatureDoesNotMatch | `BadCredentials` | Invalid storage credentials … |
+//! | another 4xx (a failed precondition, …)    | `Refused(status)`| Storage error: `<code>`       |
+//! | connection refused / reset                | `Unreachable`    | Cannot reach storage endpoint |
+//! | timeout (`S3_TIMEOUT_SEC`)                | `Timeout`        | Storage request timed out     |
+//! | anything else, a 5xx                      | `Failed`         | Storage error: `<code>`       |
 //!
 //! The text is built from the error *code* only, never from the upstream message, so
 //! nothing the server echoes back (string-to-sign, headers) can leak into logs.
 
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
-use http::StatusCode;
 
-/// A failed storage call, ready to answer.
+/// What kind of failure a storage call had.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StorageErrorKind {
+    BucketNotFound,
+    ObjectNotFound,
+    /// A 404 without a code (HEAD requests have no error body).
+    NotFound,
+    AccessDenied,
+    /// The tenant's key is unknown or its secret does not sign.
+    BadCredentials,
+    /// The store answered another 4xx (this status): the client's answer, not an outage.
+    Refused(u16),
+    /// The store failed (a 5xx, an unknown code, an unreadable answer).
+    Failed,
+    Unreachable,
+    Timeout,
+    /// The gateway cannot send this request as it is (a malformed header or body).
+    BadRequest,
+    /// A signed upload's chunk signature does not match.
+    ChunkSignatureMismatch,
+    /// The body does not match its declared `x-amz-content-sha256`.
+    DigestMismatch,
+    /// The body does not match its declared S3 checksum.
+    ChecksumMismatch,
+    /// An aws-chunked upload without its decoded length.
+    LengthRequired,
+    /// A request that cannot be forwarded faithfully (an aws-chunked trailer other than a
+    /// checksum).
+    NotImplemented,
+    /// The client stopped sending the request body.
+    ClientStalled,
+    /// The client closed the connection mid-upload.
+    ClientLeft,
+    /// The gateway itself failed (signing).
+    Internal,
+}
+
+/// A failed storage call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StorageError {
-    pub status: StatusCode,
+    pub kind: StorageErrorKind,
     pub message: String,
 }
 
 impl StorageError {
-    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+    pub fn new(kind: StorageErrorKind, message: impl Into<String>) -> Self {
         Self {
-            status,
+            kind,
             message: message.into(),
         }
     }
@@ -44,27 +82,27 @@ impl StorageError {
             SdkError::DispatchFailure(df) if df.is_timeout() => Self::timeout(),
             SdkError::DispatchFailure(_) => Self::unreachable(),
             SdkError::ResponseError(_) => {
-                Self::new(StatusCode::BAD_GATEWAY, "Unreadable response from storage")
+                Self::new(Kind::Failed, "Unreadable response from storage")
             }
             _ => Self::failed(),
         }
     }
 
     pub fn timeout() -> Self {
-        Self::new(StatusCode::GATEWAY_TIMEOUT, "Storage request timed out")
+        Self::new(Kind::Timeout, "Storage request timed out")
     }
 
     pub fn unreachable() -> Self {
-        Self::new(StatusCode::BAD_GATEWAY, "Cannot reach storage endpoint")
+        Self::new(Kind::Unreachable, "Cannot reach storage endpoint")
     }
 
     pub fn failed() -> Self {
-        Self::new(StatusCode::BAD_GATEWAY, "Storage request failed")
+        Self::new(Kind::Failed, "Storage request failed")
     }
 
     /// From an S3 error response (code from its XML body, if any, and HTTP status), for
     /// the gateway: the codes of the table are mapped; other 4xx keep their status (a
-    /// failed precondition is the client's answer, not an outage); 5xx become 502.
+    /// failed precondition is the client's answer, not an outage); 5xx are failures.
     pub fn from_response(code: Option<&str>, http_status: u16) -> Self {
         let mapped = matches!(
             code,
@@ -74,20 +112,22 @@ impl StorageError {
         if mapped || code.is_none() && matches!(http_status, 403 | 404) {
             return from_code(code, http_status);
         }
-        let status = StatusCode::from_u16(http_status).unwrap_or(StatusCode::BAD_GATEWAY);
-        if status.is_server_error() || !status.is_client_error() {
+        if !(400..500).contains(&http_status) {
             return from_code(code.or(Some("InternalError")), http_status);
         }
         let text = match code {
             Some(c) => format!("Storage error: {}", safe_code(c)),
-            None => status
-                .canonical_reason()
+            None => http::StatusCode::from_u16(http_status)
+                .ok()
+                .and_then(|s| s.canonical_reason())
                 .unwrap_or("Client error")
                 .to_string(),
         };
-        Self::new(status, text)
+        Self::new(Kind::Refused(http_status), text)
     }
 }
+
+use StorageErrorKind as Kind;
 
 /// Access to the HTTP status of a raw response, whatever its type.
 pub trait HttpStatus {
@@ -101,31 +141,29 @@ impl HttpStatus for aws_sdk_s3::config::http::HttpResponse {
 }
 
 fn from_code(code: Option<&str>, http_status: u16) -> StorageError {
-    use StatusCode as S;
     match code {
-        Some("NoSuchBucket") => StorageError::new(S::NOT_FOUND, "Bucket not found"),
-        Some("NoSuchKey") => StorageError::new(S::NOT_FOUND, "Object not found"),
+        Some("NoSuchBucket") => StorageError::new(Kind::BucketNotFound, "Bucket not found"),
+        Some("NoSuchKey") => StorageError::new(Kind::ObjectNotFound, "Object not found"),
         // HeadBucket/HeadObject have no error body; the SDK calls their 404 "NotFound".
-        Some("NotFound") => StorageError::new(S::NOT_FOUND, "Not found"),
+        Some("NotFound") => StorageError::new(Kind::NotFound, "Not found"),
         Some("AccessDenied" | "AllAccessDisabled") => {
-            StorageError::new(S::FORBIDDEN, "Access denied")
+            StorageError::new(Kind::AccessDenied, "Access denied")
         }
-        Some("InvalidAccessKeyId") => StorageError::new(
-            S::UNAUTHORIZED,
+        Some("InvalidAccessKeyId" | "NotSignedUp") => StorageError::new(
+            Kind::BadCredentials,
             "Invalid storage credentials: unknown access key",
         ),
         Some("SignatureDoesNotMatch") => StorageError::new(
-            S::UNAUTHORIZED,
+            Kind::BadCredentials,
             "Invalid storage credentials: signature does not match (check X-Spaces-Secret)",
         ),
-        Some(code) => StorageError::new(
-            S::BAD_GATEWAY,
-            format!("Storage error: {}", safe_code(code)),
-        ),
+        Some(code) => {
+            StorageError::new(Kind::Failed, format!("Storage error: {}", safe_code(code)))
+        }
         None => match http_status {
-            404 => StorageError::new(S::NOT_FOUND, "Not found"),
-            403 => StorageError::new(S::FORBIDDEN, "Access denied"),
-            s => StorageError::new(S::BAD_GATEWAY, format!("Storage returned HTTP {s}")),
+            404 => StorageError::new(Kind::NotFound, "Not found"),
+            403 => StorageError::new(Kind::AccessDenied, "Access denied"),
+            s => StorageError::new(Kind::Failed, format!("Storage returned HTTP {s}")),
         },
     }
 }

@@ -11,5 +11,5 @@ pub mod names;
 pub mod sigv4;
 
 pub use account::Account;
-pub use error::StorageError;
+pub use error::{StorageError, StorageErrorKind};
 pub use names::{BucketName, KeyError, KeyPrefix, ObjectKey};

@@ -17,12 +17,11 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use http::StatusCode;
 use parking_lot::Mutex;
 
 use super::Tenant;
 use crate::storage::listing::{BucketInfo, list_buckets};
-use crate::storage::{BucketName, StorageError};
+use crate::storage::{BucketName, StorageError, StorageErrorKind as Kind};
 use crate::telemetry::prom::{AppCounters, AppEvent};
 
 /// Most buckets remembered per tenant beyond its list (reached by HeadBucket, created).
@@ -61,7 +60,7 @@ pub enum AccessError {
 impl AccessError {
     /// Sorts a failed ListBuckets: 401 means the credentials were refused.
     pub fn from_storage(e: StorageError) -> Self {
-        if e.status == StatusCode::UNAUTHORIZED {
+        if e.kind == Kind::BadCredentials {
             Self::Credentials(e)
         } else {
             Self::Storage(e)
@@ -171,7 +170,7 @@ impl BucketAccess {
                 c.inc(AppEvent::CacheRefresh);
                 Listing::Buckets(Arc::new(buckets.into_iter().map(|b| b.name).collect()))
             }
-            Err(e) if e.status == StatusCode::FORBIDDEN => Listing::Denied,
+            Err(e) if e.kind == Kind::AccessDenied => Listing::Denied,
             Err(e) => return Err(AccessError::from_storage(e)),
         };
         Ok(self.store(t, listing))
@@ -211,8 +210,12 @@ async fn probe(t: &Tenant, bucket: &BucketName) -> Result<(), AccessError> {
     let head = t.client.head_bucket().bucket(bucket.as_str()).send().await;
     match head.map_err(|e| StorageError::from_sdk(&e)) {
         Ok(_) => Ok(()),
-        Err(e) if e.status == StatusCode::NOT_FOUND => Err(AccessError::BucketNotFound),
-        Err(e) if matches!(e.status.as_u16(), 401 | 403) => Err(AccessError::BucketForbidden),
+        Err(e) if matches!(e.kind, Kind::BucketNotFound | Kind::NotFound) => {
+            Err(AccessError::BucketNotFound)
+        }
+        Err(e) if matches!(e.kind, Kind::AccessDenied | Kind::BadCredentials) => {
+            Err(AccessError::BucketForbidden)
+        }
         Err(e) => Err(AccessError::Storage(e)),
     }
 }

@@ -23,7 +23,7 @@ pub use args::Args;
 use crate::accesslog::LogError;
 use crate::accesslog::scan::Reader;
 use crate::accesslog::snapshot::store::KeyLocks;
-use crate::storage::{BucketName, StorageError};
+use crate::storage::{BucketName, StorageError, StorageErrorKind};
 use crate::telemetry::prom::AppCounters;
 use crate::telemetry::{OperationType, Recorder};
 use crate::tenant::{AccessError, BucketAccess, Tenant};
@@ -137,18 +137,27 @@ impl ToolId {
     }
 }
 
-/// Why a tool call failed, with the HTTP status an endpoint would have answered.
+/// Why a tool call failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct ToolError {
-    pub status: StatusCode,
+    pub kind: ToolErrorKind,
     pub message: String,
+}
+
+/// What an endpoint would have answered for a failed tool call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ToolErrorKind {
+    /// Refused or failed here, with this status (bad arguments, a limit, a missing log).
+    Status(StatusCode),
+    /// The storage call failed (its status is mapped where every storage error's is).
+    Storage(StorageErrorKind),
 }
 
 impl ToolError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
         Self {
-            status,
+            kind: ToolErrorKind::Status(status),
             message: message.into(),
         }
     }
@@ -160,7 +169,10 @@ impl ToolError {
 
 impl From<StorageError> for ToolError {
     fn from(e: StorageError) -> Self {
-        Self::new(e.status, e.message)
+        Self {
+            kind: ToolErrorKind::Storage(e.kind),
+            message: e.message,
+        }
     }
 }
 

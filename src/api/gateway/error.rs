@@ -8,9 +8,8 @@ use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
 
 use crate::server::error::{ApiError, ErrorText};
-use crate::storage::gateway::DIGEST_MISMATCH;
 use crate::storage::sigv4::verify::VerifyError;
-use crate::storage::{KeyError, StorageError};
+use crate::storage::{KeyError, StorageError, StorageErrorKind as K};
 use crate::telemetry::operation::bounded_text;
 use crate::tenant::sealed::SealError;
 use crate::tenant::{AccessError, CredentialError};
@@ -140,11 +139,10 @@ impl From<AccessError> for S3Error {
 impl From<StorageError> for S3Error {
     /// A body refused on its way keeps S3's code for why; the rest by status.
     fn from(e: StorageError) -> Self {
-        use crate::storage::gateway::chunked::{CHECKSUM_MISMATCH, SIGNATURE_MISMATCH};
-        let code = match e.message.as_str() {
-            SIGNATURE_MISMATCH => Some((StatusCode::FORBIDDEN, "SignatureDoesNotMatch")),
-            DIGEST_MISMATCH => Some((StatusCode::BAD_REQUEST, "XAmzContentSHA256Mismatch")),
-            CHECKSUM_MISMATCH => Some((StatusCode::BAD_REQUEST, "BadDigest")),
+        let code = match e.kind {
+            K::ChunkSignatureMismatch => Some((StatusCode::FORBIDDEN, "SignatureDoesNotMatch")),
+            K::DigestMismatch => Some((StatusCode::BAD_REQUEST, "XAmzContentSHA256Mismatch")),
+            K::ChecksumMismatch => Some((StatusCode::BAD_REQUEST, "BadDigest")),
             _ => None,
         };
         match code {

@@ -26,20 +26,19 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::response::Response;
-use http::{HeaderValue, Method, Request, StatusCode};
+use http::{HeaderValue, Method, Request};
 use http_body_util::BodyExt;
 
 pub use super::sigv4::{Payload, SigningKeys, sign_request};
 pub use body::BodyStalled;
 pub use chunked::ChunkSigner;
-pub use digest::MISMATCH as DIGEST_MISMATCH;
 pub use upstream::{SendError, Upstream};
 
 use self::body::{CallInFlight, call_body};
 use self::progress::{Progress, progress_body};
-use super::{Account, BucketName, ObjectKey, StorageError};
+use super::{Account, BucketName, ObjectKey, StorageError, StorageErrorKind};
 use crate::telemetry::Recorder;
-use crate::telemetry::operation::{CLIENT_CLOSED, ErrorText, Streamed};
+use crate::telemetry::operation::{ErrorText, Streamed};
 use crate::telemetry::otel::spans::{Call, CallSpan};
 use crate::telemetry::s3::S3Api;
 
@@ -116,8 +115,17 @@ impl Forward {
     }
 }
 
+/// A request the gateway cannot send as it is; a body that failed one of its checks
+/// keeps the kind of check (the client's protocol has a code for each).
 fn bad_request(why: &str) -> StorageError {
-    StorageError::new(StatusCode::BAD_REQUEST, why)
+    use chunked::{CHECKSUM_MISMATCH, SIGNATURE_MISMATCH};
+    let kind = match why {
+        SIGNATURE_MISMATCH => StorageErrorKind::ChunkSignatureMismatch,
+        digest::MISMATCH => StorageErrorKind::DigestMismatch,
+        CHECKSUM_MISMATCH => StorageErrorKind::ChecksumMismatch,
+        _ => StorageErrorKind::BadRequest,
+    };
+    StorageError::new(kind, why)
 }
 
 /// Forwards `f`, signed by `signer`, and returns the response to stream back.
@@ -242,7 +250,7 @@ fn build(
             &payload,
             std::time::SystemTime::now(),
         )
-        .map_err(|_| StorageError::new(StatusCode::INTERNAL_SERVER_ERROR, "signing failed"))?;
+        .map_err(|_| StorageError::new(StorageErrorKind::Internal, "signing failed"))?;
     }
     Ok(req)
 }
@@ -276,7 +284,7 @@ fn failed(mut call: CallInFlight, e: SendError) -> StorageError {
     match e {
         SendError::BadBody(why) => bad_request(why),
         SendError::ClientBody => StorageError::new(
-            StatusCode::from_u16(CLIENT_CLOSED).unwrap_or(StatusCode::BAD_REQUEST),
+            StorageErrorKind::ClientLeft,
             "client closed the connection mid-upload",
         ),
         other => StorageError::from(other),

@@ -47,7 +47,7 @@ impl From<SendError> for StorageError {
         match e {
             SendError::Timeout => StorageError::timeout(),
             SendError::ClientStalled => StorageError::new(
-                http::StatusCode::REQUEST_TIMEOUT,
+                crate::storage::StorageErrorKind::ClientStalled,
                 "client stopped sending the request body",
             ),
             SendError::Connect => StorageError::unreachable(),

@@ -2,15 +2,13 @@
 //! with it ([`Reframe`]); without one, as the plain bytes and their length.
 
 use axum::body::Body;
-use http::{HeaderValue, StatusCode};
+use http::HeaderValue;
 use http_body_util::BodyExt;
 
+use super::super::bad_request;
 use super::{ChunkError, ChunkSigner, Dechunk, Reframe, encoded_len};
 use crate::storage::StorageError;
-
-fn bad_request(why: &str) -> StorageError {
-    StorageError::new(StatusCode::BAD_REQUEST, why)
-}
+use crate::storage::StorageErrorKind;
 
 fn header(h: &http::HeaderMap, n: &str) -> Option<String> {
     h.get(n).and_then(|v| v.to_str().ok()).map(str::to_string)
@@ -28,7 +26,7 @@ pub async fn upstream(
         .and_then(|v| v.parse().ok())
         .ok_or_else(|| {
             StorageError::new(
-                StatusCode::LENGTH_REQUIRED,
+                StorageErrorKind::LengthRequired,
                 "aws-chunked upload needs x-amz-decoded-content-length",
             )
         })?;
@@ -37,7 +35,7 @@ pub async fn upstream(
     };
     let Some(length) = encoded_len(decoded, &trailer) else {
         return Err(StorageError::new(
-            StatusCode::NOT_IMPLEMENTED,
+            StorageErrorKind::NotImplemented,
             "an aws-chunked trailer other than an S3 checksum cannot be forwarded",
         ));
     };
