@@ -23,7 +23,9 @@
 # Usage: scripts/soak.sh [--features LIST] [DURATION_SECONDS]   (default 300)
 #   --features LIST   builds the server with these cargo features (e.g. mimalloc)
 # Knobs (environment): RATE (requests/s, default 50), WARMUP (s, default 90),
-#                      MAX_IN_FLIGHT (default 64), CARGO_TARGET_DIR (honoured)
+#                      MAX_IN_FLIGHT (default 64), CARGO_TARGET_DIR (honoured),
+#                      SW_BIN (a spacewatch binary to soak instead of building one; two
+#                      soaks can then run side by side, each on its own port)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -62,10 +64,14 @@ fi
 # reqwest and tokio); a debug build of it is plenty for a few hundred requests a second
 # and shares target/debug with the tests instead of rebuilding target/release with the
 # dev-dependencies' features.
-log "building spacewatch (release${FEATURES:+, features $FEATURES}) and the soak client"
-(cd "$ROOT" && cargo build --release --quiet --bin spacewatch ${FEATURES:+--features "$FEATURES"})
+if [ -n "${SW_BIN:-}" ]; then
+    log "server: $SW_BIN (as given: --features only names what it was built with); building the soak client"
+else
+    log "building spacewatch (release${FEATURES:+, features $FEATURES}) and the soak client"
+    (cd "$ROOT" && cargo build --release --quiet --bin spacewatch ${FEATURES:+--features "$FEATURES"})
+    SW_BIN="$TARGET/release/spacewatch"
+fi
 (cd "$ROOT" && cargo build --quiet --example soak)
-SW_BIN="$TARGET/release/spacewatch"
 CLIENT_BIN="$TARGET/debug/examples/soak"
 
 # --- Server ----------------------------------------------------------------------------
