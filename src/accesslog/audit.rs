@@ -3,10 +3,9 @@
 
 use super::LogError;
 use super::keys::{LogObject, Window};
-use super::parse::{Compression, parse_object_until};
 use super::record::{Kept, LineRecord, cap_answer};
 use super::scan::{Coverage, Logs, Matches, Query, Reader};
-use super::search::ended;
+use super::search::matching_lines;
 use super::summary::Skipped;
 
 /// Verbs an audit may ask for.
@@ -67,35 +66,18 @@ fn audit_object(
     max: u64,
     stop: &dyn Fn() -> bool,
 ) -> Result<Matches, Skipped> {
-    let mut kept = Kept::oldest(MAX_EVENTS);
-    let (mut n, mut count) = (0u64, 0u64);
-    let compression = Compression::detect(&o.key, bytes);
-    let report = parse_object_until(bytes, compression, max, stop, |_, r| {
-        n += 1;
-        let Ok(l) = r else { return };
+    matching_lines(o, bytes, Kept::oldest(MAX_EVENTS), max, stop, |_, l| {
         if !a.window.contains(l.time) || a.source.as_deref().is_some_and(|b| l.bucket != Some(b)) {
-            return;
+            return false;
         }
         if l.key_decoded().is_none_or(|k| k != a.key) {
-            return;
+            return false;
         }
         let verb = l.operation_parts().map(|p| p.verb).unwrap_or("");
-        let wanted = if a.verbs.is_empty() {
-            VERBS.contains(&verb)
-        } else {
-            a.verbs.iter().any(|v| v == verb)
-        };
-        if wanted {
-            count += 1;
-            kept.offer((l.time, &o.key, n), || LineRecord::new(&l, &o.key, n));
+        match a.verbs.is_empty() {
+            true => VERBS.contains(&verb),
+            false => a.verbs.iter().any(|v| v == verb),
         }
-    });
-    ended(report.end)?;
-    Ok(Matches {
-        records: kept.into_sorted(),
-        count,
-        lines: report.stats.lines,
-        malformed: report.stats.malformed,
     })
 }
 

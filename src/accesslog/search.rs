@@ -119,13 +119,28 @@ fn search_object(
     max_decoded: u64,
     stop: &dyn Fn() -> bool,
 ) -> Result<Matches, Skipped> {
-    let mut kept = Kept::newest(limit);
+    let kept = Kept::newest(limit);
+    matching_lines(o, bytes, kept, max_decoded, stop, |raw, l| {
+        filter.matches(raw, l, window)
+    })
+}
+
+/// The lines of one object that `wanted` (given the raw line and its fields) keeps, as
+/// many as `kept` holds, how many matched, and the object's line counts.
+pub(crate) fn matching_lines(
+    o: &LogObject,
+    bytes: &[u8],
+    mut kept: Kept,
+    max_decoded: u64,
+    stop: &dyn Fn() -> bool,
+    mut wanted: impl FnMut(&str, &LogLine<'_>) -> bool,
+) -> Result<Matches, Skipped> {
     let (mut count, mut n) = (0u64, 0u64);
     let compression = Compression::detect(&o.key, bytes);
     let report = parse_object_until(bytes, compression, max_decoded, stop, |raw, r| {
         n += 1;
         let Ok(l) = r else { return };
-        if filter.matches(raw, &l, window) {
+        if wanted(raw, &l) {
             count += 1;
             kept.offer((l.time, &o.key, n), || LineRecord::new(&l, &o.key, n));
         }
