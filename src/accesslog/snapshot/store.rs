@@ -19,7 +19,6 @@ use flate2::read::MultiGzDecoder;
 use flate2::write::GzEncoder;
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use sha2::{Digest, Sha256};
 
 use crate::accesslog::LogError;
 use crate::accesslog::fetch;
@@ -42,13 +41,7 @@ impl Default for KeyLocks {
 
 impl KeyLocks {
     fn stripe(&self, endpoint: &str, bucket: &str, key: &str) -> &tokio::sync::Mutex<()> {
-        let d = Sha256::new()
-            .chain_update(endpoint)
-            .chain_update([0])
-            .chain_update(bucket)
-            .chain_update([0])
-            .chain_update(key)
-            .finalize();
+        let d = crate::accesslog::cache::separated_sha256(&[endpoint, bucket, key]);
         &self.0[usize::from(d[0]) % STRIPES]
     }
 }
