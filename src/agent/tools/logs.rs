@@ -2,16 +2,16 @@
 //! search the logs, audit one object, top IPs, hot prefixes, request metrics. Log lines are
 //! shortened to the fields a question needs.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::{Args, ToolEnv, ToolError, ToolOutput};
+use self::answers::{Coverage, Line, PageEntry};
+use super::{Args, ToolEnv, ToolError, ToolOutput, typed};
+use crate::accesslog;
 use crate::accesslog::LogError;
-use crate::accesslog::answers;
 use crate::accesslog::audit::Audit;
-use crate::accesslog::record::LineRecord;
 use crate::accesslog::report::CoverageJson;
 use crate::accesslog::scan::{Logs, Query};
-use crate::accesslog::search::{Filter, PageLine};
+use crate::accesslog::search::Filter;
 use crate::accesslog::summary::MAX_DEPTH;
 use crate::storage::listing::human_bytes;
 use crate::storage::{BucketName, ObjectKey};
@@ -41,31 +41,7 @@ fn query(env: &ToolEnv<'_>, a: &Args) -> Result<Query, ToolError> {
     })
 }
 
-/// A log line with the fields a question needs.
-fn line(r: &LineRecord) -> Value {
-    json!({
-        "time": r.time,
-        "bucket": r.bucket,
-        "remote_ip": r.remote_ip,
-        "requester": r.requester,
-        "operation": r.operation,
-        "key": r.key,
-        "status": r.status,
-        "error_code": r.error_code,
-        "bytes_sent": r.bytes_sent,
-        "total_time_ms": r.total_time_ms,
-        "user_agent": r.user_agent,
-    })
-}
-
-fn coverage(c: &CoverageJson) -> Value {
-    json!({
-        "log_objects_read": c.objects_read + c.objects_cached,
-        "log_objects_skipped": c.objects_skipped,
-        "lines": c.lines,
-        "malformed_lines": c.malformed_lines,
-    })
-}
+mod answers;
 
 fn window_text(q: &Query) -> String {
     let (from, _) = q.window.bounds();
@@ -93,14 +69,17 @@ pub async fn files(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, ToolError>
             window_text(&q),
             human_bytes(total)
         ),
-        value: json!({
-            "log_bucket": b.as_str(),
-            "count": objects.len(),
-            "objects_listed": listed,
-            "total_bytes": total,
-            "returned": objects.len().min(limit),
-            "files": objects.iter().take(limit)
-                .map(|o| answers::file_json(o, env.reader.max_bytes)).collect::<Vec<_>>(),
+        value: typed(&answers::Files {
+            log_bucket: b.as_str(),
+            count: objects.len(),
+            objects_listed: listed,
+            total_bytes: total,
+            returned: objects.len().min(limit),
+            files: objects
+                .iter()
+                .take(limit)
+                .map(|o| accesslog::answers::file_json(o, env.reader.max_bytes))
+                .collect(),
         }),
         subject: q.source,
     })
@@ -113,23 +92,16 @@ pub async fn read(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, ToolError> 
     let limit = a.int("limit", 1..=200, 50)? as usize;
     let b = log_bucket(env).await?;
     let page = env.reader.read(&logs(env, &b), &key, offset, limit).await?;
-    let lines: Vec<Value> = page
-        .lines
-        .iter()
-        .map(|l| match l {
-            PageLine::Parsed(r) => line(r),
-            PageLine::Malformed { line, error, .. } => json!({ "line": line, "malformed": error }),
-        })
-        .collect();
+    let lines: Vec<PageEntry> = page.lines.iter().map(PageEntry::from).collect();
     Ok(ToolOutput {
         summary: format!("{key}: {} of {} line(s)", lines.len(), page.total_lines),
-        value: json!({
-            "key": key,
-            "offset": offset,
-            "returned": lines.len(),
-            "total_lines": page.total_lines,
-            "has_more": offset + (lines.len() as u64) < page.total_lines,
-            "lines": lines,
+        value: typed(&answers::Page {
+            key: key.as_str(),
+            offset,
+            returned: lines.len(),
+            total_lines: page.total_lines,
+            has_more: offset + (lines.len() as u64) < page.total_lines,
+            lines,
         }),
         subject: None,
     })
@@ -155,12 +127,12 @@ pub async fn search(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, ToolError
         .await?;
     Ok(ToolOutput {
         summary: format!("{} matching line(s){}", found.count, window_text(&q)),
-        value: json!({
-            "count": found.count,
-            "returned": found.results.len(),
-            "truncated": found.count > found.results.len() as u64,
-            "results": found.results.iter().map(line).collect::<Vec<_>>(),
-            "coverage": coverage(&CoverageJson::from(&found.coverage)),
+        value: typed(&answers::Search {
+            count: found.count,
+            returned: found.results.len(),
+            truncated: found.count > found.results.len() as u64,
+            results: found.results.iter().map(Line::from).collect(),
+            coverage: Coverage::from(&CoverageJson::from(&found.coverage)),
         }),
         subject: q.source,
     })
@@ -197,13 +169,13 @@ pub async fn audit(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, ToolError>
     let skip = t.events.len().saturating_sub(limit);
     Ok(ToolOutput {
         summary: format!("{key}: {} event(s){}", t.count, window_text(&q)),
-        value: json!({
-            "object_key": key,
-            "count": t.count,
-            "returned": t.events.len() - skip,
-            "note": (skip > 0).then_some("the newest events, oldest first"),
-            "events": t.events[skip..].iter().map(line).collect::<Vec<_>>(),
-            "coverage": coverage(&CoverageJson::from(&t.coverage)),
+        value: typed(&answers::Audit {
+            object_key: &key,
+            count: t.count,
+            returned: t.events.len() - skip,
+            note: (skip > 0).then_some("the newest events, oldest first"),
+            events: t.events[skip..].iter().map(Line::from).collect(),
+            coverage: Coverage::from(&CoverageJson::from(&t.coverage)),
         }),
         subject: q.source,
     })
@@ -213,7 +185,8 @@ pub async fn top_ips(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, ToolErro
     let q = query(env, a)?;
     let limit = a.int("limit", 1..=100, 10)? as usize;
     let b = log_bucket(env).await?;
-    let (m, cov) = answers::request_metrics(env.reader, &logs(env, &b), &q, limit).await?;
+    let (m, cov) =
+        accesslog::answers::request_metrics(env.reader, &logs(env, &b), &q, limit).await?;
     let first = m
         .top_ips
         .first()
@@ -226,12 +199,12 @@ pub async fn top_ips(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, ToolErro
             m.unique_ips,
             window_text(&q)
         ),
-        value: json!({
-            "requests_total": m.requests_total,
-            "bytes_sent": m.bytes_sent,
-            "unique_ips": m.unique_ips,
-            "top_ips": m.top_ips,
-            "coverage": coverage(&cov),
+        value: typed(&answers::TopIps {
+            requests_total: m.requests_total,
+            bytes_sent: m.bytes_sent,
+            unique_ips: m.unique_ips,
+            top_ips: &m.top_ips,
+            coverage: Coverage::from(&cov),
         }),
         subject: q.source,
     })
@@ -242,7 +215,8 @@ pub async fn hot_prefixes(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, Too
     let depth = a.int("depth", 1..=MAX_DEPTH as u64, 1)? as usize;
     let limit = a.int("limit", 1..=100, 10)? as usize;
     let b = log_bucket(env).await?;
-    let hot = answers::hot_prefixes(env.reader, &logs(env, &b), &q, depth, limit).await?;
+    let hot =
+        accesslog::answers::hot_prefixes(env.reader, &logs(env, &b), &q, depth, limit).await?;
     let first = hot
         .by_requests
         .first()
@@ -250,13 +224,13 @@ pub async fn hot_prefixes(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, Too
         .unwrap_or_default();
     Ok(ToolOutput {
         summary: format!("{} prefix(es){}{first}", hot.prefixes, window_text(&q)),
-        value: json!({
-            "depth": hot.depth,
-            "prefixes": hot.prefixes,
-            "by_requests": hot.by_requests,
-            "by_errors": hot.by_errors,
-            "by_slowdowns": hot.by_slowdowns,
-            "coverage": coverage(&hot.coverage),
+        value: typed(&answers::HotPrefixes {
+            depth: hot.depth,
+            prefixes: hot.prefixes,
+            by_requests: &hot.by_requests,
+            by_errors: &hot.by_errors,
+            by_slowdowns: &hot.by_slowdowns,
+            coverage: Coverage::from(&hot.coverage),
         }),
         subject: q.source,
     })
@@ -266,7 +240,7 @@ pub async fn request_metrics(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, 
     let q = query(env, a)?;
     let top = a.int("top", 1..=50, 5)? as usize;
     let b = log_bucket(env).await?;
-    let (m, cov) = answers::request_metrics(env.reader, &logs(env, &b), &q, top).await?;
+    let (m, cov) = accesslog::answers::request_metrics(env.reader, &logs(env, &b), &q, top).await?;
     let summary = format!(
         "{} request(s), {} sent, {} 4xx, {} 5xx{}",
         m.requests_total,
@@ -275,10 +249,10 @@ pub async fn request_metrics(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, 
         m.errors_5xx,
         window_text(&q)
     );
-    let mut value = serde_json::to_value(&m).unwrap_or_default();
-    if let Value::Object(o) = &mut value {
-        o.insert("coverage".into(), coverage(&cov));
-    }
+    let value = typed(&answers::RequestMetrics {
+        metrics: &m,
+        coverage: Coverage::from(&cov),
+    });
     Ok(ToolOutput {
         summary,
         value,

@@ -4,31 +4,137 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
-use super::{Args, ToolEnv, ToolError, ToolOutput};
+use super::{Args, ToolEnv, ToolError, ToolOutput, typed};
 use crate::accesslog::LogError;
 use crate::accesslog::keys::MAX_HOURS;
 use crate::accesslog::scan::Logs;
-use crate::accesslog::snapshot::{self, DEFAULT_WINDOW_HOURS, Target, series};
+use crate::accesslog::snapshot::series::{HourSum, Source};
+use crate::accesslog::snapshot::store::SnapshotLine;
+use crate::accesslog::snapshot::{self, DEFAULT_WINDOW_HOURS, Snapshot, Target, series};
 use crate::storage::BucketName;
 use crate::storage::listing::human_bytes;
 use crate::telemetry::OperationType;
 use crate::telemetry::prom::AppEvent;
 use crate::telemetry::recent::LogFilter;
-use crate::telemetry::report::log_entry;
+use crate::telemetry::report::{LogEntry, log_entry};
 
-/// Fields of a snapshot line a model needs for trends.
-const SERIES_FIELDS: [&str; 8] = [
-    "timestamp",
-    "source_objects",
-    "source_bytes",
-    "requests_total",
-    "bytes_sent",
-    "errors_4xx",
-    "errors_5xx",
-    "unique_ips",
-];
+/// A snapshot as a model needs it for trends: its time and figures, those it has.
+#[derive(Serialize, Default)]
+struct Point<'a> {
+    timestamp: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source_objects: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source_bytes: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    requests_total: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bytes_sent: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors_4xx: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors_5xx: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unique_ips: Option<u64>,
+}
+
+impl<'a> From<&'a SnapshotLine> for Point<'a> {
+    fn from(l: &'a SnapshotLine) -> Self {
+        Self {
+            timestamp: &l.timestamp,
+            source_objects: l.source_objects,
+            source_bytes: l.source_bytes,
+            requests_total: l.requests_total,
+            bytes_sent: l.bytes_sent,
+            errors_4xx: l.errors_4xx,
+            errors_5xx: l.errors_5xx,
+            unique_ips: l.unique_ips,
+        }
+    }
+}
+
+impl<'a> From<&'a HourSum> for Point<'a> {
+    fn from(h: &'a HourSum) -> Self {
+        Self {
+            timestamp: &h.timestamp,
+            source_objects: Some(h.source_objects),
+            source_bytes: Some(h.source_bytes),
+            requests_total: Some(h.requests_total),
+            bytes_sent: Some(h.bytes_sent),
+            errors_4xx: Some(h.errors_4xx),
+            errors_5xx: Some(h.errors_5xx),
+            unique_ips: None,
+        }
+    }
+}
+
+impl<'a> From<&'a Snapshot> for Point<'a> {
+    fn from(s: &'a Snapshot) -> Self {
+        let m = s.requests.as_ref().map(|r| &r.metrics);
+        Self {
+            timestamp: &s.timestamp,
+            source_objects: Some(s.source_objects),
+            source_bytes: Some(s.source_bytes),
+            requests_total: m.map(|m| m.requests_total),
+            bytes_sent: m.map(|m| m.bytes_sent),
+            errors_4xx: m.map(|m| m.errors_4xx),
+            errors_5xx: m.map(|m| m.errors_5xx),
+            unique_ips: m.map(|m| m.unique_ips),
+        }
+    }
+}
+
+/// A source bucket with snapshots, and its growth over the window.
+#[derive(Serialize)]
+struct SourceRow<'a> {
+    #[serde(flatten)]
+    source: &'a Source,
+    growth_bytes: Option<i64>,
+    growth_objects: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct Sources<'a> {
+    hours: u64,
+    count: usize,
+    sources: Vec<SourceRow<'a>>,
+}
+
+/// First to last point of a series.
+#[derive(Serialize)]
+struct Change {
+    source_bytes: Option<i64>,
+    source_objects: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct Series<'a> {
+    source_bucket: Option<&'a str>,
+    hours: u64,
+    count: usize,
+    change: Option<Change>,
+    points: &'a [Point<'a>],
+}
+
+/// One operation type of the tenant's recent operations.
+#[derive(Serialize)]
+struct OperationStats {
+    count: u64,
+    errors: u64,
+    avg_ms: f64,
+    p95_ms: f64,
+}
+
+#[derive(Serialize)]
+struct Operations<'a> {
+    count: usize,
+    errors: usize,
+    error_rate_percent: f64,
+    by_operation: BTreeMap<String, OperationStats>,
+    recent: Vec<LogEntry<'a>>,
+}
 
 async fn metrics_bucket(env: &ToolEnv<'_>) -> Result<BucketName, ToolError> {
     let b = env.tenant.creds.metrics_bucket.clone().ok_or(LogError::NotConfigured(
@@ -47,20 +153,6 @@ fn place<'a>(env: &'a ToolEnv<'_>, bucket: &'a BucketName) -> Logs<'a> {
     }
 }
 
-fn slim(v: &Value) -> Value {
-    Value::Object(
-        SERIES_FIELDS
-            .iter()
-            .filter(|f| !v[**f].is_null())
-            .map(|f| ((*f).to_string(), v[*f].clone()))
-            .collect(),
-    )
-}
-
-fn delta(first: &Value, last: &Value, f: &str) -> Option<i64> {
-    Some(last[f].as_i64()? - first[f].as_i64()?)
-}
-
 fn growth(first: Option<u64>, last: Option<u64>) -> Option<i64> {
     Some(last? as i64 - first? as i64)
 }
@@ -71,19 +163,13 @@ pub async fn sources(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, ToolErro
     let b = metrics_bucket(env).await?;
     let since = env.now() - hours as i64 * 3600;
     let lines = series::read(env.reader, &place(env, &b), Some(since), false).await?;
-    let rows: Vec<Value> = series::sources(&lines)
-        .into_iter()
-        .map(|s| {
-            json!({
-                "source_bucket": s.source_bucket,
-                "snapshots": s.snapshots,
-                "first": s.first,
-                "last": s.last,
-                "source_objects": s.source_objects,
-                "source_bytes": s.source_bytes,
-                "growth_bytes": growth(s.first_bytes, s.source_bytes),
-                "growth_objects": growth(s.first_objects, s.source_objects),
-            })
+    let sources = series::sources(&lines);
+    let rows: Vec<SourceRow> = sources
+        .iter()
+        .map(|s| SourceRow {
+            source: s,
+            growth_bytes: growth(s.first_bytes, s.source_bytes),
+            growth_objects: growth(s.first_objects, s.source_objects),
         })
         .collect();
     Ok(ToolOutput {
@@ -91,7 +177,11 @@ pub async fn sources(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, ToolErro
             "{} source bucket(s) with snapshots in the last {hours} h",
             rows.len()
         ),
-        value: json!({ "hours": hours, "count": rows.len(), "sources": rows }),
+        value: typed(&Sources {
+            hours,
+            count: rows.len(),
+            sources: rows,
+        }),
         subject: None,
     })
 }
@@ -103,38 +193,39 @@ pub async fn series(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, ToolError
     let b = metrics_bucket(env).await?;
     let since = env.now() - hours as i64 * 3600;
     let lines = series::read(env.reader, &place(env, &b), Some(since), false).await?;
-    let points: Vec<Value> = match &source {
+    let sums;
+    let points: Vec<Point> = match &source {
         Some(s) => series::series(&lines, s.as_str())
-            .map(|l| slim(&json!(l)))
+            .map(Point::from)
             .collect(),
-        None => series::aggregate(&lines)
-            .iter()
-            .map(|p| slim(&json!(p)))
-            .collect(),
+        None => {
+            sums = series::aggregate(&lines);
+            sums.iter().map(Point::from).collect()
+        }
     };
     let change = match (points.first(), points.last()) {
-        (Some(f), Some(l)) => json!({
-            "source_bytes": delta(f, l, "source_bytes"),
-            "source_objects": delta(f, l, "source_objects"),
+        (Some(f), Some(l)) => Some(Change {
+            source_bytes: growth(f.source_bytes, l.source_bytes),
+            source_objects: growth(f.source_objects, l.source_objects),
         }),
-        _ => Value::Null,
+        _ => None,
     };
     let what = source
         .as_ref()
         .map_or("all sources".to_string(), |s| s.to_string());
     let last = points
         .last()
-        .and_then(|p| p["source_bytes"].as_u64())
+        .and_then(|p| p.source_bytes)
         .map(|n| format!(", latest {}", human_bytes(n)))
         .unwrap_or_default();
     Ok(ToolOutput {
         summary: format!("{what}: {} point(s) over {hours} h{last}", points.len()),
-        value: json!({
-            "source_bucket": source.as_ref().map(BucketName::as_str),
-            "hours": hours,
-            "count": points.len(),
-            "change": change,
-            "points": points,
+        value: typed(&Series {
+            source_bucket: source.as_ref().map(BucketName::as_str),
+            hours,
+            count: points.len(),
+            change,
+            points: &points,
         }),
         subject: source.map(|s| s.to_string()),
     })
@@ -170,17 +261,18 @@ pub fn operations(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, ToolError> 
         e.2 += o.duration_ms();
         e.3.push(o.duration_ms());
     }
-    let breakdown: serde_json::Map<String, Value> = by
+    let breakdown: BTreeMap<String, OperationStats> = by
         .into_iter()
         .map(|(t, (n, errors, sum, mut d))| {
             d.sort_by(f64::total_cmp);
             let p95 = d[((d.len() as f64 * 0.95).ceil() as usize).clamp(1, d.len()) - 1];
-            let v = json!({
-                "count": n, "errors": errors,
-                "avg_ms": (sum / n as f64 * 100.0).round() / 100.0,
-                "p95_ms": (p95 * 100.0).round() / 100.0,
-            });
-            (t.to_string(), v)
+            let stats = OperationStats {
+                count: n,
+                errors,
+                avg_ms: (sum / n as f64 * 100.0).round() / 100.0,
+                p95_ms: (p95 * 100.0).round() / 100.0,
+            };
+            (t.to_string(), stats)
         })
         .collect();
     let errors = ops.iter().filter(|o| o.is_error()).count();
@@ -194,12 +286,12 @@ pub fn operations(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, ToolError> 
             "{} recent operation(s) of this tenant, {errors} failed",
             ops.len()
         ),
-        value: json!({
-            "count": ops.len(),
-            "errors": errors,
-            "error_rate_percent": (rate * 100.0).round() / 100.0,
-            "by_operation": breakdown,
-            "recent": ops.iter().take(limit).map(log_entry).collect::<Vec<_>>(),
+        value: typed(&Operations {
+            count: ops.len(),
+            errors,
+            error_rate_percent: (rate * 100.0).round() / 100.0,
+            by_operation: breakdown,
+            recent: ops.iter().take(limit).map(log_entry).collect(),
         }),
         subject: None,
     })
@@ -243,7 +335,7 @@ pub async fn take_snapshot(env: &ToolEnv<'_>, a: &Args) -> Result<ToolOutput, To
             "snapshot of {source}: {} object(s), {} bytes",
             line.source_objects, line.source_bytes
         ),
-        value: slim(&json!(line)),
+        value: typed(&Point::from(&line)),
         subject: Some(source.to_string()),
     })
 }

@@ -213,6 +213,13 @@ pub struct ToolOutput {
     pub summary: String,
 }
 
+/// A tool's typed answer as the JSON value every interface (the `/tools` endpoints, chat,
+/// MCP) cuts and sends.
+pub(crate) fn typed<T: serde::Serialize>(answer: &T) -> Value {
+    // Answers are structs of strings, numbers and lists: they always serialize.
+    serde_json::to_value(answer).unwrap_or(Value::Null)
+}
+
 /// Checked buckets remembered per request.
 const MAX_CHECKED: usize = 16;
 
