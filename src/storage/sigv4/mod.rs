@@ -16,6 +16,7 @@ pub mod verify;
 use std::time::SystemTime;
 
 use axum::body::Body;
+use http::header::InvalidHeaderValue;
 use http::{HeaderValue, Request};
 
 pub use key::{Key, SigningKeys};
@@ -98,8 +99,8 @@ fn amz_date(now: SystemTime) -> String {
 }
 
 /// A header value that takes `s`'s buffer instead of copying it.
-fn owned_value(s: String) -> Result<HeaderValue, String> {
-    HeaderValue::from_maybe_shared(bytes::Bytes::from(s)).map_err(|e| e.to_string())
+fn owned_value(s: String) -> Result<HeaderValue, InvalidHeaderValue> {
+    HeaderValue::from_maybe_shared(bytes::Bytes::from(s))
 }
 
 /// Signs `req` in place at `now` (adds `x-amz-date`, `x-amz-content-sha256` and
@@ -110,14 +111,14 @@ pub fn sign_request(
     keys: &SigningKeys,
     payload: &Payload,
     now: SystemTime,
-) -> Result<(), String> {
+) -> Result<(), InvalidHeaderValue> {
     let amz_date = amz_date(now);
     let h = req.headers_mut();
     h.insert(X_AMZ_DATE, owned_value(amz_date.clone())?);
     h.insert(
         X_AMZ_CONTENT_SHA256,
         match payload {
-            Payload::Hashed(h) => HeaderValue::from_str(h).map_err(|e| e.to_string())?,
+            Payload::Hashed(h) => HeaderValue::from_str(h)?,
             Payload::Trailer => HeaderValue::from_static("STREAMING-UNSIGNED-PAYLOAD-TRAILER"),
             _ => HeaderValue::from_static("UNSIGNED-PAYLOAD"),
         },
