@@ -48,6 +48,8 @@ SW_LOG="${SW_LOG:-}"
 #   GATEWAY_VARIANTS="gw-1worker|TOKIO_WORKER_THREADS=1 gw-other|SW_BIN=/tmp/spacewatch"
 GATEWAY_VARIANTS="${GATEWAY_VARIANTS:-}"
 PERF="${PERF:-0}"
+# Which target PERF=1 profiles (a gateway: gateway, gw-sigv4 or a variant's name).
+PERF_TARGET="${PERF_TARGET:-gateway}"
 # The floor of the gateway's HTTP stack: examples/bare_proxy.rs, a plain hyper proxy
 # with none of SpaceWatch's work, measured as three more targets — hyper-multi (tokio's
 # multi-thread runtime, as spacewatch runs), hyper-percore (one current-thread runtime
@@ -271,13 +273,13 @@ if [ "$SIGV4" = 1 ]; then
         "$gw_base/gateway/credentials")" || die "gateway credentials: curl failed"
     HDRS[gw-sigv4]="$(python3 - "${URL[gateway]}" "$creds" <<'PY'
 import json, sys
-from botocore.auth import SigV4Auth
+from botocore.auth import S3SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 url, c = sys.argv[1], json.loads(sys.argv[2])
 req = AWSRequest(method="GET", url=url)
 creds = Credentials(c["access_key_id"], c["secret_access_key"], c["session_token"])
-SigV4Auth(creds, "s3", c["region"]).add_auth(req)
+S3SigV4Auth(creds, "s3", c["region"]).add_auth(req)
 for k, v in req.headers.items():
     print(f"{k}: {v}")
 PY
@@ -470,15 +472,15 @@ log "appended to $OUT"
 # --- Optional profile of the gateway (separate pass: perf skews what it measures) -----
 if [ "$PERF" = 1 ]; then
     PERF_OUT="$ROOT/scripts/bench-gateway.perf.txt"
-    log "profiling the gateway: perf record -g -p ${SERVER_PID[gateway]} during a ${WRK_DURATION}s run"
-    perf record -q -g -p "${SERVER_PID[gateway]}" -o "$TMP/perf.data" -- sleep "$WRK_DURATION" \
+    log "profiling $PERF_TARGET: perf record -g -p ${SERVER_PID[$PERF_TARGET]} during a ${WRK_DURATION}s run"
+    perf record -q -g -p "${SERVER_PID[$PERF_TARGET]}" -o "$TMP/perf.data" -- sleep "$WRK_DURATION" \
         >/dev/null 2>"$TMP/perf.err" &
     PERF_PID=$!
-    run_wrk gateway "$WRK_DURATION"
+    run_wrk "$PERF_TARGET" "$WRK_DURATION"
     wait "$PERF_PID" || true
-    parse_wrk gateway
+    parse_wrk "$PERF_TARGET"
     {
-        echo "# $STAMP perf record -g -p <gateway> during wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d${WRK_DURATION}s;"
+        echo "# $STAMP perf record -g -p <$PERF_TARGET> during wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d${WRK_DURATION}s;"
         echo "# this pass (perf attached): $RPS req/s, p50 $P50 ms, p99 $P99 ms. Self time by symbol, then by object:"
     } >"$PERF_OUT"
     perf report -i "$TMP/perf.data" --stdio --no-children --sort symbol \

@@ -130,9 +130,7 @@ fn signed(state: &AppState, parts: &Parts, claim: Claim) -> Result<Signed, S3Err
     );
     let key = keys
         .key_for_date(opened.gateway_secret.expose(), &claim.date, &claim.region)
-        .ok_or(S3Error::from(verify::VerifyError::Malformed(
-            "bad credential date",
-        )))?;
+        .ok_or_else(|| S3Error::from(verify::VerifyError::Malformed("bad credential date")))?;
     let sent = Sent {
         method: parts.method.as_str(),
         path: parts.uri.path(),

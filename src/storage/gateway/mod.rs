@@ -257,10 +257,12 @@ fn build(
 
 /// A body checked against its declared SHA-256 (`hash`, lower-case hex).
 fn checked(body: Body, hash: &str, h: &http::HeaderMap) -> Result<Body, StorageError> {
-    let Some(length) = h
+    let length = h
         .get(http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
-    else {
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    // Without a length or a transfer coding there is no body (RFC 9112, 6.3).
+    let chunked = h.contains_key(http::header::TRANSFER_ENCODING);
+    let Some(length) = length.or((!chunked).then_some(0)) else {
         // Streamed without a length: checked at its end.
         return digest::sha256_checked(body, hash, None)
             .ok_or_else(|| bad_request("unknown x-amz-content-sha256"));
