@@ -9,8 +9,16 @@
 //!
 //! The request is the one the gateway signs most: a GET of an object, with the headers a
 //! client sends through it.
+//!
+//! Group `verify` (issue 16: what a request signed with a gateway credential costs on top
+//! of re-signing), each step of `api::gateway::auth::signed` on a header-signed GET:
+//! `parse` (the Authorization header into a claim), `open` (the session token: base64,
+//! AES-256-GCM, the gateway secret's HMAC), `key` (the client's signing key from the
+//! per-credential day cache), `check` (the canonical request, its SHA-256 and the HMAC),
+//! and `all` of them in a row.
 
-use std::time::SystemTime;
+use std::hint::black_box;
+use std::time::{Duration, SystemTime};
 
 use aws_sigv4::http_request::{
     PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest, SigningSettings,
@@ -22,6 +30,9 @@ use http::Request;
 use spacewatch::config::Secret;
 use spacewatch::storage::Account;
 use spacewatch::storage::gateway::{Payload, SigningKeys, sign_request};
+use spacewatch::storage::sigv4::verify::{self, Sent};
+use spacewatch::tenant::VerifyKeys;
+use spacewatch::tenant::sealed::{SealKeys, Sealed};
 
 fn account(secret: &Secret) -> Account<'_> {
     Account {
@@ -110,5 +121,97 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// A GET signed as an S3 SDK signs it, with issued gateway credentials.
+fn signed_get(seal: &SealKeys) -> (Request<Body>, String) {
+    let tenant = Sealed {
+        key: "DO00BENCHKEY0000000".into(),
+        secret: Secret::new("bench-secret-0123456789abcdefghijklmnopqrstuv"),
+        endpoint: "https://nyc3.digitaloceanspaces.com".into(),
+        region: "nyc3".into(),
+        expires: SystemTime::now() + Duration::from_secs(3600),
+    };
+    let issued = seal.issue(&tenant);
+    let mut req = request();
+    req.headers_mut().insert(
+        "x-amz-security-token",
+        issued.session_token.parse().unwrap(),
+    );
+    let client = Account {
+        key: &issued.access_key_id,
+        secret: &issued.secret_access_key,
+        region: "nyc3",
+        endpoint: "https://nyc3.digitaloceanspaces.com",
+    };
+    let payload = Payload::Hashed(EMPTY_SHA256.into());
+    sign_request(
+        &mut req,
+        client,
+        &SigningKeys::default(),
+        &payload,
+        SystemTime::now(),
+    )
+    .unwrap();
+    (req, issued.session_token)
+}
+
+const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+fn bench_verify(c: &mut Criterion) {
+    let seal = SealKeys::new(&[Secret::new("11".repeat(32))]).unwrap();
+    let (req, token) = signed_get(&seal);
+    let (parts, _) = req.into_parts();
+    let auth = parts.headers["authorization"].to_str().unwrap().to_string();
+    let now = SystemTime::now();
+    let keys = VerifyKeys::new(64);
+    let sent = Sent {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query: parts.uri.query().unwrap_or(""),
+        headers: &parts.headers,
+    };
+    let claim = verify::from_header(&auth, &parts.headers).unwrap();
+    let opened = seal.open(&claim.access_key, &token, now).unwrap();
+    let secret = opened.gateway_secret.expose();
+    let key = keys
+        .get(&claim.access_key, secret, &claim.region)
+        .key_for_date(secret, &claim.date, &claim.region)
+        .unwrap();
+    verify::verify(&claim, &sent, &key).expect("the request verifies");
+
+    let mut g = c.benchmark_group("verify");
+    g.bench_function("parse", |b| {
+        b.iter(|| verify::from_header(black_box(&auth), &parts.headers).unwrap())
+    });
+    g.bench_function("open", |b| {
+        b.iter(|| {
+            seal.open(&claim.access_key, black_box(&token), now)
+                .unwrap()
+        })
+    });
+    g.bench_function("key", |b| {
+        b.iter(|| {
+            keys.get(&claim.access_key, secret, &claim.region)
+                .key_for_date(secret, black_box(&claim.date), &claim.region)
+                .unwrap()
+        })
+    });
+    g.bench_function("check", |b| {
+        b.iter(|| verify::verify(&claim, black_box(&sent), &key).unwrap())
+    });
+    g.bench_function("all", |b| {
+        b.iter(|| {
+            let claim = verify::from_header(black_box(&auth), &parts.headers).unwrap();
+            let opened = seal.open(&claim.access_key, &token, now).unwrap();
+            let secret = opened.gateway_secret.expose();
+            let key = keys
+                .get(&claim.access_key, secret, &claim.region)
+                .key_for_date(secret, &claim.date, &claim.region)
+                .unwrap();
+            verify::verify(&claim, &sent, &key).unwrap()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_verify);
 criterion_main!(benches);
