@@ -27,6 +27,7 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::response::Response;
 use http::{HeaderValue, Method, Request};
+use http_body::Body as _;
 use http_body_util::BodyExt;
 
 pub use super::sigv4::{Payload, SigningKeys, sign_request};
@@ -260,9 +261,9 @@ fn checked(body: Body, hash: &str, h: &http::HeaderMap) -> Result<Body, StorageE
     let length = h
         .get(http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    // Without a length or a transfer coding there is no body (RFC 9112, 6.3).
-    let chunked = h.contains_key(http::header::TRANSFER_ENCODING);
-    let Some(length) = length.or((!chunked).then_some(0)) else {
+    // A request that came without a body (no length, no transfer coding: the server
+    // knows, and `h` has lost its hop-by-hop headers) is an empty one.
+    let Some(length) = length.or(body.is_end_stream().then_some(0)) else {
         // Streamed without a length: checked at its end.
         return digest::sha256_checked(body, hash, None)
             .ok_or_else(|| bad_request("unknown x-amz-content-sha256"));
