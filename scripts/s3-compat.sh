@@ -138,6 +138,8 @@ if [ "$MODE" != direct ]; then
         BINARY="cargo build --release of this checkout"
     else
         [ -x "$SW_BIN" ] || die "no spacewatch binary at $SW_BIN"
+        # The runs start it from the suite's directory: a relative path must not move.
+        SW_BIN="$(realpath "$SW_BIN")"
         BINARY="SW_BIN=$SW_BIN, built $(date -u -r "$SW_BIN" +%Y-%m-%dT%H:%M:%SZ)"
     fi
 fi
