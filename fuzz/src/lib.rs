@@ -26,6 +26,13 @@ pub mod params;
 pub mod recent;
 #[path = "../../src/telemetry/status.rs"]
 pub mod status;
+#[path = "../../src/telemetry/s3/api.rs"]
+pub mod s3api;
+
+/// `telemetry::s3` as `operation.rs` (`super::s3`) sees it.
+pub mod s3 {
+    pub use crate::s3api::S3Api;
+}
 
 pub mod storage {
     pub use crate::names;
@@ -39,6 +46,7 @@ pub mod tenant {
 }
 
 pub mod telemetry {
+    pub use crate::operation::OperationType;
     pub use crate::status::StatusClass;
     pub use crate::{clock, operation, recent};
 }

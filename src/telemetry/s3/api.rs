@@ -210,6 +210,7 @@ impl S3Api {
 
 pub use classify::{Request, classify, is_defined};
 
+#[path = "api/classify.rs"]
 mod classify;
 #[cfg(test)]
 mod tests;
