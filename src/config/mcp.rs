@@ -16,7 +16,7 @@ use super::ConfigError;
 /// Flags of `serve`; each has an environment variable too.
 #[derive(Debug, Clone, clap::Args)]
 pub struct McpArgs {
-    /// Browser origins whose pages may call /mcp (scheme://host[:port], comma-separated;
+    /// Browser origins whose pages may call /mcp (`scheme://host[:port]`, comma-separated;
     /// `*`: any). A request with another Origin header is refused (403).
     #[arg(
         long = "mcp-allowed-origin",

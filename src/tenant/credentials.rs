@@ -140,7 +140,7 @@ impl Credentials {
     }
 
     /// The public tenant identity (16 hex digits): the first 8 bytes of
-    /// sha256([`FINGERPRINT_V1`] ‖ len(key) ‖ key ‖ len(endpoint) ‖ endpoint ‖ len(region)
+    /// sha256(`FINGERPRINT_V1` ‖ len(key) ‖ key ‖ len(endpoint) ‖ endpoint ‖ len(region)
     /// ‖ region), each length a 64-bit big-endian byte count. The lengths keep two
     /// tenants whose fields merely concatenate alike (key `ab` at `c…` and key `a` at
     /// `bc…`) apart; the tag names the scheme, so a later one cannot be mistaken for it.

@@ -4,7 +4,7 @@
 //! - **Connection cap** (`MAX_CONNECTIONS`): at the cap the loop stops accepting until a
 //!   connection closes; further clients wait in the kernel's backlog, as with nginx's
 //!   `worker_connections`.
-//! - **Per-address cap** (`MAX_CONNECTIONS_PER_IP`, [`per_ip`]): one address holds at
+//! - **Per-address cap** (`MAX_CONNECTIONS_PER_IP`, `per_ip`): one address holds at
 //!   most this many; a further connection from it is closed at once.
 //! - **First-byte timeout** (`FIRST_BYTE_TIMEOUT_SEC`): a new connection that sends
 //!   nothing is closed then, so silent sockets cannot hold the slots for the keep-alive
