@@ -163,6 +163,7 @@ pub fn build_state(settings: Settings, rt: Runtime) -> Result<AppState, StartErr
         ),
         seal,
         verify_keys: crate::tenant::VerifyKeys::new(k.client_cache_size),
+        opened_tokens: crate::tenant::OpenedTokens::new(k.client_cache_size),
         access: BucketAccess::new(
             std::time::Duration::from_secs(k.bucket_cache_ttl_sec),
             k.client_cache_size,

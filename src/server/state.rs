@@ -39,6 +39,8 @@ pub struct StateParts {
     /// The keys of gateway credentials, and their verification keys.
     pub seal: SealKeys,
     pub verify_keys: VerifyKeys,
+    /// Gateway credentials whose signed requests were verified, by session token.
+    pub opened_tokens: crate::tenant::OpenedTokens,
     pub upstream: Upstream,
     pub api_limiter: RateLimiter,
     pub gateway_limiter: RateLimiter,

@@ -11,6 +11,7 @@ mod access;
 mod clients;
 mod credentials;
 pub mod endpoint;
+mod opened;
 pub mod sealed;
 mod verify_keys;
 
@@ -22,6 +23,7 @@ pub use credentials::{
     CredentialError, Credentials, DEFAULT_METRICS_PREFIX, TenantDefaults, default_metrics_prefix,
 };
 pub use endpoint::Allowlist;
+pub use opened::{Expired, OpenedTenant, OpenedTokens};
 pub use verify_keys::VerifyKeys;
 
 use crate::telemetry::Fingerprint;

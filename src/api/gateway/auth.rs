@@ -24,8 +24,8 @@ use crate::server::operation::OpFields;
 use crate::storage::sigv4::Key;
 use crate::storage::sigv4::verify::{self, Claim, Sent};
 use crate::telemetry::prom::Refusal;
-use crate::tenant::sealed::KEY_PREFIX;
-use crate::tenant::{Credentials, Tenant};
+use crate::tenant::sealed::{KEY_PREFIX, SealError};
+use crate::tenant::{Credentials, Expired, OpenedTenant, Tenant};
 
 /// Who a request is from.
 pub enum Caller {
@@ -121,15 +121,22 @@ fn signed(state: &AppState, parts: &Parts, claim: Claim) -> Result<Signed, S3Err
         return Err(unknown_key());
     }
     let token = claim.security_token.as_deref().ok_or_else(unknown_key)?;
-    let opened = state.seal.open(&claim.access_key, token, now)?;
+    let remembered = state
+        .opened_tokens
+        .get(&claim.access_key, token, now)
+        .map_err(|Expired| S3Error::from(SealError::Expired))?;
+    let fresh = remembered.is_none();
+    let opened = match remembered {
+        Some(o) => o,
+        None => open(state, &claim, token, now)?,
+    };
     verify::check_time(&claim, now)?;
-    let keys = state.verify_keys.get(
-        &claim.access_key,
-        opened.gateway_secret.expose(),
-        &claim.region,
-    );
+    let secret = opened.gateway_secret.expose();
+    let keys = state
+        .verify_keys
+        .get(&claim.access_key, secret, &claim.region);
     let key = keys
-        .key_for_date(opened.gateway_secret.expose(), &claim.date, &claim.region)
+        .key_for_date(secret, &claim.date, &claim.region)
         .ok_or_else(|| S3Error::from(verify::VerifyError::Malformed("bad credential date")))?;
     let sent = Sent {
         method: parts.method.as_str(),
@@ -138,7 +145,27 @@ fn signed(state: &AppState, parts: &Parts, claim: Claim) -> Result<Signed, S3Err
         headers: &parts.headers,
     };
     verify::verify(&claim, &sent, &key)?;
-    // The endpoint was allowed when the credential was issued; it still must be.
+    if fresh {
+        state
+            .opened_tokens
+            .put(&claim.access_key, token, opened.clone());
+    }
+    Ok(Signed {
+        tenant: opened.tenant,
+        claim,
+        key,
+    })
+}
+
+/// Opens `token` with the seal keys: the tenant it carries, whose endpoint must still
+/// be allowed (it was when the credential was issued).
+fn open(
+    state: &AppState,
+    claim: &Claim,
+    token: &str,
+    now: SystemTime,
+) -> Result<OpenedTenant, S3Error> {
+    let opened = state.seal.open(&claim.access_key, token, now)?;
     let t = opened.tenant;
     let endpoint =
         state.tenants.allowlist.check(&t.endpoint).map_err(|_| {
@@ -154,9 +181,9 @@ fn signed(state: &AppState, parts: &Parts, claim: Claim) -> Result<Signed, S3Err
         log_prefix: crate::storage::KeyPrefix::default(),
         metrics_prefix: crate::tenant::default_metrics_prefix(),
     };
-    Ok(Signed {
+    Ok(OpenedTenant {
         tenant: Tenant::new(creds, &state.clients),
-        claim,
-        key,
+        gateway_secret: opened.gateway_secret,
+        expires: t.expires,
     })
 }

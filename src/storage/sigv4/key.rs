@@ -56,8 +56,7 @@ impl SigningKeys {
     /// it (a request signed just before midnight may arrive after it), `None` when it is
     /// no date.
     pub fn key_for_date(&self, secret: &str, date: &str, region: &str) -> Option<Key> {
-        let day = chrono::NaiveDate::parse_from_str(date, "%Y%m%d").ok()?;
-        let midnight = day.and_hms_opt(0, 0, 0)?.and_utc();
+        let midnight = super::utc(date, None)?.and_utc();
         let at = std::time::UNIX_EPOCH
             + std::time::Duration::from_secs(u64::try_from(midnight.timestamp()).ok()?);
         Some(self.key(secret, at, date, region))

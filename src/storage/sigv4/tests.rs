@@ -301,3 +301,35 @@ fn the_amz_date_is_chronos_format() {
         assert_eq!(super::amz_date(t), want);
     }
 }
+
+#[test]
+fn dates_and_times_read_digit_by_digit_agree_with_chrono() {
+    let mut t = chrono::NaiveDate::from_ymd_opt(1999, 12, 31)
+        .unwrap()
+        .and_hms_opt(23, 59, 59)
+        .unwrap();
+    // Every ~11 hours for 30 years: leap days, month ends, midnights.
+    for _ in 0..24_000 {
+        let text = t.format("%Y%m%d%H%M%S").to_string();
+        let (date, time) = text.split_at(8);
+        assert_eq!(super::utc(date, Some(time)), Some(t), "{text}");
+        assert_eq!(
+            super::utc(date, None),
+            Some(t.date().and_hms_opt(0, 0, 0).unwrap())
+        );
+        t += chrono::Duration::seconds(39_601);
+    }
+    for (date, time) in [
+        ("20260230", None),
+        ("20261301", None),
+        ("2026011", None),
+        ("2026x101", None),
+        ("+0260101", None),
+        ("20260101", Some("246000")),
+        ("20260101", Some("12345")),
+        ("20260101", Some("12 345")),
+        ("２０２６", None),
+    ] {
+        assert_eq!(super::utc(date, time), None, "{date} {time:?}");
+    }
+}

@@ -210,9 +210,11 @@ pub fn from_query(query: &str) -> Result<Claim, VerifyError> {
 
 /// Seconds since the epoch of an `x-amz-date`.
 fn unix(amz_date: &str) -> Option<u64> {
-    chrono::NaiveDateTime::parse_from_str(amz_date, "%Y%m%dT%H%M%SZ")
-        .ok()
-        .and_then(|t| u64::try_from(t.and_utc().timestamp()).ok())
+    if !amz_date_ok(amz_date) {
+        return None;
+    }
+    let t = super::utc(&amz_date[..8], Some(&amz_date[9..15]))?;
+    u64::try_from(t.and_utc().timestamp()).ok()
 }
 
 /// S3's time checks of `claim` at `now`.

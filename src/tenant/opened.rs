@@ -1,0 +1,106 @@
+//! Gateway credentials already opened: the tenant a session token carries, kept by the
+//! exact token (and its access key id) once a request signed with it has been verified,
+//! so the next request skips the token's decoding and decryption, the secret's
+//! derivation, the endpoint's normalisation and the tenant's hashing. Expiry is checked on
+//! every use; least recently used out first, at most `capacity` tokens.
+
+use std::collections::HashMap;
+use std::time::SystemTime;
+
+use parking_lot::Mutex;
+
+use super::Tenant;
+use crate::config::Secret;
+
+/// A token's tenant and the secret its requests are signed with.
+#[derive(Clone, Debug)]
+pub struct OpenedTenant {
+    pub tenant: Tenant,
+    pub gateway_secret: Secret,
+    pub expires: SystemTime,
+}
+
+#[derive(Debug)]
+struct Entry {
+    access_key: String,
+    opened: OpenedTenant,
+    used: u64,
+}
+
+/// Entries by session token, and the use clock.
+type Entries = (HashMap<String, Entry>, u64);
+
+/// The bounded cache.
+#[derive(Debug)]
+pub struct OpenedTokens {
+    capacity: usize,
+    inner: Mutex<Entries>,
+}
+
+/// Why a remembered token is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Expired;
+
+impl OpenedTokens {
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            capacity: capacity.max(1),
+            inner: Mutex::default(),
+        }
+    }
+
+    /// The tenant of `token` presented with `access_key`, if it was opened before;
+    /// `Err(Expired)` once its credentials have expired (then forgotten).
+    pub fn get(
+        &self,
+        access_key: &str,
+        token: &str,
+        now: SystemTime,
+    ) -> Result<Option<OpenedTenant>, Expired> {
+        let mut guard = self.inner.lock();
+        let (map, tick) = &mut *guard;
+        *tick += 1;
+        let Some(e) = map.get_mut(token) else {
+            return Ok(None);
+        };
+        if e.access_key != access_key {
+            return Ok(None);
+        }
+        if now >= e.opened.expires {
+            map.remove(token);
+            return Err(Expired);
+        }
+        e.used = *tick;
+        Ok(Some(e.opened.clone()))
+    }
+
+    /// Remembers `token`'s tenant (after a request signed with it was verified).
+    pub fn put(&self, access_key: &str, token: &str, opened: OpenedTenant) {
+        let mut guard = self.inner.lock();
+        let (map, tick) = &mut *guard;
+        *tick += 1;
+        if map.len() >= self.capacity && !map.contains_key(token) {
+            let oldest = map.iter().min_by_key(|(_, e)| e.used);
+            if let Some(k) = oldest.map(|(k, _)| k.clone()) {
+                map.remove(&k);
+            }
+        }
+        let entry = Entry {
+            access_key: access_key.to_string(),
+            opened,
+            used: *tick,
+        };
+        map.insert(token.to_string(), entry);
+    }
+
+    pub fn len(&self) -> usize {
+        self.inner.lock().0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests;
