@@ -20,7 +20,6 @@ pub struct OpenedTenant {
     pub expires: SystemTime,
 }
 
-#[derive(Debug)]
 struct Entry {
     access_key: String,
     opened: OpenedTenant,
@@ -31,10 +30,16 @@ struct Entry {
 type Entries = (HashMap<String, Entry>, u64);
 
 /// The bounded cache.
-#[derive(Debug)]
 pub struct OpenedTokens {
     capacity: usize,
     inner: Mutex<Entries>,
+}
+
+/// Counts only: the keys are session tokens.
+impl std::fmt::Debug for OpenedTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "OpenedTokens({} of {})", self.len(), self.capacity)
+    }
 }
 
 /// Why a remembered token is refused.
