@@ -11,6 +11,7 @@ mod access;
 mod clients;
 mod credentials;
 pub mod endpoint;
+mod lru;
 mod opened;
 pub mod sealed;
 mod verify_keys;

@@ -4,12 +4,12 @@
 //! derivation, the endpoint's normalisation and the tenant's hashing. Expiry is checked on
 //! every use; least recently used out first, at most `capacity` tokens.
 
-use std::collections::HashMap;
 use std::time::SystemTime;
 
 use parking_lot::Mutex;
 
 use super::Tenant;
+use super::lru::Lru;
 use crate::config::Secret;
 
 /// A token's tenant and the secret its requests are signed with.
@@ -20,25 +20,22 @@ pub struct OpenedTenant {
     pub expires: SystemTime,
 }
 
+/// What a token was opened to, and the access key id it came with.
 struct Entry {
     access_key: String,
     opened: OpenedTenant,
-    used: u64,
 }
 
-/// Entries by session token, and the use clock.
-type Entries = (HashMap<String, Entry>, u64);
-
-/// The bounded cache.
+/// The bounded cache, by session token.
 pub struct OpenedTokens {
-    capacity: usize,
-    inner: Mutex<Entries>,
+    inner: Mutex<Lru<String, Entry>>,
 }
 
 /// Counts only: the keys are session tokens.
 impl std::fmt::Debug for OpenedTokens {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "OpenedTokens({} of {})", self.len(), self.capacity)
+        let map = self.inner.lock();
+        write!(f, "OpenedTokens({} of {})", map.len(), map.capacity())
     }
 }
 
@@ -49,8 +46,7 @@ pub struct Expired;
 impl OpenedTokens {
     pub fn new(capacity: usize) -> Self {
         Self {
-            capacity: capacity.max(1),
-            inner: Mutex::default(),
+            inner: Mutex::new(Lru::new(capacity)),
         }
     }
 
@@ -62,9 +58,7 @@ impl OpenedTokens {
         token: &str,
         now: SystemTime,
     ) -> Result<Option<OpenedTenant>, Expired> {
-        let mut guard = self.inner.lock();
-        let (map, tick) = &mut *guard;
-        *tick += 1;
+        let mut map = self.inner.lock();
         let Some(e) = map.get_mut(token) else {
             return Ok(None);
         };
@@ -75,31 +69,20 @@ impl OpenedTokens {
             map.remove(token);
             return Err(Expired);
         }
-        e.used = *tick;
         Ok(Some(e.opened.clone()))
     }
 
     /// Remembers `token`'s tenant (after a request signed with it was verified).
     pub fn put(&self, access_key: &str, token: &str, opened: OpenedTenant) {
-        let mut guard = self.inner.lock();
-        let (map, tick) = &mut *guard;
-        *tick += 1;
-        if map.len() >= self.capacity && !map.contains_key(token) {
-            let oldest = map.iter().min_by_key(|(_, e)| e.used);
-            if let Some(k) = oldest.map(|(k, _)| k.clone()) {
-                map.remove(&k);
-            }
-        }
         let entry = Entry {
             access_key: access_key.to_string(),
             opened,
-            used: *tick,
         };
-        map.insert(token.to_string(), entry);
+        self.inner.lock().insert(token.to_string(), entry);
     }
 
     pub fn len(&self) -> usize {
-        self.inner.lock().0.len()
+        self.inner.lock().len()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -4,29 +4,24 @@
 //! evicted. The cache key covers the secret, so a forged access key id never reaches
 //! another credential's entry.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use parking_lot::Mutex;
 use sha2::{Digest, Sha256};
 
+use super::lru::Lru;
 use crate::storage::sigv4::SigningKeys;
 
-/// Entries by credential digest: the keys and when they were last used; the use clock.
-type Entries = (HashMap<[u8; 32], (Arc<SigningKeys>, u64)>, u64);
-
-/// The bounded cache.
+/// The bounded cache, by credential digest.
 #[derive(Debug)]
 pub struct VerifyKeys {
-    capacity: usize,
-    inner: Mutex<Entries>,
+    inner: Mutex<Lru<[u8; 32], Arc<SigningKeys>>>,
 }
 
 impl VerifyKeys {
     pub fn new(capacity: usize) -> Self {
         Self {
-            capacity: capacity.max(1),
-            inner: Mutex::default(),
+            inner: Mutex::new(Lru::new(capacity)),
         }
     }
 
@@ -40,24 +35,17 @@ impl VerifyKeys {
             .chain_update(region)
             .finalize()
             .into();
-        let mut guard = self.inner.lock();
-        let (map, tick) = &mut *guard;
-        *tick += 1;
-        if let Some((keys, used)) = map.get_mut(&id) {
-            *used = *tick;
+        let mut map = self.inner.lock();
+        if let Some(keys) = map.get_mut(&id) {
             return keys.clone();
         }
-        if map.len() >= self.capacity {
-            let oldest = map.iter().min_by_key(|(_, (_, u))| *u).map(|(k, _)| *k);
-            oldest.and_then(|k| map.remove(&k));
-        }
         let keys = Arc::new(SigningKeys::default());
-        map.insert(id, (keys.clone(), *tick));
+        map.insert(id, keys.clone());
         keys
     }
 
     pub fn len(&self) -> usize {
-        self.inner.lock().0.len()
+        self.inner.lock().len()
     }
 
     pub fn is_empty(&self) -> bool {
